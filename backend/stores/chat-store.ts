@@ -1,0 +1,161 @@
+// The ChatStore plug point: conversations and messages, always scoped by the user id.
+// Implementations: SqliteChatStore (default), MemoryChatStore (tests); both pass
+// chat-store.contract.ts. Guide for writing another one: see that contract suite.
+
+import type { FinishReason, MessageRole, MessageStatus, Usage } from '../../sdk/protocol.js';
+
+/** A stored conversation. Times are ISO 8601 strings. */
+export interface StoredConversation {
+  id: string;
+  userId: string;
+  projectId: string;
+  /** The start of the first question (at most 80 characters). */
+  title: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A stored message. Times are ISO 8601 strings. */
+export interface StoredMessage {
+  id: string;
+  conversationId: string;
+  role: MessageRole;
+  content: string;
+  status: MessageStatus;
+  createdAt: string;
+  /** Assistant messages: the model that answered. */
+  model?: string;
+  /** Assistant messages, once finished. */
+  finishReason?: FinishReason;
+  /** Assistant messages, once finished. */
+  usage?: Usage;
+  /** The turn's `Idempotency-Key`, on both messages of the turn. */
+  idempotencyKey?: string;
+}
+
+/** What {@link ChatStore.beginTurn} records. */
+export interface BeginTurnInput {
+  /** UUID v4; created when unknown. */
+  conversationId: string;
+  projectId: string;
+  /** The question, saved before any model call. */
+  userMessage: { id: string; content: string };
+  /** The answer placeholder, saved with status `streaming`. */
+  assistantMessage: { id: string; model: string };
+  /** Unique per user: a second turn with the same key is a duplicate, not a new turn. */
+  idempotencyKey: string;
+  /** The turn's time; the user message gets it, the assistant message a later sequence. */
+  now: Date;
+}
+
+/** The two messages of one turn and their conversation. */
+export interface StoredTurn {
+  conversation: StoredConversation;
+  userMessage: StoredMessage;
+  assistantMessage: StoredMessage;
+}
+
+/** Outcome of {@link ChatStore.beginTurn}. */
+export type BeginTurnResult =
+  /** Saved: the user message, a `streaming` assistant placeholder and, if new, the conversation. */
+  | ({ kind: 'started'; conversationCreated: boolean } & StoredTurn)
+  /** This user already has a turn with this idempotency key: nothing was written. */
+  | ({ kind: 'duplicate' } & StoredTurn)
+  /** The conversation has an assistant message still `streaming`: nothing was written. */
+  | { kind: 'busy'; conversationId: string }
+  /** The conversation id belongs to another user or another project: nothing was written. */
+  | { kind: 'not-found' };
+
+/** How a turn ended, for {@link ChatStore.finishTurn}. */
+export interface FinishTurnInput {
+  content: string;
+  status: Exclude<MessageStatus, 'streaming'>;
+  finishReason: FinishReason;
+  usage: Usage;
+}
+
+/** Paging of list methods: `cursor` comes from a previous page's `nextCursor`. */
+export interface ListOptions {
+  /** 1–100. */
+  limit: number;
+  cursor?: string;
+}
+
+/** A page of results. */
+export interface StoredPage<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+/**
+ * Storage of conversations and messages. Every method takes the user id first so that ownership
+ * cannot be forgotten; "not found" (including "belongs to someone else") is `undefined` or
+ * `false`, never an exception. Methods throw only for storage faults.
+ */
+export interface ChatStore {
+  /**
+   * Atomically: checks the conversation (creating it when unknown), the idempotency key and that
+   * no answer is streaming in it; then saves the user message and the `streaming` assistant
+   * placeholder. Read-then-write, so implementations must serialise it (SQLite: `BEGIN IMMEDIATE`).
+   */
+  beginTurn(userId: string, input: BeginTurnInput): Promise<BeginTurnResult>;
+
+  /** Checkpoints the partial answer of a `streaming` message; ignored once it has finished. */
+  saveProgress(userId: string, messageId: string, content: string): Promise<void>;
+
+  /**
+   * Saves the final state of an assistant message that is still `streaming`. Returns false (and
+   * changes nothing) when it is unknown, not the user's, or already finished.
+   */
+  finishTurn(userId: string, messageId: string, result: FinishTurnInput): Promise<boolean>;
+
+  /** The turn saved under an idempotency key, if any. */
+  findTurn(userId: string, idempotencyKey: string): Promise<StoredTurn | undefined>;
+
+  /** One of the user's conversations. */
+  getConversation(userId: string, conversationId: string): Promise<StoredConversation | undefined>;
+
+  /** The user's conversations in a project, most recently updated first. */
+  listConversations(
+    userId: string,
+    projectId: string,
+    options: ListOptions,
+  ): Promise<StoredPage<StoredConversation>>;
+
+  /**
+   * The latest `limit` messages of a conversation (before `cursor`), returned oldest first;
+   * `nextCursor` pages to older messages. `undefined` when the conversation is not the user's.
+   */
+  listMessages(
+    userId: string,
+    conversationId: string,
+    options: ListOptions,
+  ): Promise<StoredPage<StoredMessage> | undefined>;
+
+  /**
+   * Context for the model: up to `limit` messages stored before `beforeMessageId` (in insertion
+   * order, which breaks ties of equal timestamps), oldest first, skipping assistant messages that
+   * are `streaming` or `failed` or empty.
+   */
+  getHistory(
+    userId: string,
+    conversationId: string,
+    beforeMessageId: string,
+    limit: number,
+  ): Promise<StoredMessage[]>;
+
+  /** Deletes one of the user's conversations and its messages; false when not the user's. */
+  deleteConversation(userId: string, conversationId: string): Promise<boolean>;
+
+  /** Total tokens (prompt + completion) of the user's assistant messages created at or after `since`. */
+  tokensUsedSince(userId: string, since: Date): Promise<number>;
+
+  /**
+   * After a crash or restart: marks every message still `streaming` as `interrupted` (or `failed`
+   * when empty) and returns how many. Call once at startup, before serving.
+   */
+  recoverInterrupted(): Promise<number>;
+
+  /** Releases resources (closes the database). */
+  close(): Promise<void>;
+}

@@ -1,0 +1,58 @@
+// Builds dist/: the backend entry (ESM + CJS), the client entry, the widget entry (Lit external)
+// and the drop-in widget bundle (everything inlined and minified). Types come from `tsc -p
+// tsconfig.build.json`; rollup only transpiles (esbuild), since TypeScript 7 has no JS API.
+import { existsSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import nodeResolve from '@rollup/plugin-node-resolve';
+import esbuild from 'rollup-plugin-esbuild';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+const dependencies = [
+  ...Object.keys(pkg.dependencies ?? {}),
+  ...Object.keys(pkg.peerDependencies ?? {}),
+];
+/** Packages (and their subpaths) and Node built-ins stay imports in the npm entries. */
+const external = (id) =>
+  id.startsWith('node:') ||
+  builtinModules.includes(id) ||
+  dependencies.some((dep) => id === dep || id.startsWith(`${dep}/`));
+
+const transpile = (options = {}) =>
+  esbuild({ target: 'es2022', tsconfig: 'tsconfig.json', ...options });
+
+const entries = [
+  {
+    input: 'backend/index.ts',
+    external,
+    plugins: [transpile({ target: 'node22' })],
+    output: [
+      { file: 'dist/express.js', format: 'es', sourcemap: true },
+      { file: 'dist/express.cjs', format: 'cjs', sourcemap: true, exports: 'named' },
+    ],
+  },
+  {
+    input: 'sdk/index.ts',
+    external,
+    plugins: [transpile()],
+    output: { file: 'dist/client.js', format: 'es', sourcemap: true },
+  },
+];
+
+// The widget joins the build once it exists (issue 3).
+if (existsSync('widget/index.ts')) {
+  entries.push(
+    {
+      input: 'widget/index.ts',
+      external,
+      plugins: [transpile()],
+      output: { file: 'dist/widget.js', format: 'es', sourcemap: true },
+    },
+    {
+      input: 'widget/index.ts',
+      plugins: [nodeResolve({ browser: true }), transpile({ minify: true, legalComments: 'none' })],
+      output: { file: 'dist/schema-chat.js', format: 'es', sourcemap: true },
+    },
+  );
+}
+
+export default entries;

@@ -1,0 +1,141 @@
+// The public shape of the schema-chat client: what `createChatClient()` returns and accepts.
+// The widget and third-party UIs code against these types only.
+
+import type {
+  ChatEvent,
+  ChatMessage,
+  ChatRequest,
+  ChatResponse,
+  ConversationSummary,
+  FinishReason,
+  Page,
+  ProjectSummary,
+  StopResponse,
+  Usage,
+} from './protocol.js';
+
+/** Options of {@link ChatClient} factories (`createChatClient`). */
+export interface ChatClientOptions {
+  /** Where the router is mounted, e.g. `https://api.example.com/api/v1/ai` (no trailing slash needed). */
+  baseUrl: string;
+  /** A JWT sent as `Authorization: Bearer`. Kept in memory only. */
+  token?: string;
+  /**
+   * Returns a fresh JWT. Called when no `token` is set, and once after a 401 (then the request is
+   * retried once with the new token). Defaults to none.
+   */
+  getToken?: () => string | Promise<string>;
+  /** The fetch implementation. Defaults to `globalThis.fetch`. */
+  fetch?: typeof fetch;
+  /** Retry policy for network errors, 5xx, 429 and 503. */
+  retry?: RetryOptions;
+  /**
+   * The server's heartbeat interval; the stream watchdog reconnects after 2.5× this with nothing
+   * received. Defaults to 15000.
+   */
+  heartbeatMs?: number;
+  /**
+   * How long a stream may take to open (headers of an `text/event-stream` response) before the turn
+   * falls back to REST. Defaults to 15000.
+   */
+  streamOpenTimeoutMs?: number;
+  /** Send a turn to `POST /chat` when the stream cannot start. Defaults to true. */
+  fallbackToRest?: boolean;
+  /** HTTP method of the stream route: `POST` (JSON body) or `GET` (seed-style query). Defaults to `POST`. */
+  streamMethod?: 'POST' | 'GET';
+}
+
+/** Capped exponential backoff with full jitter; `Retry-After` wins when the server sends it. */
+export interface RetryOptions {
+  /** Attempts after the first. Defaults to 5. */
+  maxRetries?: number;
+  /** First backoff step. Defaults to 500. */
+  baseDelayMs?: number;
+  /** Longest wait between attempts. Defaults to 10000. */
+  maxDelayMs?: number;
+}
+
+/** Per-call options shared by every client method. */
+export interface CallOptions {
+  /** Aborts the call (and, for streams, the connection; the server keeps the run for its grace period). */
+  signal?: AbortSignal;
+}
+
+/** Options of {@link ChatClient.send} and {@link ChatClient.stream}. */
+export interface TurnOptions extends CallOptions {
+  /** Deduplicates the turn across retries, resumes and REST fallback. Defaults to a new UUID. */
+  idempotencyKey?: string;
+}
+
+/** Callbacks of {@link ChatClient.stream}, an alternative to iterating the stream. */
+export interface StreamCallbacks {
+  /** Every event, in order, exactly once (resumes never repeat text). */
+  onEvent?: (event: ChatEvent) => void;
+  /** New text and the whole answer so far. */
+  onToken?: (delta: string, text: string) => void;
+  /** A reconnect or retry is about to happen. */
+  onRetry?: (info: RetryInfo) => void;
+  /** The stream could not start and the turn went to `POST /chat`. */
+  onFallback?: (reason: string) => void;
+}
+
+/** Why and when the client retries. */
+export interface RetryInfo {
+  attempt: number;
+  delayMs: number;
+  reason: string;
+}
+
+/** Options of {@link ChatClient.stream}. */
+export interface StreamOptions extends TurnOptions, StreamCallbacks {}
+
+/** What a finished turn produced, whatever the transport. */
+export interface ChatTurnResult {
+  conversationId: string;
+  messageId: string;
+  content: string;
+  status: 'complete' | 'stopped';
+  finishReason: FinishReason;
+  usage: Usage;
+  model: string;
+  /** `rest` when the turn fell back to (or was sent through) `POST /chat`. */
+  transport: 'sse' | 'rest';
+}
+
+/**
+ * A running streamed turn: iterate it for typed events (`conversationId`, `token`…, then
+ * `complete`; a failure throws a `ChatClientError`), or await `result`.
+ */
+export interface ChatStream extends AsyncIterable<ChatEvent> {
+  readonly idempotencyKey: string;
+  /** Settles when the turn ends: the full answer, or a `ChatClientError`. */
+  readonly result: Promise<ChatTurnResult>;
+  /** Closes the connection without stopping generation on the server (use `stop()` for that). */
+  abort(): void;
+}
+
+/** Paging of list calls. */
+export interface PageOptions extends CallOptions {
+  cursor?: string;
+  limit?: number;
+}
+
+/** The client returned by `createChatClient()`. */
+export interface ChatClient {
+  /** REST turn: the whole answer at once (`POST /chat`). */
+  send(request: ChatRequest, options?: TurnOptions): Promise<ChatResponse>;
+  /** Streamed turn over SSE, with retry, resume and REST fallback. */
+  stream(request: ChatRequest, options?: StreamOptions): ChatStream;
+  /** Stops the running answer of a conversation; its partial text is kept as `stopped`. */
+  stop(conversationId: string, options?: CallOptions): Promise<StopResponse>;
+  /** The caller's conversations in a project, newest first. */
+  listConversations(projectId: string, options?: PageOptions): Promise<Page<ConversationSummary>>;
+  /** The latest messages of a conversation, oldest first; `nextCursor` pages to older ones. */
+  getMessages(conversationId: string, options?: PageOptions): Promise<Page<ChatMessage>>;
+  /** Deletes one of the caller's conversations. */
+  deleteConversation(conversationId: string, options?: CallOptions): Promise<void>;
+  /** The caller's projects (when the server's project resolver can list). */
+  listProjects(options?: CallOptions): Promise<ProjectSummary[]>;
+  /** Replaces the token (e.g. after the host page refreshed it). */
+  setToken(token: string | undefined): void;
+}

@@ -1,0 +1,212 @@
+// The wire protocol (version 1) of schema-chat: the single home of every type that crosses HTTP.
+// The backend imports these type-only; the sdk and the widget build on them. Spec: DESIGN.md §2.
+
+/** Version sent in the `X-Schema-Chat-Protocol` response header. */
+export const PROTOCOL_VERSION = 1;
+
+/** Response header that carries {@link PROTOCOL_VERSION}. */
+export const PROTOCOL_HEADER = 'X-Schema-Chat-Protocol';
+
+/** Request header that deduplicates a turn: a retry with the same key never generates twice. */
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+
+/** Request header (sent by EventSource and fetch-event-source on reconnect) that resumes a stream. */
+export const LAST_EVENT_ID_HEADER = 'Last-Event-ID';
+
+/** Who wrote a message. */
+export type MessageRole = 'user' | 'assistant';
+
+/**
+ * Lifecycle of a stored message. User messages are always `complete`; an assistant message is
+ * `streaming` while generated, then `complete`, `stopped` (by `POST /chat/stop`), `interrupted`
+ * (client gone past the grace period, upstream fault mid-answer, server restart) or `failed`
+ * (nothing was generated).
+ */
+export type MessageStatus = 'streaming' | 'complete' | 'stopped' | 'interrupted' | 'failed';
+
+/**
+ * Why the model stopped: the upstream's `finish_reason` (`stop`, `length`, `content_filter`), or
+ * `stopped` / `interrupted` / `error` when schema-chat ended the generation itself.
+ */
+export type FinishReason =
+  | 'stop'
+  | 'length'
+  | 'content_filter'
+  | 'stopped'
+  | 'interrupted'
+  | 'error';
+
+/** Token counts of one turn (from the upstream's usage chunk, counted locally when absent). */
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+}
+
+/** Every error code the API returns, in HTTP bodies and in `error` events. */
+export type ErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'MESSAGE_TOO_LONG'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'AUTH_MISSING'
+  | 'AUTH_MALFORMED'
+  | 'AUTH_INVALID'
+  | 'AUTH_EXPIRED'
+  | 'AUTH_NOT_YET_VALID'
+  | 'AUTH_NO_EXPIRY'
+  | 'AUTH_NO_SUBJECT'
+  | 'AUTH_WRONG_AUDIENCE'
+  | 'AUTH_WRONG_ISSUER'
+  | 'AUTH_TOO_OLD'
+  | 'FORBIDDEN_ORIGIN'
+  | 'NOT_FOUND'
+  | 'PROJECT_NOT_FOUND'
+  | 'CONVERSATION_NOT_FOUND'
+  | 'TURN_IN_PROGRESS'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'RATE_LIMITED'
+  | 'CONCURRENT_STREAM_LIMIT'
+  | 'QUOTA_EXCEEDED'
+  | 'RESUME_UNAVAILABLE'
+  | 'GENERATION_INTERRUPTED'
+  | 'UPSTREAM_ERROR'
+  | 'UPSTREAM_RATE_LIMITED'
+  | 'UPSTREAM_TIMEOUT'
+  | 'UPSTREAM_UNAVAILABLE'
+  | 'UPSTREAM_BAD_RESPONSE'
+  | 'CONTEXT_TOO_LONG'
+  | 'SERVER_BUSY'
+  | 'STORAGE_ERROR'
+  | 'INTERNAL_ERROR';
+
+/** The error object inside {@link ErrorBody} and {@link ErrorEvent}. */
+export interface ErrorDetail {
+  code: ErrorCode;
+  /** Human-readable, safe to show; never provider or stack text. */
+  message: string;
+  /** Whether sending the same request again (same `Idempotency-Key`) may succeed. */
+  retryable: boolean;
+  /** Seconds to wait before retrying, when the server knows (429, 503). */
+  retryAfter?: number;
+}
+
+/** The one JSON shape of every non-2xx response. */
+export interface ErrorBody {
+  error: ErrorDetail;
+}
+
+/** First event of every stream: the conversation this turn belongs to. */
+export interface ConversationIdEvent {
+  type: 'conversationId';
+  conversationId: string;
+}
+
+/** A piece of the answer: one upstream token or several coalesced within one flush window. */
+export interface TokenEvent {
+  type: 'token';
+  content: string;
+}
+
+/** Metadata of a finished answer (the seed's `model` and `conversationId`, and more). */
+export interface CompleteMetadata {
+  model: string;
+  conversationId: string;
+  messageId: string;
+  finishReason: FinishReason;
+  /** `complete`, or `stopped` when `POST /chat/stop` ended the answer early. */
+  status: 'complete' | 'stopped';
+  usage: Usage;
+}
+
+/** Terminal event of a successful (or deliberately stopped) stream. */
+export interface CompleteEvent {
+  type: 'complete';
+  /** ISO 8601 time the answer finished. */
+  timestamp: string;
+  metadata: CompleteMetadata;
+}
+
+/** Terminal event of a failed stream; any partial answer is stored as `interrupted`. */
+export interface ErrorEvent {
+  type: 'error';
+  error: ErrorDetail;
+}
+
+/** Every event on the SSE stream, told apart by `type` (events are unnamed `data:` lines). */
+export type ChatEvent = ConversationIdEvent | TokenEvent | CompleteEvent | ErrorEvent;
+
+/** The events that end a stream; exactly one ends each stream. */
+export type TerminalEvent = CompleteEvent | ErrorEvent;
+
+/** Body of `POST /chat` and `POST /chat/stream`; query of `GET /chat/stream`. */
+export interface ChatRequest {
+  projectId: string;
+  message: string;
+  /** UUID v4; created for the caller when unknown. Omit to start a new conversation. */
+  conversationId?: string;
+}
+
+/** A stored message, as history and REST answers return it. */
+export interface ChatMessage {
+  id: string;
+  role: MessageRole;
+  content: string;
+  status: MessageStatus;
+  /** ISO 8601. */
+  createdAt: string;
+  /** Assistant messages only. */
+  model?: string;
+  finishReason?: FinishReason;
+  usage?: Usage;
+}
+
+/** 200 body of `POST /chat`. */
+export interface ChatResponse {
+  conversationId: string;
+  message: ChatMessage;
+  metadata: {
+    model: string;
+    finishReason: FinishReason;
+    usage: Usage;
+  };
+}
+
+/** Body of `POST /chat/stop`. */
+export interface StopRequest {
+  conversationId: string;
+}
+
+/** 200 body of `POST /chat/stop`: whether a running answer was stopped. */
+export interface StopResponse {
+  stopped: boolean;
+  /** The stopped assistant message, when one was running. */
+  messageId?: string;
+}
+
+/** A conversation in `GET /conversations`. */
+export interface ConversationSummary {
+  id: string;
+  projectId: string;
+  /** The start of the first question. */
+  title: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A page of a list; pass `nextCursor` as `cursor` to get the next one. */
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+/** A project in `GET /projects` (offered when the project resolver can list). */
+export interface ProjectSummary {
+  id: string;
+  name: string;
+}
+
+/** Whether an event ends the stream. */
+export function isTerminalEvent(event: ChatEvent): event is TerminalEvent {
+  return event.type === 'complete' || event.type === 'error';
+}
