@@ -1,0 +1,195 @@
+// createChatRouter(): the Express router a host app mounts to get schema-chat's API
+// (`app.use('/api/v1/ai', createChatRouter({...}))`). Wires options, plug points and routes.
+
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import compression from 'compression';
+import express, {
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+  type Router,
+} from 'express';
+import { createJwtAuthenticator } from './auth/create-jwt-authenticator.js';
+import type { ChatRouterOptions } from './config/chat-router-options.js';
+import { resolveChatRouterConfig } from './config/resolve-chat-router-config.js';
+import { ChatError, toChatError } from './errors.js';
+import { createCorsHandler } from './http/create-cors-handler.js';
+import { setUser } from './http/request-user.js';
+import { sendError } from './http/send-error.js';
+import { createUserRateLimit } from './limits/create-user-rate-limit.js';
+import { type ChatLogger, createConsoleLogger } from './logging/chat-logger.js';
+import { OpenAIChatModel } from './models/openai-chat-model.js';
+import { toProjectResolver } from './projects/project-resolver.js';
+import { addConversationRoutes } from './routes/conversation-routes.js';
+import type { RouterContext } from './routes/router-context.js';
+import { addTurnRoutes } from './routes/turn-routes.js';
+import { createWidgetHandler } from './routes/widget-route.js';
+import { MemoryRunRegistry } from './runs/memory-run-registry.js';
+import { HeartbeatHub } from './sse/heartbeat-hub.js';
+import type { ChatStore } from './stores/chat-store.js';
+import { SqliteChatStore } from './stores/sqlite-chat-store.js';
+import { TurnService } from './turns/turn-service.js';
+
+/** The router, plus its lifecycle. */
+export interface ChatRouter extends Router {
+  /** Settles once the store has recovered turns a previous process left `streaming`. Requests wait for it. */
+  readonly ready: Promise<void>;
+  /**
+   * Ends every running answer as interrupted (their partial text saved), stops the timers and,
+   * when the router created the store, closes it. Call before the process exits.
+   */
+  close(): Promise<void>;
+}
+
+/** Where the default SQLite store lives. */
+export function defaultDatabasePath(): string {
+  return process.env.SCHEMA_CHAT_DB ?? './data/schema-chat.db';
+}
+
+/**
+ * Creates the chat router. Options are checked here, once: a bad one throws naming the option
+ * and the fix. See `ChatRouterOptions` for every option and its default.
+ */
+export function createChatRouter(options: ChatRouterOptions): ChatRouter {
+  const config = resolveChatRouterConfig(options);
+  const authenticate = createJwtAuthenticator(options.auth);
+  const projects = toProjectResolver(options.projects);
+  const logger: ChatLogger = options.logger ?? createConsoleLogger();
+  const ownsStore = options.store === undefined;
+  const store: ChatStore = options.store ?? openDefaultStore();
+  const model = options.model ?? new OpenAIChatModel();
+  const runs = options.runs ?? new MemoryRunRegistry({ replayTtlMs: config.timeouts.replayTtlMs });
+  const hub = new HeartbeatHub(config.timeouts.heartbeatMs);
+  const rateLimitStore = options.limits?.rateLimitStore;
+  const requestLimit = createUserRateLimit({
+    name: 'requests',
+    limit: config.limits.requestsPerMinute,
+    ...(rateLimitStore ? { store: rateLimitStore() } : {}),
+  });
+  const streamLimit = createUserRateLimit({
+    name: 'streams',
+    limit: config.limits.streamsPerMinute,
+    ...(rateLimitStore ? { store: rateLimitStore() } : {}),
+  });
+  const turns = new TurnService({
+    store,
+    model,
+    projects,
+    runs,
+    logger,
+    onTurnEnd: options.onTurnEnd,
+    limits: config.limits,
+    timeouts: config.timeouts,
+    instructions: config.instructions,
+    streamLimit,
+  });
+
+  const ready = store.recoverInterrupted().then(
+    (count) => {
+      if (count > 0)
+        logger.warn({ count }, 'marked turns left streaming by a previous process as interrupted');
+    },
+    (error: unknown) => {
+      logger.error({ err: error }, 'recovering interrupted turns failed');
+    },
+  );
+
+  const guard: RequestHandler[] = [
+    createCorsHandler(config.cors),
+    async (req, res, next) => {
+      await ready;
+      setUser(res, await authenticate(req));
+      await requestLimit(req, res);
+      next();
+    },
+  ];
+  if (config.compression) guard.push(compression());
+  const json: RequestHandler[] = [
+    (req, _res, next) => {
+      if (!req.is('application/json')) {
+        throw new ChatError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.');
+      }
+      next();
+    },
+    express.json({ limit: config.limits.maxBodyBytes, strict: true }),
+  ];
+
+  const router = express.Router() as ChatRouter;
+  const ctx: RouterContext = { config, turns, store, projects, hub, guard, json };
+  // Preflights, for the routes only: other paths under the mount point belong to the host.
+  router.options(
+    [
+      '/chat',
+      '/chat/stream',
+      '/chat/stop',
+      '/conversations',
+      '/conversations/:id',
+      '/conversations/:id/messages',
+      '/projects',
+    ],
+    createCorsHandler(config.cors),
+    (_req, res) => {
+      res.status(204).end();
+    },
+  );
+  addTurnRoutes(router, ctx);
+  addConversationRoutes(router, ctx);
+  if (options.widget !== false) {
+    router.get(
+      '/widget.js',
+      createWidgetHandler(typeof options.widget === 'string' ? options.widget : undefined),
+    );
+  }
+  router.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    const chatError = fromRequestError(error);
+    if (chatError.code === 'INTERNAL_ERROR') {
+      logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
+    }
+    sendError(res, chatError);
+  });
+
+  let closing: Promise<void> | undefined;
+  Object.defineProperties(router, {
+    ready: { value: ready },
+    close: {
+      value: () => {
+        closing ??= (async () => {
+          await ready;
+          await turns.shutdown();
+          if (ownsStore) await store.close();
+        })();
+        return closing;
+      },
+    },
+  });
+  return router;
+}
+
+function openDefaultStore(): ChatStore {
+  const path = defaultDatabasePath();
+  mkdirSync(dirname(path), { recursive: true });
+  return new SqliteChatStore({ path });
+}
+
+/** Maps body-parser failures to their coded errors; everything else through `toChatError`. */
+function fromRequestError(error: unknown): ChatError {
+  const type = (error as { type?: unknown } | null)?.type;
+  switch (type) {
+    case 'entity.parse.failed':
+      return new ChatError('VALIDATION_FAILED', 'The body is not valid JSON.');
+    case 'entity.too.large':
+      return new ChatError('PAYLOAD_TOO_LARGE', 'The body is too large.');
+    case 'charset.unsupported':
+    case 'encoding.unsupported':
+      return new ChatError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as UTF-8 JSON.');
+    case 'request.aborted':
+    case 'request.size.invalid':
+    case 'stream.encoding.set':
+      return new ChatError('VALIDATION_FAILED', 'The body could not be read.');
+    default:
+      return toChatError(error);
+  }
+}

@@ -1,0 +1,22 @@
+// What the route modules share: the resolved config, the turn service and the request steps
+// (CORS, auth, limits, body parsing) in the order every API route runs them.
+
+import type { RequestHandler } from 'express';
+import type { ChatRouterConfig } from '../config/resolve-chat-router-config.js';
+import type { ProjectResolver } from '../projects/project-resolver.js';
+import type { HeartbeatHub } from '../sse/heartbeat-hub.js';
+import type { ChatStore } from '../stores/chat-store.js';
+import type { TurnService } from '../turns/turn-service.js';
+
+/** Shared by the route modules. */
+export interface RouterContext {
+  config: ChatRouterConfig;
+  turns: TurnService;
+  store: ChatStore;
+  projects: ProjectResolver;
+  hub: HeartbeatHub;
+  /** CORS, readiness, auth and the per-user request limit: the start of every API route. */
+  guard: RequestHandler[];
+  /** JSON body parsing with the size limit and a content-type check. */
+  json: RequestHandler[];
+}

@@ -1,0 +1,60 @@
+// The turn routes: `POST /chat` (REST), `GET /chat/stream` (seed query) and `POST /chat/stream`
+// (JSON body). Each validates, opens the turn and attaches its response as a sink.
+
+import type { Request, Response, Router } from 'express';
+import { LAST_EVENT_ID_HEADER } from '../../sdk/protocol.js';
+import { parseChatRequest, parseIdempotencyKey } from '../http/parse-chat-request.js';
+import { userOf } from '../http/request-user.js';
+import { RestSink } from '../http/rest-sink.js';
+import type { ChatRun, RunSink } from '../runs/chat-run.js';
+import { parseEventId } from '../runs/event-id.js';
+import { SseSink } from '../sse/sse-sink.js';
+import type { RouterContext } from './router-context.js';
+
+/** Mounts the turn routes. */
+export function addTurnRoutes(router: Router, ctx: RouterContext): void {
+  const turn = (transport: 'sse' | 'rest', from: 'body' | 'query') =>
+    async function handleTurn(req: Request, res: Response): Promise<void> {
+      const requestedAt = performance.now();
+      const request = parseChatRequest(from === 'body' ? req.body : req.query, ctx.config.limits);
+      const opened = await ctx.turns.open(
+        {
+          user: userOf(res),
+          request,
+          idempotencyKey: parseIdempotencyKey(req.headers['idempotency-key']),
+          lastEventId: parseEventId(req.get(LAST_EVENT_ID_HEADER)),
+          transport,
+          requestedAt,
+        },
+        req,
+        res,
+      );
+      const sink =
+        transport === 'sse'
+          ? new SseSink(res, { retryHintMs: ctx.config.timeouts.retryHintMs, hub: ctx.hub })
+          : new RestSink(res);
+      watch(res, opened.run, sink, opened.lastSeq);
+    };
+
+  router.post('/chat', ...ctx.guard, ...ctx.json, turn('rest', 'body'));
+  router.get('/chat/stream', ...ctx.guard, turn('sse', 'query'));
+  router.post('/chat/stream', ...ctx.guard, ...ctx.json, turn('sse', 'body'));
+}
+
+/**
+ * Attaches a response to a run until the response closes. Disconnects are detected on the
+ * response's `close`, never the request's (which fires once the body is read).
+ */
+function watch(res: Response, run: ChatRun, sink: RunSink, lastSeq: number | undefined): void {
+  const subscription = run.subscribe(sink, lastSeq);
+  const detach = () => {
+    subscription.unsubscribe();
+    if (sink instanceof SseSink) sink.close();
+  };
+  if (res.destroyed) {
+    detach(); // gone while the turn was being opened: the run's grace period starts now
+    return;
+  }
+  res.once('close', detach);
+  res.on('drain', () => subscription.resume());
+}

@@ -1,0 +1,271 @@
+// One generation, decoupled from the HTTP responses that watch it (DESIGN.md §1): it holds the
+// answer text, fans it out to any number of attached sinks from their own cursor, coalesces
+// tokens into flushes, honours backpressure per sink, and interrupts itself when no client has
+// been attached for the grace period.
+
+import type { ChatEvent, TerminalEvent } from '../../sdk/protocol.js';
+import type { ChatError } from '../errors.js';
+import { terminalSeq, textOffsetAfter, tokenSeq } from './event-id.js';
+
+/** Where a run's events go: an SSE response, a REST response waiting for the end, a test. */
+export interface RunSink {
+  /** Can take more text now; when false the run skips it until it calls `resume()`. */
+  readonly ready: boolean;
+  /** The run is streaming: send headers. Called once, before any `send`. */
+  open(run: ChatRun): void;
+  /** One event with its seq (see event-id.ts). Token events carry everything after the sink's cursor. */
+  send(event: ChatEvent, seq: number): void;
+  /** The run ended; `event` is its terminal event. Called once, last. */
+  end(event: TerminalEvent, seq: number): void;
+  /** The run failed before streaming (no headers were sent): answer with an HTTP error. */
+  fail(error: ChatError): void;
+}
+
+/** The handle a sink gets from {@link ChatRun.subscribe}. */
+export interface Subscription {
+  /** Detaches the sink (its client is gone). */
+  unsubscribe(): void;
+  /** The sink is writable again: send what it missed, coalesced. */
+  resume(): void;
+}
+
+/** Why a run was aborted. */
+export type RunAbortReason =
+  | { kind: 'stopped' }
+  | { kind: 'interrupted'; why: 'client-gone' | 'shutdown' }
+  | { kind: 'error'; error: ChatError };
+
+/** Identity of a run. */
+export interface ChatRunInit {
+  /** Short random id, the first half of every event id. */
+  id: string;
+  userId: string;
+  idempotencyKey: string;
+  projectId: string;
+  conversationId: string;
+  /** The assistant message this run writes (its id also derives the run id). */
+  messageId: string;
+  /** ISO 8601 time the turn was saved. */
+  createdAt: string;
+  /** The question, so a retry with the same key but another question is refused. */
+  question: string;
+  /** How the first request arrived. */
+  transport: 'sse' | 'rest';
+  /** Abort as interrupted after this long with no sink attached. */
+  disconnectGraceMs: number;
+  /** Coalescing window for token events; 0 = same event-loop turn. */
+  flushMs: number;
+}
+
+interface SinkState {
+  sink: RunSink;
+  /** Characters of the answer this sink already has. */
+  cursor: number;
+  /** Whether it must still get the `conversationId` event. */
+  needsConversationId: boolean;
+  opened: boolean;
+}
+
+/**
+ * A generation in progress (or recently finished, kept for replay). The generation code drives
+ * it with `start`, `append`, `end` or `fail`; HTTP handlers attach with `subscribe`.
+ */
+export class ChatRun {
+  readonly id: string;
+  readonly userId: string;
+  readonly idempotencyKey: string;
+  readonly projectId: string;
+  readonly conversationId: string;
+  readonly transport: 'sse' | 'rest';
+  readonly messageId: string;
+  readonly createdAt: string;
+  readonly question: string;
+  phase: 'pending' | 'streaming' | 'ended' = 'pending';
+  /** The terminal event, once ended. */
+  terminal: TerminalEvent | undefined;
+  /** Why it failed before streaming, if it did. */
+  failure: ChatError | undefined;
+
+  readonly #controller = new AbortController();
+  readonly #sinks = new Set<SinkState>();
+  readonly #graceMs: number;
+  readonly #flushMs: number;
+  readonly #endListeners: Array<(run: ChatRun) => void> = [];
+  #text = '';
+  #flushTimer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  #graceTimer: NodeJS.Timeout | undefined;
+
+  constructor(init: ChatRunInit) {
+    this.id = init.id;
+    this.userId = init.userId;
+    this.idempotencyKey = init.idempotencyKey;
+    this.projectId = init.projectId;
+    this.conversationId = init.conversationId;
+    this.transport = init.transport;
+    this.messageId = init.messageId;
+    this.createdAt = init.createdAt;
+    this.question = init.question;
+    this.#graceMs = init.disconnectGraceMs;
+    this.#flushMs = init.flushMs;
+  }
+
+  /** Aborted by stop, timeouts, the grace period or shutdown; its reason is a {@link RunAbortReason}. */
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** The answer so far. */
+  get text(): string {
+    return this.#text;
+  }
+
+  /** Whether the generation has not ended yet. */
+  get active(): boolean {
+    return this.phase !== 'ended';
+  }
+
+  /** How many sinks are attached. */
+  get sinkCount(): number {
+    return this.#sinks.size;
+  }
+
+  /** Calls `listener` once when the run ends (or fails before starting). */
+  onEnd(listener: (run: ChatRun) => void): void {
+    if (this.phase === 'ended') listener(this);
+    else this.#endListeners.push(listener);
+  }
+
+  /**
+   * Attaches a sink. Without `lastSeq` it gets the whole stream; with the seq of the last event a
+   * client saw (from `Last-Event-ID`) it gets only what follows.
+   */
+  subscribe(sink: RunSink, lastSeq?: number): Subscription {
+    if (this.failure) {
+      sink.fail(this.failure);
+      return { unsubscribe() {}, resume() {} };
+    }
+    const state: SinkState = {
+      sink,
+      cursor: lastSeq === undefined ? 0 : Math.min(textOffsetAfter(lastSeq), this.#text.length),
+      needsConversationId: lastSeq === undefined,
+      opened: false,
+    };
+    clearTimeout(this.#graceTimer);
+    this.#graceTimer = undefined;
+    if (this.phase === 'pending') {
+      this.#sinks.add(state);
+    } else {
+      this.#open(state);
+      this.#deliver(state, true);
+      if (this.phase === 'ended') this.#finish(state);
+      else this.#sinks.add(state);
+    }
+    return {
+      unsubscribe: () => this.#detach(state),
+      resume: () => {
+        if (this.#sinks.has(state)) this.#deliver(state, false);
+      },
+    };
+  }
+
+  /** The answer placeholder is saved: attached sinks get their headers and the `conversationId` event. */
+  start(): void {
+    if (this.phase !== 'pending') return;
+    this.phase = 'streaming';
+    for (const state of this.#sinks) this.#open(state);
+  }
+
+  /** Adds answer text; attached sinks get it at the next flush. */
+  append(delta: string): void {
+    if (this.phase !== 'streaming' || delta.length === 0) return;
+    this.#text += delta;
+    if (this.#flushTimer !== undefined) return;
+    this.#flushTimer =
+      this.#flushMs > 0
+        ? setTimeout(() => this.#flush(), this.#flushMs)
+        : setImmediate(() => this.#flush());
+  }
+
+  /** Ends the stream: every sink gets the rest of the text, then `event`. */
+  end(event: TerminalEvent): void {
+    if (this.phase === 'ended') return;
+    this.#cancelFlush();
+    this.phase = 'ended';
+    this.terminal = event;
+    for (const state of this.#sinks) {
+      this.#open(state);
+      this.#deliver(state, true);
+      this.#finish(state);
+    }
+    this.#sinks.clear();
+    this.#settle();
+  }
+
+  /** Fails before streaming started: every sink answers with `error` as an HTTP status. */
+  fail(error: ChatError): void {
+    if (this.phase !== 'pending') return;
+    this.phase = 'ended';
+    this.failure = error;
+    for (const { sink } of this.#sinks) sink.fail(error);
+    this.#sinks.clear();
+    this.#settle();
+  }
+
+  /** Asks the generation to stop; the generation code saves and ends the run. */
+  abort(reason: RunAbortReason): void {
+    if (this.phase !== 'ended' && !this.#controller.signal.aborted) this.#controller.abort(reason);
+  }
+
+  #open(state: SinkState): void {
+    if (state.opened) return;
+    state.opened = true;
+    state.sink.open(this);
+    if (state.needsConversationId) {
+      state.needsConversationId = false;
+      state.sink.send({ type: 'conversationId', conversationId: this.conversationId }, 0);
+    }
+  }
+
+  #flush(): void {
+    this.#flushTimer = undefined;
+    for (const state of this.#sinks) this.#deliver(state, false);
+  }
+
+  /** Sends everything after the sink's cursor as one token event (when it can take it, or `force`). */
+  #deliver(state: SinkState, force: boolean): void {
+    const length = this.#text.length;
+    if (state.cursor >= length || (!force && !state.sink.ready)) return;
+    const content = this.#text.slice(state.cursor);
+    state.cursor = length;
+    state.sink.send({ type: 'token', content }, tokenSeq(length));
+  }
+
+  #finish(state: SinkState): void {
+    if (this.terminal) state.sink.end(this.terminal, terminalSeq(this.#text.length));
+  }
+
+  #detach(state: SinkState): void {
+    if (!this.#sinks.delete(state) || this.#sinks.size > 0 || this.phase === 'ended') return;
+    // Nobody is watching: keep generating for the grace period so a reconnect can resume, then
+    // stop paying for tokens nobody will read (DESIGN.md §1).
+    this.#graceTimer = setTimeout(
+      () => this.abort({ kind: 'interrupted', why: 'client-gone' }),
+      this.#graceMs,
+    );
+    this.#graceTimer.unref();
+  }
+
+  #cancelFlush(): void {
+    if (this.#flushTimer === undefined) return;
+    if (this.#flushMs > 0) clearTimeout(this.#flushTimer as NodeJS.Timeout);
+    else clearImmediate(this.#flushTimer as NodeJS.Immediate);
+    this.#flushTimer = undefined;
+  }
+
+  #settle(): void {
+    clearTimeout(this.#graceTimer);
+    this.#graceTimer = undefined;
+    const listeners = this.#endListeners.splice(0);
+    for (const listener of listeners) listener(this);
+  }
+}

@@ -1,0 +1,195 @@
+// Drives one generation: calls the model, feeds its text into the run, enforces the first-token
+// and idle timeouts, checkpoints the partial answer about once a second, saves the final state,
+// ends the run with exactly one terminal event, and reports the turn.
+
+import { estimateTokens } from '../context/estimate-tokens.js';
+import { ChatError, toChatError } from '../errors.js';
+import type { ChatLogger } from '../logging/chat-logger.js';
+import type { ChatModel, ChatModelRequest, FinishPart } from '../models/chat-model.js';
+import type { ChatRun, RunAbortReason } from '../runs/chat-run.js';
+import type { ChatStore } from '../stores/chat-store.js';
+import { decideTurnOutcome } from './decide-turn-outcome.js';
+import type { TurnRecord } from './turn-record.js';
+
+/** What a generation needs from the router. */
+export interface GenerationDeps {
+  store: ChatStore;
+  model: ChatModel;
+  logger: ChatLogger;
+  onTurnEnd: ((record: TurnRecord) => void) | undefined;
+  firstTokenMs: number;
+  idleMs: number;
+  checkpointMs: number;
+}
+
+/** One generation's inputs. */
+export interface GenerationInput {
+  run: ChatRun;
+  request: ChatModelRequest;
+  /** Estimated prompt tokens, used when the upstream reports no usage. */
+  promptTokens: number;
+  schemaTrimmed: boolean;
+  /** `performance.now()` when the request arrived. */
+  requestedAt: number;
+}
+
+const ABORTED = Symbol('aborted');
+
+/** Runs the generation to its end. Never throws: every failure becomes the run's terminal event. */
+export async function runGeneration(input: GenerationInput, deps: GenerationDeps): Promise<void> {
+  const { run } = input;
+  const { signal } = run;
+  let finish: FinishPart | undefined;
+  let failure: ChatError | undefined;
+  let firstTokenAt: number | undefined;
+  let savedLength = 0;
+  let saving = false;
+
+  const timeout = (what: string) => () =>
+    run.abort({
+      kind: 'error',
+      error: new ChatError('UPSTREAM_TIMEOUT', `The model sent ${what} in time.`, {
+        retryable: true,
+      }),
+    });
+  const firstTokenTimer = setTimeout(timeout('no first token'), deps.firstTokenMs);
+  // The idle timer starts with the first token and is refreshed only by content: keep-alive
+  // chunks or empty deltas from a stuck upstream do not count as progress.
+  let idleTimer: NodeJS.Timeout | undefined;
+  const checkpointTimer = setInterval(() => {
+    const text = run.text;
+    if (saving || text.length === savedLength) return;
+    saving = true;
+    deps.store
+      .saveProgress(run.userId, run.messageId, text)
+      .then(() => {
+        savedLength = text.length;
+      })
+      .catch((error: unknown) =>
+        deps.logger.warn({ err: error, runId: run.id }, 'checkpoint failed'),
+      )
+      .finally(() => {
+        saving = false;
+      });
+  }, deps.checkpointMs);
+
+  const aborted = new Promise<typeof ABORTED>((resolve) => {
+    if (signal.aborted) resolve(ABORTED);
+    else signal.addEventListener('abort', () => resolve(ABORTED), { once: true });
+  });
+  const iterator = deps.model.stream(input.request, { signal })[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      // Racing the abort: a model that ignores its signal must not hang the turn.
+      const step = await Promise.race([iterator.next(), aborted]);
+      if (step === ABORTED || step.done) break;
+      const part = step.value;
+      if (part.type === 'finish') {
+        finish = part;
+        continue;
+      }
+      if (part.text.length === 0) continue;
+      if (firstTokenAt === undefined) {
+        firstTokenAt = performance.now();
+        clearTimeout(firstTokenTimer);
+        idleTimer = setTimeout(timeout('nothing for too long'), deps.idleMs);
+      } else {
+        idleTimer?.refresh();
+      }
+      run.append(part.text);
+    }
+  } catch (error) {
+    if (!signal.aborted) failure = modelFailure(error, deps.logger, run.id);
+  } finally {
+    clearTimeout(firstTokenTimer);
+    clearTimeout(idleTimer);
+    clearInterval(checkpointTimer);
+    // Closes the upstream request if the loop left early; its own errors are irrelevant now.
+    void Promise.resolve(iterator.return?.()).catch(() => {});
+  }
+
+  const abortReason = signal.aborted ? (signal.reason as RunAbortReason) : undefined;
+  const text = run.text;
+  const outcome = decideTurnOutcome({
+    textLength: text.length,
+    finish,
+    failure,
+    abortReason,
+  });
+  const usage = finish?.usage ?? {
+    promptTokens: input.promptTokens,
+    completionTokens: estimateTokens(text),
+    totalTokens: input.promptTokens + estimateTokens(text),
+  };
+  let terminalError = outcome.error;
+  try {
+    const saved = await deps.store.finishTurn(run.userId, run.messageId, {
+      content: text,
+      status: outcome.status,
+      finishReason: outcome.finishReason,
+      usage,
+    });
+    if (!saved) deps.logger.warn({ runId: run.id }, 'the answer was already finished in the store');
+  } catch (error) {
+    deps.logger.error({ err: error, runId: run.id }, 'saving the answer failed');
+    terminalError ??= new ChatError('STORAGE_ERROR', 'The answer could not be saved.', {
+      retryable: false,
+    });
+  }
+
+  run.end(
+    terminalError
+      ? { type: 'error', error: terminalError.toDetail() }
+      : {
+          type: 'complete',
+          timestamp: new Date().toISOString(),
+          metadata: {
+            model: deps.model.id,
+            conversationId: run.conversationId,
+            messageId: run.messageId,
+            finishReason: outcome.finishReason,
+            status: outcome.status === 'stopped' ? 'stopped' : 'complete',
+            usage,
+          },
+        },
+  );
+
+  const record: TurnRecord = {
+    userId: run.userId,
+    projectId: run.projectId,
+    conversationId: run.conversationId,
+    messageId: run.messageId,
+    runId: run.id,
+    transport: run.transport,
+    model: deps.model.id,
+    timeToFirstTokenMs:
+      firstTokenAt === undefined ? undefined : Math.round(firstTokenAt - input.requestedAt),
+    durationMs: Math.round(performance.now() - input.requestedAt),
+    promptTokens: usage.promptTokens,
+    completionTokens: usage.completionTokens,
+    usageEstimated: finish?.usage === undefined,
+    finishReason: outcome.finishReason,
+    status: outcome.status,
+    schemaTrimmed: input.schemaTrimmed,
+  };
+  if (terminalError) record.errorCode = terminalError.code;
+  deps.logger.info({ turn: record }, 'turn finished');
+  try {
+    deps.onTurnEnd?.(record);
+  } catch (error) {
+    deps.logger.warn({ err: error }, 'onTurnEnd threw');
+  }
+}
+
+/** A model must throw ChatErrors; anything else is a bug in it, logged and hidden from clients. */
+function modelFailure(error: unknown, logger: ChatLogger, runId: string): ChatError {
+  const chatError = toChatError(error);
+  if (chatError.code === 'INTERNAL_ERROR') {
+    logger.error({ err: error, runId }, 'the model threw an uncoded error');
+    return new ChatError('UPSTREAM_ERROR', 'The model failed to answer.', {
+      retryable: true,
+      cause: error,
+    });
+  }
+  return chatError;
+}
