@@ -90,7 +90,10 @@ export interface StoredPage<T> {
 /**
  * Storage of conversations and messages. Every method takes the user id first so that ownership
  * cannot be forgotten; "not found" (including "belongs to someone else") is `undefined` or
- * `false`, never an exception. Methods throw only for storage faults.
+ * `false`, never an exception. Methods throw only for storage faults (`ChatError`
+ * `STORAGE_ERROR`) and for a malformed `cursor` or a `limit` outside 1–100 of a list method
+ * (`ChatError` `VALIDATION_FAILED`, 400: the cursor comes from the client and only the store can
+ * read it).
  */
 export interface ChatStore {
   /**
@@ -147,7 +150,10 @@ export interface ChatStore {
   /** Deletes one of the user's conversations and its messages; false when not the user's. */
   deleteConversation(userId: string, conversationId: string): Promise<boolean>;
 
-  /** Total tokens (prompt + completion) of the user's assistant messages created at or after `since`. */
+  /**
+   * Total tokens (prompt + completion) of the user's assistant messages created at or after
+   * `since`, including those of conversations deleted since (deleting must not reset a quota).
+   */
   tokensUsedSince(userId: string, since: Date): Promise<number>;
 
   /**

@@ -1,0 +1,68 @@
+// Pure checks of the arguments the router passes to a ChatStore: a wrong one is a bug, so it throws
+// a TypeError (surfacing as a 500) instead of being stored.
+
+import type { FinishReason, MessageStatus } from '../../sdk/protocol.js';
+import type { BeginTurnInput, FinishTurnInput } from './chat-store.js';
+
+const FINISHED_STATUSES: ReadonlySet<MessageStatus> = new Set([
+  'complete',
+  'stopped',
+  'interrupted',
+  'failed',
+]);
+const FINISH_REASONS: ReadonlySet<FinishReason> = new Set([
+  'stop',
+  'length',
+  'content_filter',
+  'stopped',
+  'interrupted',
+  'error',
+]);
+
+function checkText(value: unknown, name: string, allowEmpty: boolean): void {
+  if (typeof value !== 'string' || (!allowEmpty && value === '')) {
+    throw new TypeError(`${name} must be a ${allowEmpty ? '' : 'non-empty '}string.`);
+  }
+}
+
+function checkTokenCount(value: unknown, name: string): void {
+  if (!Number.isSafeInteger(value) || (value as number) < 0) {
+    throw new TypeError(`${name} must be a non-negative integer.`);
+  }
+}
+
+/** Checks the input of `beginTurn`; returns the turn's time in epoch milliseconds. */
+export function checkBeginTurnInput(userId: string, input: BeginTurnInput): number {
+  checkText(userId, 'beginTurn: userId', false);
+  checkText(input.conversationId, 'beginTurn: input.conversationId', false);
+  checkText(input.projectId, 'beginTurn: input.projectId', false);
+  checkText(input.idempotencyKey, 'beginTurn: input.idempotencyKey', false);
+  checkText(input.userMessage?.id, 'beginTurn: input.userMessage.id', false);
+  checkText(input.userMessage?.content, 'beginTurn: input.userMessage.content', true);
+  checkText(input.assistantMessage?.id, 'beginTurn: input.assistantMessage.id', false);
+  checkText(input.assistantMessage?.model, 'beginTurn: input.assistantMessage.model', true);
+  if (input.userMessage.id === input.assistantMessage.id) {
+    throw new TypeError('beginTurn: the user and assistant messages need different ids.');
+  }
+  const time = input.now instanceof Date ? input.now.getTime() : Number.NaN;
+  if (!Number.isFinite(time)) throw new TypeError('beginTurn: input.now must be a valid Date.');
+  return time;
+}
+
+/** Checks the input of `finishTurn`. */
+export function checkFinishTurnInput(result: FinishTurnInput): void {
+  checkText(result.content, 'finishTurn: result.content', true);
+  if (!FINISHED_STATUSES.has(result.status)) {
+    throw new TypeError(
+      'finishTurn: result.status must be complete, stopped, interrupted or failed.',
+    );
+  }
+  if (!FINISH_REASONS.has(result.finishReason)) {
+    throw new TypeError(
+      `finishTurn: result.finishReason must be one of ${[...FINISH_REASONS].join(', ')}.`,
+    );
+  }
+  checkTokenCount(result.usage?.promptTokens, 'finishTurn: result.usage.promptTokens');
+  checkTokenCount(result.usage?.completionTokens, 'finishTurn: result.usage.completionTokens');
+  checkTokenCount(result.usage?.totalTokens, 'finishTurn: result.usage.totalTokens');
+}

@@ -1,0 +1,348 @@
+// MemoryChatStore: a ChatStore in plain Maps, for tests and examples (nothing survives a restart).
+
+import type {
+  BeginTurnInput,
+  BeginTurnResult,
+  ChatStore,
+  FinishTurnInput,
+  ListOptions,
+  StoredConversation,
+  StoredMessage,
+  StoredPage,
+  StoredTurn,
+} from './chat-store.js';
+import { checkBeginTurnInput, checkFinishTurnInput } from './chat-store-input.js';
+import { deriveConversationTitle } from './conversation-title.js';
+import {
+  checkHistoryLimit,
+  checkPageLimit,
+  decodePageCursor,
+  encodePageCursor,
+} from './page-cursor.js';
+
+interface ConversationRecord {
+  seq: number;
+  /** Times in epoch milliseconds, as the SQLite store keeps them. */
+  createdAt: number;
+  updatedAt: number;
+  conversation: StoredConversation;
+  /** In insertion order. */
+  messages: MessageRecord[];
+}
+
+interface MessageRecord {
+  seq: number;
+  userId: string;
+  createdAt: number;
+  message: StoredMessage;
+}
+
+interface TurnRecord {
+  conversationId: string;
+  userMessageId: string;
+  assistantMessageId: string;
+}
+
+const CONVERSATIONS_CURSOR = 'conversations';
+const MESSAGES_CURSOR = 'messages';
+
+function copyMessage(message: StoredMessage): StoredMessage {
+  const copy = { ...message };
+  if (message.usage !== undefined) copy.usage = { ...message.usage };
+  return copy;
+}
+
+function isUsableHistory(message: StoredMessage): boolean {
+  return (
+    message.role === 'user' ||
+    (message.status !== 'streaming' && message.status !== 'failed' && message.content !== '')
+  );
+}
+
+/**
+ * A {@link ChatStore} kept in memory, with the same behaviour as `SqliteChatStore` (both pass
+ * `chat-store.contract.ts`): caller-given ids, insertion-order sequences, `updatedAt` moved by
+ * every new turn, idempotency keys freed by deleting their conversation, usage of deleted
+ * conversations still counted. Every method returns copies, never the stored objects. All work
+ * of a method happens synchronously, so concurrent calls cannot interleave.
+ *
+ * @example
+ * const router = createChatRouter({ store: new MemoryChatStore(), ... });
+ */
+export class MemoryChatStore implements ChatStore {
+  #nextSeq = 1;
+  readonly #conversations = new Map<string, ConversationRecord>();
+  /** Message id → its record. */
+  readonly #messages = new Map<string, MessageRecord>();
+  /** User id → idempotency key → turn. Nested maps: no separator can collide. */
+  readonly #turns = new Map<string, Map<string, TurnRecord>>();
+  /** Usage of deleted conversations: deleting must not reset a quota. */
+  readonly #deletedUsage: { userId: string; createdAt: number; totalTokens: number }[] = [];
+
+  async beginTurn(userId: string, input: BeginTurnInput): Promise<BeginTurnResult> {
+    const now = checkBeginTurnInput(userId, input);
+    // Same order of checks as SqliteChatStore: duplicate, then not-found, then busy.
+    const duplicate = this.#findTurnSync(userId, input.idempotencyKey);
+    if (duplicate !== undefined) return { kind: 'duplicate', ...duplicate };
+
+    let record = this.#conversations.get(input.conversationId);
+    if (
+      record !== undefined &&
+      (record.conversation.userId !== userId || record.conversation.projectId !== input.projectId)
+    ) {
+      return { kind: 'not-found' };
+    }
+    if (record?.messages.some(({ message }) => message.status === 'streaming')) {
+      return { kind: 'busy', conversationId: input.conversationId };
+    }
+    if (this.#messages.has(input.userMessage.id) || this.#messages.has(input.assistantMessage.id)) {
+      // The SQLite store's UNIQUE constraint fails the same way: ids must be fresh UUIDs.
+      throw new TypeError('beginTurn: a message with this id already exists.');
+    }
+
+    const conversationCreated = record === undefined;
+    const iso = new Date(now).toISOString();
+    if (record === undefined) {
+      record = {
+        seq: this.#nextSeq++,
+        createdAt: now,
+        updatedAt: now,
+        conversation: {
+          id: input.conversationId,
+          userId,
+          projectId: input.projectId,
+          title: deriveConversationTitle(input.userMessage.content),
+          createdAt: iso,
+          updatedAt: iso,
+        },
+        messages: [],
+      };
+      this.#conversations.set(input.conversationId, record);
+    } else {
+      record.updatedAt = now;
+      record.conversation.updatedAt = iso;
+    }
+
+    const common = {
+      conversationId: input.conversationId,
+      createdAt: iso,
+      idempotencyKey: input.idempotencyKey,
+    };
+    const userMessage: StoredMessage = {
+      id: input.userMessage.id,
+      role: 'user',
+      content: input.userMessage.content,
+      status: 'complete',
+      ...common,
+    };
+    const assistantMessage: StoredMessage = {
+      id: input.assistantMessage.id,
+      role: 'assistant',
+      content: '',
+      status: 'streaming',
+      model: input.assistantMessage.model,
+      ...common,
+    };
+    for (const message of [userMessage, assistantMessage]) {
+      const messageRecord = { seq: this.#nextSeq++, userId, createdAt: now, message };
+      record.messages.push(messageRecord);
+      this.#messages.set(message.id, messageRecord);
+    }
+    let keys = this.#turns.get(userId);
+    if (keys === undefined) {
+      keys = new Map();
+      this.#turns.set(userId, keys);
+    }
+    keys.set(input.idempotencyKey, {
+      conversationId: input.conversationId,
+      userMessageId: userMessage.id,
+      assistantMessageId: assistantMessage.id,
+    });
+    return {
+      kind: 'started',
+      conversationCreated,
+      conversation: { ...record.conversation },
+      userMessage: copyMessage(userMessage),
+      assistantMessage: copyMessage(assistantMessage),
+    };
+  }
+
+  async saveProgress(userId: string, messageId: string, content: string): Promise<void> {
+    if (typeof content !== 'string') throw new TypeError('saveProgress: content must be a string.');
+    const message = this.#streamingMessage(userId, messageId);
+    if (message !== undefined) message.content = content;
+  }
+
+  async finishTurn(userId: string, messageId: string, result: FinishTurnInput): Promise<boolean> {
+    checkFinishTurnInput(result);
+    const message = this.#streamingMessage(userId, messageId);
+    if (message === undefined) return false;
+    message.content = result.content;
+    message.status = result.status;
+    message.finishReason = result.finishReason;
+    message.usage = { ...result.usage };
+    return true;
+  }
+
+  async findTurn(userId: string, idempotencyKey: string): Promise<StoredTurn | undefined> {
+    return this.#findTurnSync(userId, idempotencyKey);
+  }
+
+  async getConversation(
+    userId: string,
+    conversationId: string,
+  ): Promise<StoredConversation | undefined> {
+    const record = this.#ownConversation(userId, conversationId);
+    return record === undefined ? undefined : { ...record.conversation };
+  }
+
+  async listConversations(
+    userId: string,
+    projectId: string,
+    options: ListOptions,
+  ): Promise<StoredPage<StoredConversation>> {
+    const limit = checkPageLimit(options.limit);
+    const after =
+      options.cursor === undefined
+        ? undefined
+        : decodePageCursor(options.cursor, CONVERSATIONS_CURSOR, 2);
+    const [afterUpdatedAt = 0, afterSeq = 0] = after ?? [];
+    const matching = [...this.#conversations.values()]
+      .filter(
+        (record) =>
+          record.conversation.userId === userId &&
+          record.conversation.projectId === projectId &&
+          (after === undefined ||
+            record.updatedAt < afterUpdatedAt ||
+            (record.updatedAt === afterUpdatedAt && record.seq < afterSeq)),
+      )
+      .sort((a, b) => b.updatedAt - a.updatedAt || b.seq - a.seq);
+    const items = matching.slice(0, limit);
+    const page: StoredPage<StoredConversation> = {
+      items: items.map((record) => ({ ...record.conversation })),
+    };
+    const last = items.at(-1);
+    if (matching.length > limit && last !== undefined) {
+      page.nextCursor = encodePageCursor(CONVERSATIONS_CURSOR, [last.updatedAt, last.seq]);
+    }
+    return page;
+  }
+
+  async listMessages(
+    userId: string,
+    conversationId: string,
+    options: ListOptions,
+  ): Promise<StoredPage<StoredMessage> | undefined> {
+    const limit = checkPageLimit(options.limit);
+    const before =
+      options.cursor === undefined
+        ? undefined
+        : decodePageCursor(options.cursor, MESSAGES_CURSOR, 1)[0];
+    const record = this.#ownConversation(userId, conversationId);
+    if (record === undefined) return undefined;
+    const older =
+      before === undefined
+        ? record.messages
+        : record.messages.filter((message) => message.seq < before);
+    const items = older.slice(-limit);
+    const page: StoredPage<StoredMessage> = {
+      items: items.map(({ message }) => copyMessage(message)),
+    };
+    const oldest = items[0];
+    if (older.length > limit && oldest !== undefined) {
+      page.nextCursor = encodePageCursor(MESSAGES_CURSOR, [oldest.seq]);
+    }
+    return page;
+  }
+
+  async getHistory(
+    userId: string,
+    conversationId: string,
+    beforeMessageId: string,
+    limit: number,
+  ): Promise<StoredMessage[]> {
+    checkHistoryLimit(limit);
+    const record = this.#ownConversation(userId, conversationId);
+    const end = record?.messages.findIndex(({ message }) => message.id === beforeMessageId) ?? -1;
+    if (record === undefined || end < 0 || limit === 0) return [];
+    return record.messages
+      .slice(0, end)
+      .filter(({ message }) => isUsableHistory(message))
+      .slice(-limit)
+      .map(({ message }) => copyMessage(message));
+  }
+
+  async deleteConversation(userId: string, conversationId: string): Promise<boolean> {
+    const record = this.#ownConversation(userId, conversationId);
+    if (record === undefined) return false;
+    const keys = this.#turns.get(userId);
+    for (const { message, createdAt } of record.messages) {
+      this.#messages.delete(message.id);
+      if (message.idempotencyKey !== undefined) keys?.delete(message.idempotencyKey);
+      const totalTokens = message.usage?.totalTokens ?? 0;
+      if (message.role === 'assistant' && totalTokens > 0) {
+        this.#deletedUsage.push({ userId, createdAt, totalTokens });
+      }
+    }
+    this.#conversations.delete(conversationId);
+    return true;
+  }
+
+  async tokensUsedSince(userId: string, since: Date): Promise<number> {
+    const time = since instanceof Date ? since.getTime() : Number.NaN;
+    if (!Number.isFinite(time)) throw new TypeError('tokensUsedSince: since must be a valid Date.');
+    let total = 0;
+    for (const record of this.#messages.values()) {
+      if (
+        record.userId === userId &&
+        record.message.role === 'assistant' &&
+        record.createdAt >= time
+      ) {
+        total += record.message.usage?.totalTokens ?? 0;
+      }
+    }
+    for (const usage of this.#deletedUsage) {
+      if (usage.userId === userId && usage.createdAt >= time) total += usage.totalTokens;
+    }
+    return total;
+  }
+
+  async recoverInterrupted(): Promise<number> {
+    let count = 0;
+    for (const { message } of this.#messages.values()) {
+      if (message.status !== 'streaming') continue;
+      message.status = message.content === '' ? 'failed' : 'interrupted';
+      message.finishReason = 'interrupted';
+      count += 1;
+    }
+    return count;
+  }
+
+  /** Nothing to release; kept for the interface. */
+  async close(): Promise<void> {}
+
+  #ownConversation(userId: string, conversationId: string): ConversationRecord | undefined {
+    const record = this.#conversations.get(conversationId);
+    return record?.conversation.userId === userId ? record : undefined;
+  }
+
+  #streamingMessage(userId: string, messageId: string): StoredMessage | undefined {
+    const record = this.#messages.get(messageId);
+    if (record === undefined || record.userId !== userId) return undefined;
+    return record.message.status === 'streaming' ? record.message : undefined;
+  }
+
+  #findTurnSync(userId: string, idempotencyKey: string): StoredTurn | undefined {
+    const turn = this.#turns.get(userId)?.get(idempotencyKey);
+    const record = turn === undefined ? undefined : this.#conversations.get(turn.conversationId);
+    if (turn === undefined || record === undefined) return undefined;
+    const userMessage = this.#messages.get(turn.userMessageId)?.message;
+    const assistantMessage = this.#messages.get(turn.assistantMessageId)?.message;
+    if (userMessage === undefined || assistantMessage === undefined) return undefined;
+    return {
+      conversation: { ...record.conversation },
+      userMessage: copyMessage(userMessage),
+      assistantMessage: copyMessage(assistantMessage),
+    };
+  }
+}

@@ -1,0 +1,88 @@
+// The SQLite schema of SqliteChatStore and its migrations, versioned by PRAGMA user_version.
+
+import type Database from 'better-sqlite3';
+
+// Each entry upgrades the schema by one version; append, never edit a shipped entry. Times are
+// integer milliseconds since the epoch (compact, index-friendly, exact); the store turns them into
+// ISO 8601 strings. `seq` (the rowid) is the insertion order that every ordering relies on.
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE conversations (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    user_id TEXT NOT NULL,
+    project_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) STRICT;
+  -- listConversations: one user's conversations in a project, most recently updated first.
+  CREATE INDEX conversations_by_user_project_updated
+    ON conversations (user_id, project_id, updated_at DESC, seq DESC);
+
+  CREATE TABLE messages (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+    -- The conversation's owner, copied so that every write checks ownership in one statement.
+    user_id TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
+    content TEXT NOT NULL,
+    status TEXT NOT NULL
+      CHECK (status IN ('streaming', 'complete', 'stopped', 'interrupted', 'failed')),
+    created_at INTEGER NOT NULL,
+    model TEXT,
+    finish_reason TEXT
+      CHECK (finish_reason IN ('stop', 'length', 'content_filter', 'stopped', 'interrupted', 'error')),
+    prompt_tokens INTEGER,
+    completion_tokens INTEGER,
+    total_tokens INTEGER,
+    idempotency_key TEXT
+  ) STRICT;
+  -- listMessages, getHistory and the cascade of deleteConversation.
+  CREATE INDEX messages_by_conversation ON messages (conversation_id, seq);
+  -- beginTurn / findTurn: a key names one turn (its user and assistant message) per user.
+  CREATE UNIQUE INDEX messages_by_idempotency_key
+    ON messages (user_id, idempotency_key, role) WHERE idempotency_key IS NOT NULL;
+  -- tokensUsedSince (quotas): covering, so the sum never touches the table.
+  CREATE INDEX messages_usage_by_user_created
+    ON messages (user_id, created_at, total_tokens) WHERE role = 'assistant';
+  -- beginTurn's busy check and recoverInterrupted: only the few rows still streaming.
+  CREATE INDEX messages_streaming ON messages (conversation_id) WHERE status = 'streaming';
+
+  -- Token usage of deleted conversations: deleting a conversation must not reset a quota.
+  CREATE TABLE deleted_usage (
+    user_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    total_tokens INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX deleted_usage_by_user_created ON deleted_usage (user_id, created_at, total_tokens);
+  `,
+];
+
+/** The schema version this code writes (`PRAGMA user_version` of an up-to-date database). */
+export const CHAT_SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * Brings the database up to {@link CHAT_SCHEMA_VERSION} in one `BEGIN IMMEDIATE` transaction, so
+ * two processes opening a new file at once migrate it once. Idempotent: an up-to-date database is
+ * left alone. Throws when the file was written by a newer schema-chat (downgrades are refused).
+ * The chat store owns `PRAGMA user_version` of its database.
+ */
+export function migrateChatSchema(db: Database.Database): void {
+  // The common case, an up-to-date file, needs no write lock.
+  if (db.pragma('user_version', { simple: true }) === CHAT_SCHEMA_VERSION) return;
+  db.transaction(() => {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current > CHAT_SCHEMA_VERSION) {
+      throw new Error(
+        `SqliteChatStore: the database has chat schema version ${current}, newer than this ` +
+          `schema-chat's ${CHAT_SCHEMA_VERSION}; upgrade schema-chat or point \`path\` at another file.`,
+      );
+    }
+    for (let version = current; version < CHAT_SCHEMA_VERSION; version += 1) {
+      db.exec(MIGRATIONS[version] as string);
+    }
+    if (current !== CHAT_SCHEMA_VERSION) db.pragma(`user_version = ${CHAT_SCHEMA_VERSION}`);
+  }).immediate();
+}

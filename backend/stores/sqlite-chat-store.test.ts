@@ -1,0 +1,323 @@
+// SqliteChatStore: the contract suite on a file and in memory, plus what only SQLite has — pragmas,
+// migrations, query plans, integrity, lock timeouts and storage faults.
+
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ChatError } from '../errors.js';
+import { describeChatStoreContract } from './chat-store.contract.js';
+import type { BeginTurnInput } from './chat-store.js';
+import { CHAT_SCHEMA_VERSION } from './sqlite-chat-schema.js';
+import { CHAT_STORE_SQL, SqliteChatStore } from './sqlite-chat-store.js';
+
+const BETTER_SQLITE3 = createRequire(import.meta.url).resolve('better-sqlite3');
+
+function makeTempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'schema-chat-store-'));
+}
+
+function turnInput(
+  overrides: Partial<BeginTurnInput> & { question?: string } = {},
+): BeginTurnInput {
+  const { question = 'Which tables reference users?', ...rest } = overrides;
+  return {
+    conversationId: randomUUID(),
+    projectId: 'project-shop',
+    userMessage: { id: randomUUID(), content: question },
+    assistantMessage: { id: randomUUID(), model: 'test-model' },
+    idempotencyKey: randomUUID(),
+    now: new Date('2025-03-01T09:00:00.000Z'),
+    ...rest,
+  };
+}
+
+describeChatStoreContract('SqliteChatStore (temporary file)', async () => {
+  const dir = makeTempDir();
+  return {
+    store: new SqliteChatStore({ path: join(dir, 'chat.db') }),
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+});
+
+describeChatStoreContract('SqliteChatStore (:memory:)', async () => ({
+  store: new SqliteChatStore(),
+}));
+
+// A second connection, on another thread, that holds the write lock until told to release it (or
+// for `holdMs`): better-sqlite3 blocks its thread while waiting for a lock, so the holder cannot
+// live on the thread under test.
+async function holdWriteLock(
+  path: string,
+  holdMs?: number,
+): Promise<{ release: () => Promise<void> }> {
+  const signal = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(
+    `
+    const { parentPort, workerData } = require('node:worker_threads');
+    const Database = require(workerData.driver);
+    const db = new Database(workerData.path);
+    db.exec('BEGIN IMMEDIATE');
+    parentPort.postMessage('locked');
+    Atomics.wait(workerData.signal, 0, 0, workerData.holdMs ?? undefined);
+    db.exec('COMMIT');
+    db.close();
+    `,
+    { eval: true, workerData: { driver: BETTER_SQLITE3, path, signal, holdMs } },
+  );
+  const exited = new Promise<void>((resolve, reject) => {
+    worker.once('exit', () => resolve());
+    worker.once('error', reject);
+  });
+  await new Promise<void>((resolve, reject) => {
+    worker.once('message', () => resolve());
+    worker.once('error', reject);
+  });
+  return {
+    release: async () => {
+      Atomics.store(signal, 0, 1);
+      Atomics.notify(signal, 0);
+      await exited;
+    },
+  };
+}
+
+describe('SqliteChatStore', () => {
+  let dir: string;
+  const stores: SqliteChatStore[] = [];
+
+  function open(options: ConstructorParameters<typeof SqliteChatStore>[0] = {}): SqliteChatStore {
+    const store = new SqliteChatStore({ path: join(dir, 'chat.db'), ...options });
+    stores.push(store);
+    return store;
+  }
+
+  beforeEach(() => {
+    dir = makeTempDir();
+  });
+
+  afterEach(async () => {
+    for (const store of stores.splice(0)) await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('configures WAL, synchronous NORMAL, foreign keys and the busy timeout', () => {
+    const store = open({ busyTimeoutMs: 1234 });
+    const { database } = store;
+
+    expect(database.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(database.pragma('synchronous', { simple: true })).toBe(1);
+    expect(database.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(database.pragma('busy_timeout', { simple: true })).toBe(1234);
+    expect(open().database.pragma('busy_timeout', { simple: true })).toBe(5000);
+  });
+
+  it('migrates a new file to the current schema version and reopens it idempotently', async () => {
+    const path = join(dir, 'chat.db');
+    const first = new SqliteChatStore({ path });
+    expect(first.database.pragma('user_version', { simple: true })).toBe(CHAT_SCHEMA_VERSION);
+    const turn = await first.beginTurn('user-alice', turnInput());
+    await first.close();
+
+    const reopened = open();
+    expect(reopened.database.pragma('user_version', { simple: true })).toBe(CHAT_SCHEMA_VERSION);
+    expect(turn.kind).toBe('started');
+    if (turn.kind !== 'started') return;
+    expect(await reopened.getConversation('user-alice', turn.conversation.id)).toEqual(
+      turn.conversation,
+    );
+    // A second store on the same, already migrated file changes nothing.
+    expect(() => open()).not.toThrow();
+  });
+
+  it('refuses a database written by a newer schema version', () => {
+    const path = join(dir, 'chat.db');
+    const db = new Database(path);
+    db.pragma(`user_version = ${CHAT_SCHEMA_VERSION + 1}`);
+    db.close();
+
+    expect(() => new SqliteChatStore({ path })).toThrow(/newer than this schema-chat/);
+  });
+
+  it('plans every statement on an index, never a full table scan', () => {
+    const { database } = open();
+    for (const [name, sql] of Object.entries(CHAT_STORE_SQL)) {
+      if (sql.trimStart().startsWith('INSERT INTO conversations')) continue;
+      if (sql.trimStart().startsWith('INSERT INTO messages')) continue;
+      // Bind every parameter (the values do not matter to the plan, only their presence).
+      const named = [...sql.matchAll(/@(\w+)/g)].map((match) => match[1] as string);
+      const positional = sql.split('?').length - 1;
+      const explain = database.prepare(`EXPLAIN QUERY PLAN ${sql}`);
+      const plan = (
+        named.length > 0
+          ? explain.all(Object.fromEntries(named.map((key) => [key, 0])))
+          : explain.all(...Array.from({ length: positional }, () => 0))
+      ) as { detail: string }[];
+      const details = plan.map((row) => row.detail);
+      const fullScans = details.filter((detail) => /^SCAN \w+$/.test(detail));
+      expect({ name, fullScans }).toEqual({ name, fullScans: [] });
+      expect({
+        name,
+        usesIndex: details.some((detail) => /INDEX|PRIMARY KEY/.test(detail)),
+      }).toEqual({ name, usesIndex: true });
+    }
+  });
+
+  it('passes PRAGMA integrity_check after a mixed workload', async () => {
+    const store = open();
+    for (let index = 0; index < 30; index += 1) {
+      const user = `user-${index % 3}`;
+      const turn = await store.beginTurn(user, turnInput({ question: `Question ${index} 🚀` }));
+      if (turn.kind !== 'started') throw new Error('expected a started turn');
+      await store.saveProgress(user, turn.assistantMessage.id, 'partial');
+      if (index % 4 !== 0) {
+        await store.finishTurn(user, turn.assistantMessage.id, {
+          content: `Answer ${index}`,
+          status: 'complete',
+          finishReason: 'stop',
+          usage: { promptTokens: 10, completionTokens: 5, totalTokens: 15 },
+        });
+      }
+      if (index % 5 === 0) await store.deleteConversation(user, turn.conversation.id);
+    }
+    await store.recoverInterrupted();
+
+    expect(store.database.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(store.database.pragma('foreign_key_check')).toEqual([]);
+  });
+
+  it('waits for a lock held shorter than busy_timeout and then succeeds', async () => {
+    const store = open({ busyTimeoutMs: 10_000 });
+    const lock = await holdWriteLock(join(dir, 'chat.db'), 200);
+
+    const result = await store.beginTurn('user-alice', turnInput());
+
+    expect(result.kind).toBe('started');
+    await lock.release();
+  });
+
+  it('rejects with a retryable STORAGE_ERROR when a lock is held longer than busy_timeout', async () => {
+    const store = open({ busyTimeoutMs: 50 });
+    const lock = await holdWriteLock(join(dir, 'chat.db'));
+    try {
+      const failure = await store.beginTurn('user-alice', turnInput()).catch((error) => error);
+
+      expect(failure).toBeInstanceOf(ChatError);
+      expect(failure).toMatchObject({ code: 'STORAGE_ERROR', status: 503, retryable: true });
+      expect((failure as ChatError).cause).toMatchObject({ code: 'SQLITE_BUSY' });
+      expect((failure as ChatError).message).not.toMatch(/SQL|INSERT|SELECT|BEGIN|locked/i);
+    } finally {
+      await lock.release();
+    }
+    // Nothing half-written: once the lock is gone the same turn starts normally.
+    expect((await store.beginTurn('user-alice', turnInput())).kind).toBe('started');
+  });
+
+  it('rejects with STORAGE_ERROR when the disk is full', async () => {
+    const store = open();
+    const turn = await store.beginTurn('user-alice', turnInput());
+    if (turn.kind !== 'started') throw new Error('expected a started turn');
+    // A page cap is how SQLite lets us simulate a full disk (SQLITE_FULL) without filling one.
+    const pages = store.database.pragma('page_count', { simple: true }) as number;
+    store.database.pragma(`max_page_count = ${pages + 1}`);
+
+    const failure = await store
+      .saveProgress('user-alice', turn.assistantMessage.id, 'x'.repeat(1_000_000))
+      .catch((error) => error);
+
+    expect(failure).toMatchObject({ code: 'STORAGE_ERROR', status: 503, retryable: true });
+    expect((failure as ChatError).cause).toMatchObject({ code: 'SQLITE_FULL' });
+    expect((failure as ChatError).message).not.toMatch(/SQL|UPDATE|full/i);
+  });
+
+  it('rejects a file that is not a database with STORAGE_ERROR, free of SQL text', () => {
+    const path = join(dir, 'not-a-database.db');
+    writeFileSync(path, 'This is not a SQLite file. '.repeat(200));
+
+    let failure: unknown;
+    try {
+      new SqliteChatStore({ path });
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).toMatchObject({ code: 'STORAGE_ERROR', status: 503 });
+    expect((failure as ChatError).cause).toMatchObject({ code: 'SQLITE_NOTADB' });
+  });
+
+  it('shares a connection it was given and leaves it open on close', async () => {
+    const database = new Database(join(dir, 'shared.db'));
+    const store = new SqliteChatStore({ database });
+    await store.beginTurn('user-alice', turnInput());
+
+    await store.close();
+
+    expect(store.database).toBe(database);
+    expect(database.open).toBe(true);
+    expect(database.prepare('SELECT count(*) AS n FROM messages').get()).toEqual({ n: 2 });
+    expect(database.pragma('journal_mode', { simple: true })).toBe('wal');
+    database.close();
+  });
+
+  it('closes the connection it opened', async () => {
+    const store = new SqliteChatStore({ path: join(dir, 'chat.db') });
+    await store.close();
+    expect(store.database.open).toBe(false);
+    await store.close();
+  });
+
+  it('rejects bad options with a message naming the option', () => {
+    const database = new Database(':memory:');
+    expect(() => new SqliteChatStore({ path: join(dir, 'a.db'), database })).toThrow(
+      /either `path` or `database`/,
+    );
+    expect(() => new SqliteChatStore({ busyTimeoutMs: -1 })).toThrow(/busyTimeoutMs/);
+    expect(() => new SqliteChatStore({ busyTimeoutMs: 1.5 })).toThrow(/busyTimeoutMs/);
+    expect(() => new SqliteChatStore({ path: '' })).toThrow(/`path`/);
+    database.close();
+    expect(() => new SqliteChatStore({ database })).toThrow(/open better-sqlite3 Database/);
+  });
+
+  it('serialises turns across two connections to one file', async () => {
+    const first = open();
+    const second = open();
+    const turn = await first.beginTurn('user-alice', turnInput());
+    if (turn.kind !== 'started') throw new Error('expected a started turn');
+
+    const conversationId = turn.conversation.id;
+    expect((await second.beginTurn('user-alice', turnInput({ conversationId }))).kind).toBe('busy');
+    expect(
+      (
+        await second.beginTurn('user-alice', {
+          ...turnInput(),
+          idempotencyKey: turn.userMessage.idempotencyKey ?? '',
+        })
+      ).kind,
+    ).toBe('duplicate');
+    expect(await second.recoverInterrupted()).toBe(1);
+    expect((await first.beginTurn('user-alice', turnInput({ conversationId }))).kind).toBe(
+      'started',
+    );
+  });
+
+  it('rejects invalid turn input as a bug (TypeError), not as a stored row', async () => {
+    const store = open();
+    await expect(
+      store.beginTurn('user-alice', turnInput({ now: new Date(Number.NaN) })),
+    ).rejects.toThrow(TypeError);
+    await expect(
+      store.finishTurn('user-alice', randomUUID(), {
+        content: 'x',
+        status: 'streaming' as 'complete',
+        finishReason: 'stop',
+        usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 },
+      }),
+    ).rejects.toThrow(TypeError);
+    expect(store.database.prepare('SELECT count(*) AS n FROM conversations').get()).toEqual({
+      n: 0,
+    });
+  });
+});

@@ -1,0 +1,478 @@
+// SqliteChatStore: the default ChatStore, on one better-sqlite3 connection (WAL, prepared statements).
+
+import type Database from 'better-sqlite3';
+import type { FinishReason, MessageRole, MessageStatus } from '../../sdk/protocol.js';
+import type {
+  BeginTurnInput,
+  BeginTurnResult,
+  ChatStore,
+  FinishTurnInput,
+  ListOptions,
+  StoredConversation,
+  StoredMessage,
+  StoredPage,
+  StoredTurn,
+} from './chat-store.js';
+import { checkBeginTurnInput, checkFinishTurnInput } from './chat-store-input.js';
+import { deriveConversationTitle } from './conversation-title.js';
+import { openSqliteDatabase } from './open-sqlite-database.js';
+import {
+  checkHistoryLimit,
+  checkPageLimit,
+  decodePageCursor,
+  encodePageCursor,
+} from './page-cursor.js';
+import { migrateChatSchema } from './sqlite-chat-schema.js';
+import { withStorageErrors } from './sqlite-storage-error.js';
+
+/** Options of {@link SqliteChatStore}. */
+export interface SqliteChatStoreOptions {
+  /**
+   * The database file, created (with its directory's `-wal`/`-shm` companions) when missing.
+   * Defaults to `:memory:`, which keeps nothing across restarts: pass a file in production (the
+   * router does: `new SqliteChatStore({ path })`). Give either `path` or `database`.
+   */
+  path?: string;
+  /**
+   * An open better-sqlite3 connection to use instead of opening `path`, e.g. one shared with
+   * `SqliteProjectStore` or the host app. The store applies its connection settings (WAL,
+   * `synchronous = NORMAL`, foreign keys, `busy_timeout`) and migrations to it, owns its
+   * `PRAGMA user_version`, and does not close it in {@link SqliteChatStore.close}. Defaults to none.
+   */
+  database?: Database.Database;
+  /**
+   * How long a write waits for another connection's lock before failing with `STORAGE_ERROR`, in
+   * milliseconds (SQLite `busy_timeout`). Defaults to 5000.
+   */
+  busyTimeoutMs?: number;
+}
+
+/** The SQL of every statement the store prepares, by name (exported for the query-plan test). */
+export const CHAT_STORE_SQL = {
+  selectTurnMessages: `SELECT * FROM messages WHERE user_id = ? AND idempotency_key = ?`,
+  selectConversation: `SELECT * FROM conversations WHERE id = ?`,
+  selectOwnConversation: `SELECT * FROM conversations WHERE id = ? AND user_id = ?`,
+  selectStreamingMessage: `SELECT 1 FROM messages WHERE conversation_id = ? AND status = 'streaming' LIMIT 1`,
+  insertConversation: `INSERT INTO conversations (id, user_id, project_id, title, created_at, updated_at)
+    VALUES (@id, @userId, @projectId, @title, @now, @now)`,
+  touchConversation: `UPDATE conversations SET updated_at = ? WHERE id = ?`,
+  insertMessage: `INSERT INTO messages
+    (id, conversation_id, user_id, role, content, status, created_at, model, idempotency_key)
+    VALUES (@id, @conversationId, @userId, @role, @content, @status, @createdAt, @model, @idempotencyKey)`,
+  saveProgress: `UPDATE messages SET content = ?
+    WHERE id = ? AND user_id = ? AND status = 'streaming'`,
+  finishTurn: `UPDATE messages SET content = @content, status = @status, finish_reason = @finishReason,
+      prompt_tokens = @promptTokens, completion_tokens = @completionTokens, total_tokens = @totalTokens
+    WHERE id = @id AND user_id = @userId AND status = 'streaming'`,
+  listConversations: `SELECT * FROM conversations WHERE user_id = ? AND project_id = ?
+    ORDER BY updated_at DESC, seq DESC LIMIT ?`,
+  listConversationsAfter: `SELECT * FROM conversations WHERE user_id = ? AND project_id = ?
+      AND (updated_at, seq) < (?, ?)
+    ORDER BY updated_at DESC, seq DESC LIMIT ?`,
+  listMessages: `SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?`,
+  listMessagesBefore: `SELECT * FROM messages WHERE conversation_id = ? AND seq < ?
+    ORDER BY seq DESC LIMIT ?`,
+  selectHistory: `SELECT * FROM messages
+    WHERE conversation_id = @conversationId AND user_id = @userId
+      AND seq < (SELECT seq FROM messages WHERE id = @beforeMessageId AND conversation_id = @conversationId)
+      AND NOT (role = 'assistant' AND (status IN ('streaming', 'failed') OR content = ''))
+    ORDER BY seq DESC LIMIT @limit`,
+  keepDeletedUsage: `INSERT INTO deleted_usage (user_id, created_at, total_tokens)
+    SELECT user_id, created_at, total_tokens FROM messages
+    WHERE conversation_id = ? AND role = 'assistant' AND total_tokens > 0`,
+  deleteConversation: `DELETE FROM conversations WHERE id = ? AND user_id = ?`,
+  tokensUsedSince: `SELECT
+      (SELECT coalesce(sum(total_tokens), 0) FROM messages
+        WHERE user_id = @userId AND role = 'assistant' AND created_at >= @since)
+      + (SELECT coalesce(sum(total_tokens), 0) FROM deleted_usage
+        WHERE user_id = @userId AND created_at >= @since) AS total`,
+  recoverInterrupted: `UPDATE messages
+    SET status = CASE WHEN content = '' THEN 'failed' ELSE 'interrupted' END,
+      finish_reason = 'interrupted'
+    WHERE status = 'streaming'`,
+} as const;
+
+type StatementName = keyof typeof CHAT_STORE_SQL;
+
+interface ConversationRow {
+  seq: number;
+  id: string;
+  user_id: string;
+  project_id: string;
+  title: string;
+  created_at: number;
+  updated_at: number;
+}
+
+interface MessageRow {
+  seq: number;
+  id: string;
+  conversation_id: string;
+  user_id: string;
+  role: MessageRole;
+  content: string;
+  status: MessageStatus;
+  created_at: number;
+  model: string | null;
+  finish_reason: FinishReason | null;
+  prompt_tokens: number | null;
+  completion_tokens: number | null;
+  total_tokens: number | null;
+  idempotency_key: string | null;
+}
+
+const CONVERSATIONS_CURSOR = 'conversations';
+const MESSAGES_CURSOR = 'messages';
+
+function toIso(time: number): string {
+  return new Date(time).toISOString();
+}
+
+function toConversation(row: ConversationRow): StoredConversation {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    projectId: row.project_id,
+    title: row.title,
+    createdAt: toIso(row.created_at),
+    updatedAt: toIso(row.updated_at),
+  };
+}
+
+function toMessage(row: MessageRow): StoredMessage {
+  const message: StoredMessage = {
+    id: row.id,
+    conversationId: row.conversation_id,
+    role: row.role,
+    content: row.content,
+    status: row.status,
+    createdAt: toIso(row.created_at),
+  };
+  if (row.model !== null) message.model = row.model;
+  if (row.finish_reason !== null) message.finishReason = row.finish_reason;
+  if (row.total_tokens !== null) {
+    message.usage = {
+      promptTokens: row.prompt_tokens ?? 0,
+      completionTokens: row.completion_tokens ?? 0,
+      totalTokens: row.total_tokens,
+    };
+  }
+  if (row.idempotency_key !== null) message.idempotencyKey = row.idempotency_key;
+  return message;
+}
+
+/**
+ * The default {@link ChatStore}: conversations and messages in SQLite through better-sqlite3.
+ *
+ * - **Ids** are given by the caller (UUID v4 strings); the store never invents one.
+ * - **Order** is the insertion order (`seq`, the rowid), never a timestamp: messages saved in the
+ *   same millisecond keep their order, and paging uses keyset cursors on it.
+ * - **`updatedAt`** of a conversation moves to the turn's `now` on every new turn (not on progress
+ *   or finish saves, which stay single cheap statements).
+ * - **Idempotency keys** live on the turn's two messages: deleting a conversation frees the keys
+ *   of its turns (a retry after a delete starts a new turn). The token usage of deleted
+ *   conversations still counts in {@link SqliteChatStore.tokensUsedSince}.
+ * - **Writes**: `beginTurn` and `deleteConversation` are `BEGIN IMMEDIATE` transactions, so
+ *   several processes on one file serialise correctly; `saveProgress` and `finishTurn` are one
+ *   `UPDATE` each. Every statement is prepared once, in the constructor.
+ * - **Durability**: WAL with `synchronous = NORMAL` — a committed turn survives the process being
+ *   killed; see `openSqliteDatabase` for why not FULL.
+ * - **Faults**: a lock held past `busyTimeoutMs`, a full disk or a corrupt file reject with
+ *   `ChatError('STORAGE_ERROR')` (503, retryable), never with SQL text.
+ *
+ * @example
+ * const chatStore = new SqliteChatStore({ path: './data/schema-chat.db' });
+ * await chatStore.recoverInterrupted(); // once, before serving
+ */
+export class SqliteChatStore implements ChatStore {
+  /** The connection, e.g. to share with `new SqliteProjectStore({ database: store.database })`. */
+  readonly database: Database.Database;
+  readonly #ownsDatabase: boolean;
+  readonly #statements: Record<StatementName, Database.Statement>;
+  readonly #beginTurn: (userId: string, input: BeginTurnInput, now: number) => BeginTurnResult;
+  readonly #deleteConversation: (userId: string, conversationId: string) => boolean;
+
+  /** Opens (or adopts) the database and migrates it to the current schema. */
+  constructor(options: SqliteChatStoreOptions = {}) {
+    const { database, owned } = openSqliteDatabase('SqliteChatStore', options);
+    this.database = database;
+    this.#ownsDatabase = owned;
+    try {
+      withStorageErrors(() => migrateChatSchema(database));
+      this.#statements = Object.fromEntries(
+        Object.entries(CHAT_STORE_SQL).map(([name, sql]) => [name, database.prepare(sql)]),
+      ) as Record<StatementName, Database.Statement>;
+      // `.immediate`: take the write lock before the first read, so the check-then-insert cannot
+      // interleave with another connection's (https://sqlite.org/lang_transaction.html).
+      this.#beginTurn = database.transaction(this.#beginTurnSync.bind(this)).immediate;
+      this.#deleteConversation = database.transaction(
+        this.#deleteConversationSync.bind(this),
+      ).immediate;
+    } catch (error) {
+      if (owned) database.close();
+      throw error;
+    }
+  }
+
+  async beginTurn(userId: string, input: BeginTurnInput): Promise<BeginTurnResult> {
+    const now = checkBeginTurnInput(userId, input);
+    return withStorageErrors(() => this.#beginTurn(userId, input, now));
+  }
+
+  async saveProgress(userId: string, messageId: string, content: string): Promise<void> {
+    if (typeof content !== 'string') throw new TypeError('saveProgress: content must be a string.');
+    withStorageErrors(() => this.#statements.saveProgress.run(content, messageId, userId));
+  }
+
+  async finishTurn(userId: string, messageId: string, result: FinishTurnInput): Promise<boolean> {
+    checkFinishTurnInput(result);
+    const { changes } = withStorageErrors(() =>
+      this.#statements.finishTurn.run({
+        id: messageId,
+        userId,
+        content: result.content,
+        status: result.status,
+        finishReason: result.finishReason,
+        promptTokens: result.usage.promptTokens,
+        completionTokens: result.usage.completionTokens,
+        totalTokens: result.usage.totalTokens,
+      }),
+    );
+    return changes === 1;
+  }
+
+  async findTurn(userId: string, idempotencyKey: string): Promise<StoredTurn | undefined> {
+    return withStorageErrors(() => this.#findTurnSync(userId, idempotencyKey));
+  }
+
+  async getConversation(
+    userId: string,
+    conversationId: string,
+  ): Promise<StoredConversation | undefined> {
+    const row = withStorageErrors(
+      () =>
+        this.#statements.selectOwnConversation.get(conversationId, userId) as
+          | ConversationRow
+          | undefined,
+    );
+    return row === undefined ? undefined : toConversation(row);
+  }
+
+  async listConversations(
+    userId: string,
+    projectId: string,
+    options: ListOptions,
+  ): Promise<StoredPage<StoredConversation>> {
+    const limit = checkPageLimit(options.limit);
+    const after =
+      options.cursor === undefined
+        ? undefined
+        : decodePageCursor(options.cursor, CONVERSATIONS_CURSOR, 2);
+    // One row more than asked tells whether another page exists.
+    const rows = withStorageErrors(
+      () =>
+        (after === undefined
+          ? this.#statements.listConversations.all(userId, projectId, limit + 1)
+          : this.#statements.listConversationsAfter.all(
+              userId,
+              projectId,
+              after[0],
+              after[1],
+              limit + 1,
+            )) as ConversationRow[],
+    );
+    const page: StoredPage<StoredConversation> = {
+      items: rows.slice(0, limit).map(toConversation),
+    };
+    const last = rows[limit - 1];
+    if (rows.length > limit && last !== undefined) {
+      page.nextCursor = encodePageCursor(CONVERSATIONS_CURSOR, [last.updated_at, last.seq]);
+    }
+    return page;
+  }
+
+  async listMessages(
+    userId: string,
+    conversationId: string,
+    options: ListOptions,
+  ): Promise<StoredPage<StoredMessage> | undefined> {
+    const limit = checkPageLimit(options.limit);
+    const before =
+      options.cursor === undefined
+        ? undefined
+        : decodePageCursor(options.cursor, MESSAGES_CURSOR, 1);
+    return withStorageErrors(() => {
+      if (this.#statements.selectOwnConversation.get(conversationId, userId) === undefined) {
+        return undefined;
+      }
+      const rows = (
+        before === undefined
+          ? this.#statements.listMessages.all(conversationId, limit + 1)
+          : this.#statements.listMessagesBefore.all(conversationId, before[0], limit + 1)
+      ) as MessageRow[];
+      const page: StoredPage<StoredMessage> = {
+        items: rows.slice(0, limit).reverse().map(toMessage),
+      };
+      const oldest = rows[limit - 1];
+      if (rows.length > limit && oldest !== undefined) {
+        page.nextCursor = encodePageCursor(MESSAGES_CURSOR, [oldest.seq]);
+      }
+      return page;
+    });
+  }
+
+  async getHistory(
+    userId: string,
+    conversationId: string,
+    beforeMessageId: string,
+    limit: number,
+  ): Promise<StoredMessage[]> {
+    checkHistoryLimit(limit);
+    if (limit === 0) return [];
+    const rows = withStorageErrors(
+      () =>
+        this.#statements.selectHistory.all({
+          conversationId,
+          userId,
+          beforeMessageId,
+          limit,
+        }) as MessageRow[],
+    );
+    return rows.reverse().map(toMessage);
+  }
+
+  async deleteConversation(userId: string, conversationId: string): Promise<boolean> {
+    return withStorageErrors(() => this.#deleteConversation(userId, conversationId));
+  }
+
+  async tokensUsedSince(userId: string, since: Date): Promise<number> {
+    const time = since instanceof Date ? since.getTime() : Number.NaN;
+    if (!Number.isFinite(time)) throw new TypeError('tokensUsedSince: since must be a valid Date.');
+    const row = withStorageErrors(
+      () => this.#statements.tokensUsedSince.get({ userId, since: time }) as { total: number },
+    );
+    return row.total;
+  }
+
+  async recoverInterrupted(): Promise<number> {
+    return withStorageErrors(() => this.#statements.recoverInterrupted.run().changes);
+  }
+
+  /** Closes the connection when the store opened it; a shared `database` stays open. */
+  async close(): Promise<void> {
+    if (this.#ownsDatabase && this.database.open) this.database.close();
+  }
+
+  #findTurnSync(userId: string, idempotencyKey: string): StoredTurn | undefined {
+    const rows = this.#statements.selectTurnMessages.all(userId, idempotencyKey) as MessageRow[];
+    const userRow = rows.find((row) => row.role === 'user');
+    const assistantRow = rows.find((row) => row.role === 'assistant');
+    if (userRow === undefined || assistantRow === undefined) return undefined;
+    const conversation = this.#statements.selectConversation.get(userRow.conversation_id) as
+      | ConversationRow
+      | undefined;
+    if (conversation === undefined) return undefined;
+    return {
+      conversation: toConversation(conversation),
+      userMessage: toMessage(userRow),
+      assistantMessage: toMessage(assistantRow),
+    };
+  }
+
+  // Runs inside BEGIN IMMEDIATE (see the constructor). The checks go from the most specific to the
+  // least: a retry of a turn is a duplicate even while its own answer streams, and another user's
+  // conversation is not-found even while it streams (busy would reveal that it exists).
+  #beginTurnSync(userId: string, input: BeginTurnInput, now: number): BeginTurnResult {
+    const duplicate = this.#findTurnSync(userId, input.idempotencyKey);
+    if (duplicate !== undefined) return { kind: 'duplicate', ...duplicate };
+
+    const existing = this.#statements.selectConversation.get(input.conversationId) as
+      | ConversationRow
+      | undefined;
+    if (
+      existing !== undefined &&
+      (existing.user_id !== userId || existing.project_id !== input.projectId)
+    ) {
+      return { kind: 'not-found' };
+    }
+    if (
+      existing !== undefined &&
+      this.#statements.selectStreamingMessage.get(input.conversationId) !== undefined
+    ) {
+      return { kind: 'busy', conversationId: input.conversationId };
+    }
+
+    let conversation: ConversationRow;
+    if (existing === undefined) {
+      const title = deriveConversationTitle(input.userMessage.content);
+      const { lastInsertRowid } = this.#statements.insertConversation.run({
+        id: input.conversationId,
+        userId,
+        projectId: input.projectId,
+        title,
+        now,
+      });
+      conversation = {
+        seq: Number(lastInsertRowid),
+        id: input.conversationId,
+        user_id: userId,
+        project_id: input.projectId,
+        title,
+        created_at: now,
+        updated_at: now,
+      };
+    } else {
+      this.#statements.touchConversation.run(now, input.conversationId);
+      conversation = { ...existing, updated_at: now };
+    }
+
+    const userMessage: StoredMessage = {
+      id: input.userMessage.id,
+      conversationId: input.conversationId,
+      role: 'user',
+      content: input.userMessage.content,
+      status: 'complete',
+      createdAt: toIso(now),
+      idempotencyKey: input.idempotencyKey,
+    };
+    const assistantMessage: StoredMessage = {
+      id: input.assistantMessage.id,
+      conversationId: input.conversationId,
+      role: 'assistant',
+      content: '',
+      status: 'streaming',
+      createdAt: toIso(now),
+      model: input.assistantMessage.model,
+      idempotencyKey: input.idempotencyKey,
+    };
+    for (const message of [userMessage, assistantMessage]) {
+      this.#statements.insertMessage.run({
+        id: message.id,
+        conversationId: message.conversationId,
+        userId,
+        role: message.role,
+        content: message.content,
+        status: message.status,
+        createdAt: now,
+        model: message.model ?? null,
+        idempotencyKey: input.idempotencyKey,
+      });
+    }
+    return {
+      kind: 'started',
+      conversationCreated: existing === undefined,
+      conversation: toConversation(conversation),
+      userMessage,
+      assistantMessage,
+    };
+  }
+
+  #deleteConversationSync(userId: string, conversationId: string): boolean {
+    if (this.#statements.selectOwnConversation.get(conversationId, userId) === undefined) {
+      return false;
+    }
+    this.#statements.keepDeletedUsage.run(conversationId);
+    // Messages go with it: ON DELETE CASCADE (foreign keys are on for every store connection).
+    return this.#statements.deleteConversation.run(conversationId, userId).changes === 1;
+  }
+}
