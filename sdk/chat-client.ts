@@ -1,6 +1,7 @@
 // The public shape of the schema-chat client: what `createChatClient()` returns and accepts.
 // The widget and third-party UIs code against these types only.
 
+import type { ChatClientError } from './chat-client-error.js';
 import type {
   ChatEvent,
   ChatMessage,
@@ -35,8 +36,8 @@ export interface ChatClientOptions {
    */
   heartbeatMs?: number;
   /**
-   * How long a stream may take to open (headers of an `text/event-stream` response) before the turn
-   * falls back to REST. Defaults to 15000.
+   * How long a stream may take to open (the headers and first bytes of a `text/event-stream`
+   * response) before the turn falls back to REST (or, on a reconnect, retries). Defaults to 15000.
    */
   streamOpenTimeoutMs?: number;
   /** Send a turn to `POST /chat` when the stream cannot start. Defaults to true. */
@@ -51,7 +52,11 @@ export interface RetryOptions {
   maxRetries?: number;
   /** First backoff step. Defaults to 500. */
   baseDelayMs?: number;
-  /** Longest wait between attempts. Defaults to 10000. */
+  /**
+   * Longest wait between attempts. A `Retry-After` longer than this is not waited out: the call
+   * fails with the server's error (its `retryAfter` set) so the UI can say when to try again.
+   * Defaults to 10000.
+   */
   maxDelayMs?: number;
 }
 
@@ -69,7 +74,11 @@ export interface TurnOptions extends CallOptions {
 
 /** Callbacks of {@link ChatClient.stream}, an alternative to iterating the stream. */
 export interface StreamCallbacks {
-  /** Every event, in order, exactly once (resumes never repeat text). */
+  /**
+   * Every event, in order, exactly once (resumes never repeat text): the same events iteration
+   * yields, so a failure arrives through `result`, not as an `error` event. A throwing callback is
+   * reported (`reportError`) and does not break the stream; so are the others below.
+   */
   onEvent?: (event: ChatEvent) => void;
   /** New text and the whole answer so far. */
   onToken?: (delta: string, text: string) => void;
@@ -81,9 +90,17 @@ export interface StreamCallbacks {
 
 /** Why and when the client retries. */
 export interface RetryInfo {
+  /**
+   * Backoff retries so far, this one included (1 for the first). A retry after a token refresh
+   * (401) does not count and has `delayMs` 0. Resets when a reconnected stream makes progress.
+   */
   attempt: number;
+  /** Wait before the retry, in milliseconds. */
   delayMs: number;
+  /** The code of the failure, e.g. `NETWORK_ERROR`, `RATE_LIMITED`, `STREAM_TIMEOUT`, `AUTH_EXPIRED`. */
   reason: string;
+  /** The failure itself. */
+  error: ChatClientError;
 }
 
 /** Options of {@link ChatClient.stream}. */
@@ -104,11 +121,17 @@ export interface ChatTurnResult {
 
 /**
  * A running streamed turn: iterate it for typed events (`conversationId`, `token`…, then
- * `complete`; a failure throws a `ChatClientError`), or await `result`.
+ * `complete`; a failure throws a `ChatClientError`, and `error` events are never yielded), or
+ * await `result`. The request starts at once, whether or not anyone iterates. Events wait in a
+ * buffer until iterated, for one consumer; once an iteration has ended (done, thrown, or left with
+ * `break`), iterating again yields nothing. Leaving a `for await` early aborts the turn.
  */
 export interface ChatStream extends AsyncIterable<ChatEvent> {
   readonly idempotencyKey: string;
-  /** Settles when the turn ends: the full answer, or a `ChatClientError`. */
+  /**
+   * Settles when the turn ends: the full answer, or a `ChatClientError` (`ABORTED` after an abort).
+   * Never an unhandled rejection: a caller who only uses callbacks need not await it.
+   */
   readonly result: Promise<ChatTurnResult>;
   /** Closes the connection without stopping generation on the server (use `stop()` for that). */
   abort(): void;

@@ -2,4 +2,5 @@
 
 export * from './chat-client.js';
 export * from './chat-client-error.js';
+export { createChatClient } from './create-chat-client.js';
 export * from './protocol.js';

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { chatResponseToEvents } from './chat-response-to-events.js';
+import type { ChatResponse } from './protocol.js';
+
+const response: ChatResponse = {
+  conversationId: 'c1',
+  message: {
+    id: 'm1',
+    role: 'assistant',
+    content: 'The users table.',
+    status: 'complete',
+    createdAt: '2025-01-01T00:00:00.000Z',
+  },
+  metadata: {
+    model: 'Qwen/Qwen2.5-7B-Instruct',
+    finishReason: 'stop',
+    usage: { promptTokens: 5, completionTokens: 4, totalTokens: 9 },
+  },
+};
+
+describe('chatResponseToEvents', () => {
+  it('yields conversationId, one token with the whole text, then complete', () => {
+    expect(chatResponseToEvents(response, '2025-01-02T00:00:00.000Z')).toEqual([
+      { type: 'conversationId', conversationId: 'c1' },
+      { type: 'token', content: 'The users table.' },
+      {
+        type: 'complete',
+        timestamp: '2025-01-02T00:00:00.000Z',
+        metadata: {
+          model: 'Qwen/Qwen2.5-7B-Instruct',
+          conversationId: 'c1',
+          messageId: 'm1',
+          finishReason: 'stop',
+          status: 'complete',
+          usage: { promptTokens: 5, completionTokens: 4, totalTokens: 9 },
+        },
+      },
+    ]);
+  });
+
+  it('yields no token for an empty answer and marks a stopped one', () => {
+    const events = chatResponseToEvents(
+      { ...response, message: { ...response.message, content: '', status: 'stopped' } },
+      't',
+    );
+    expect(events.map((e) => e.type)).toEqual(['conversationId', 'complete']);
+    expect(events[1]).toMatchObject({ metadata: { status: 'stopped' } });
+  });
+});

@@ -1,0 +1,134 @@
+// `createChatClient()`: the schema-chat client over the router's REST and SSE routes
+// (DESIGN.md §2), for browsers and Node 22 alike (no `window` or `document` needed).
+
+import { encodePathSegment } from './build-url.js';
+import type { ChatClient, ChatClientOptions, PageOptions } from './chat-client.js';
+import { ChatClientError } from './chat-client-error.js';
+import { createChatStream } from './create-chat-stream.js';
+import { createIdempotencyKey } from './create-idempotency-key.js';
+import { createTokenSource } from './create-token-source.js';
+import {
+  parseChatResponse,
+  parsePage,
+  parseProjectList,
+  parseStopResponse,
+} from './parse-response-body.js';
+import type { ChatMessage, ConversationSummary } from './protocol.js';
+import type { ClientContext } from './request-json.js';
+import { requestJson } from './request-json.js';
+import { type ChatClientConfig, resolveChatClientConfig } from './resolve-chat-client-config.js';
+import { validateChatRequest, validateId } from './validate-chat-request.js';
+
+function pageQuery(options: PageOptions): { limit?: number; cursor?: string } {
+  const { limit, cursor } = options;
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
+    throw new ChatClientError('limit must be a positive integer.', {
+      status: 0,
+      code: 'VALIDATION_FAILED',
+      retryable: false,
+    });
+  }
+  if (cursor !== undefined) validateId('cursor', cursor);
+  return { ...(limit === undefined ? {} : { limit }), ...(cursor === undefined ? {} : { cursor }) };
+}
+
+/**
+ * Creates a client from a resolved config. Internal: tests use it to inject a clock, a random
+ * source and a sleep; applications call {@link createChatClient}.
+ */
+export function createChatClientFromConfig(config: ChatClientConfig): ChatClient {
+  const ctx: ClientContext = { config, tokens: createTokenSource(config.token, config.getToken) };
+  return {
+    async send(request, options = {}) {
+      const body = await requestJson(
+        ctx,
+        {
+          method: 'POST',
+          path: '/chat',
+          body: validateChatRequest(request),
+          idempotencyKey: options.idempotencyKey ?? createIdempotencyKey(),
+        },
+        { signal: options.signal },
+      );
+      return parseChatResponse(body);
+    },
+
+    stream(request, options) {
+      return createChatStream(ctx, request, options);
+    },
+
+    async stop(conversationId, options = {}) {
+      const body = await requestJson(
+        ctx,
+        {
+          method: 'POST',
+          path: '/chat/stop',
+          body: { conversationId: validateId('conversationId', conversationId) },
+        },
+        { signal: options.signal },
+      );
+      return parseStopResponse(body);
+    },
+
+    async listConversations(projectId, options = {}) {
+      const query = { projectId: validateId('projectId', projectId), ...pageQuery(options) };
+      const body = await requestJson(
+        ctx,
+        { method: 'GET', path: '/conversations', query },
+        { signal: options.signal },
+      );
+      return parsePage<ConversationSummary>(body);
+    },
+
+    async getMessages(conversationId, options = {}) {
+      const id = encodePathSegment(validateId('conversationId', conversationId));
+      const body = await requestJson(
+        ctx,
+        { method: 'GET', path: `/conversations/${id}/messages`, query: pageQuery(options) },
+        { signal: options.signal },
+      );
+      return parsePage<ChatMessage>(body);
+    },
+
+    async deleteConversation(conversationId, options = {}) {
+      const id = encodePathSegment(validateId('conversationId', conversationId));
+      await requestJson(
+        ctx,
+        { method: 'DELETE', path: `/conversations/${id}` },
+        { signal: options.signal },
+      );
+    },
+
+    async listProjects(options = {}) {
+      const body = await requestJson(
+        ctx,
+        { method: 'GET', path: '/projects' },
+        { signal: options.signal },
+      );
+      return parseProjectList(body);
+    },
+
+    setToken(token) {
+      if (token !== undefined && typeof token !== 'string') {
+        throw new TypeError('schema-chat client: setToken() takes a string or undefined.');
+      }
+      ctx.tokens.set(token);
+    },
+  };
+}
+
+/**
+ * Creates the schema-chat client. Options are checked here (a bad one throws a `TypeError` naming
+ * it); every call then fails only with a `ChatClientError`.
+ *
+ * ```ts
+ * const client = createChatClient({ baseUrl: '/api/v1/ai', getToken: () => auth.jwt() });
+ * const turn = client.stream({ projectId, message: 'Which tables reference users?' }, {
+ *   onToken: (_delta, text) => render(text),
+ * });
+ * const { content, transport } = await turn.result;
+ * ```
+ */
+export function createChatClient(options: ChatClientOptions): ChatClient {
+  return createChatClientFromConfig(resolveChatClientConfig(options));
+}

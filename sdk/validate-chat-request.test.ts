@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import type { ChatRequest } from './protocol.js';
+import { validateChatRequest, validateId } from './validate-chat-request.js';
+
+const invalid = expect.objectContaining({ code: 'VALIDATION_FAILED', status: 0, retryable: false });
+
+describe('validateChatRequest', () => {
+  it('keeps only the protocol fields', () => {
+    const request = { projectId: 'p', message: 'hi', conversationId: 'c', userId: 'admin' };
+    expect(validateChatRequest(request as ChatRequest)).toEqual({
+      projectId: 'p',
+      message: 'hi',
+      conversationId: 'c',
+    });
+    expect(validateChatRequest({ projectId: 'p', message: 'hi' })).toEqual({
+      projectId: 'p',
+      message: 'hi',
+    });
+  });
+
+  it.each([
+    ['no object', null],
+    ['an empty projectId', { projectId: '', message: 'hi' }],
+    ['a blank message', { projectId: 'p', message: '  \n' }],
+    ['a non-string message', { projectId: 'p', message: 42 }],
+    ['an empty conversationId', { projectId: 'p', message: 'hi', conversationId: '' }],
+  ])('throws VALIDATION_FAILED for %s', (_case, request) => {
+    expect(() => validateChatRequest(request as never)).toThrowError(invalid);
+  });
+});
+
+describe('validateId', () => {
+  it('returns a non-empty string and names a bad one', () => {
+    expect(validateId('conversationId', 'c')).toBe('c');
+    expect(() => validateId('conversationId', '')).toThrowError(/conversationId must be/);
+    expect(() => validateId('conversationId', 7)).toThrowError(invalid);
+  });
+});

@@ -1,0 +1,43 @@
+// Checks a turn's request before anything is sent, and keeps only the protocol's fields.
+
+import { ChatClientError } from './chat-client-error.js';
+import type { ChatRequest } from './protocol.js';
+
+function invalid(message: string): ChatClientError {
+  return new ChatClientError(message, { status: 0, code: 'VALIDATION_FAILED', retryable: false });
+}
+
+/**
+ * Returns `{projectId, message, conversationId?}` copied from `request`, or throws a
+ * `ChatClientError` with code `VALIDATION_FAILED` (status 0: nothing was sent) when a field has the
+ * wrong type or is empty. Other fields are dropped, so nothing unexpected reaches the server.
+ * Length limits are the server's to enforce (413 `MESSAGE_TOO_LONG`).
+ */
+export function validateChatRequest(request: ChatRequest): ChatRequest {
+  if (typeof request !== 'object' || request === null) {
+    throw invalid('The request must be an object { projectId, message, conversationId? }.');
+  }
+  const { projectId, message, conversationId } = request;
+  if (typeof projectId !== 'string' || projectId === '') {
+    throw invalid('projectId must be a non-empty string.');
+  }
+  if (typeof message !== 'string' || message.trim() === '') {
+    throw invalid('message must be a non-empty string.');
+  }
+  if (
+    conversationId !== undefined &&
+    (typeof conversationId !== 'string' || conversationId === '')
+  ) {
+    throw invalid('conversationId must be a non-empty string when given.');
+  }
+  return conversationId === undefined
+    ? { projectId, message }
+    : { projectId, message, conversationId };
+}
+
+/** Throws `VALIDATION_FAILED` unless `value` is a non-empty string; `name` is used in the message. */
+export function validateId(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '')
+    throw invalid(`${name} must be a non-empty string.`);
+  return value;
+}
