@@ -6,8 +6,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { build } from 'esbuild';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChatError } from '../errors.js';
 import { describeChatStoreContract } from './chat-store.contract.js';
@@ -84,6 +86,79 @@ async function holdWriteLock(
       await exited;
     },
   };
+}
+
+// Bundles the store into plain JS that worker threads can import, better-sqlite3 left external.
+async function bundleStore(outdir: string): Promise<string> {
+  const outfile = join(outdir, 'sqlite-chat-store.mjs');
+  await build({
+    entryPoints: [new URL('./sqlite-chat-store.ts', import.meta.url).pathname],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    logLevel: 'silent',
+    plugins: [
+      {
+        name: 'external-driver',
+        setup(plugin) {
+          plugin.onResolve({ filter: /^better-sqlite3$/ }, () => ({
+            path: pathToFileURL(BETTER_SQLITE3).href,
+            external: true,
+          }));
+        },
+      },
+    ],
+  });
+  return pathToFileURL(outfile).href;
+}
+
+// Runs `inputs[i]` in worker i, each with its own connection to `path`, released together by a
+// barrier so that their transactions really overlap; resolves with each worker's result kinds.
+async function beginTurnsInWorkers(
+  bundleUrl: string,
+  path: string,
+  inputs: BeginTurnInput[][],
+): Promise<string[]> {
+  const barrier = new Int32Array(new SharedArrayBuffer(4));
+  const workers = inputs.map(
+    (turns) =>
+      new Worker(
+        `
+        const { parentPort, workerData } = require('node:worker_threads');
+        (async () => {
+          const { SqliteChatStore } = await import(workerData.bundleUrl);
+          const store = new SqliteChatStore({ path: workerData.path });
+          const { barrier, parties } = workerData;
+          if (Atomics.add(barrier, 0, 1) + 1 === parties) Atomics.notify(barrier, 0);
+          for (let seen = Atomics.load(barrier, 0); seen < parties; seen = Atomics.load(barrier, 0)) {
+            Atomics.wait(barrier, 0, seen);
+          }
+          const kinds = [];
+          for (const turn of workerData.turns) {
+            kinds.push((await store.beginTurn('user-alice', turn)).kind);
+          }
+          await store.close();
+          parentPort.postMessage(kinds);
+        })().catch((error) => parentPort.postMessage({ error: String(error) }));
+        `,
+        { eval: true, workerData: { bundleUrl, path, turns, barrier, parties: inputs.length } },
+      ),
+  );
+  const results = await Promise.all(
+    workers.map(
+      (worker) =>
+        new Promise<unknown>((resolve, reject) => {
+          worker.once('message', resolve);
+          worker.once('error', reject);
+        }),
+    ),
+  );
+  await Promise.all(workers.map((worker) => worker.terminate()));
+  return results.flatMap((result) => {
+    if (!Array.isArray(result)) throw new Error(`worker failed: ${JSON.stringify(result)}`);
+    return result as string[];
+  });
 }
 
 describe('SqliteChatStore', () => {
@@ -318,6 +393,45 @@ describe('SqliteChatStore', () => {
     ).rejects.toThrow(TypeError);
     expect(store.database.prepare('SELECT count(*) AS n FROM conversations').get()).toEqual({
       n: 0,
+    });
+  });
+
+  // Ten rounds, each a race of four connections on the same new conversation (or key): with a
+  // deferred transaction two of them regularly read "no such conversation" and collide.
+  it('starts exactly one turn per conversation when four connections race to create it', async () => {
+    const path = join(dir, 'chat.db');
+    open(); // migrate the file first, as the server does at startup
+    const bundleUrl = await bundleStore(dir);
+    const conversationIds = Array.from({ length: 10 }, () => randomUUID());
+    const inputs = Array.from({ length: 4 }, () =>
+      conversationIds.map((conversationId) => turnInput({ conversationId })),
+    );
+
+    const kinds = await beginTurnsInWorkers(bundleUrl, path, inputs);
+
+    expect(kinds).toHaveLength(40);
+    expect(kinds.filter((kind) => kind === 'started')).toHaveLength(10);
+    expect(kinds.filter((kind) => kind === 'busy')).toHaveLength(30);
+    const check = open();
+    expect(check.database.prepare('SELECT count(*) AS n FROM messages').get()).toEqual({ n: 20 });
+  });
+
+  it('starts exactly one turn per idempotency key when four connections race with it', async () => {
+    const path = join(dir, 'chat.db');
+    open();
+    const bundleUrl = await bundleStore(dir);
+    const keys = Array.from({ length: 10 }, () => randomUUID());
+    const inputs = Array.from({ length: 4 }, () =>
+      keys.map((idempotencyKey) => turnInput({ idempotencyKey })),
+    );
+
+    const kinds = await beginTurnsInWorkers(bundleUrl, path, inputs);
+
+    expect(kinds.filter((kind) => kind === 'started')).toHaveLength(10);
+    expect(kinds.filter((kind) => kind === 'duplicate')).toHaveLength(30);
+    const check = open();
+    expect(check.database.prepare('SELECT count(*) AS n FROM conversations').get()).toEqual({
+      n: 10,
     });
   });
 });
