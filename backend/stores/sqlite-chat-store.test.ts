@@ -56,8 +56,10 @@ describeChatStoreContract('SqliteChatStore (:memory:)', async () => ({
 async function holdWriteLock(
   path: string,
   holdMs?: number,
-): Promise<{ release: () => Promise<void> }> {
-  const signal = new Int32Array(new SharedArrayBuffer(4));
+): Promise<{ isHeld: () => boolean; release: () => Promise<void> }> {
+  // [0]: set by us to release the lock early; [1]: set by the worker just before it commits (so
+  // it is surely set by the time another connection gets the lock).
+  const signal = new Int32Array(new SharedArrayBuffer(8));
   const worker = new Worker(
     `
     const { parentPort, workerData } = require('node:worker_threads');
@@ -66,6 +68,7 @@ async function holdWriteLock(
     db.exec('BEGIN IMMEDIATE');
     parentPort.postMessage('locked');
     Atomics.wait(workerData.signal, 0, 0, workerData.holdMs ?? undefined);
+    Atomics.store(workerData.signal, 1, 1);
     db.exec('COMMIT');
     db.close();
     `,
@@ -80,6 +83,7 @@ async function holdWriteLock(
     worker.once('error', reject);
   });
   return {
+    isHeld: () => Atomics.load(signal, 1) === 0,
     release: async () => {
       Atomics.store(signal, 0, 1);
       Atomics.notify(signal, 0);
@@ -267,10 +271,14 @@ describe('SqliteChatStore', () => {
 
   it('waits for a lock held shorter than busy_timeout and then succeeds', async () => {
     const store = open({ busyTimeoutMs: 10_000 });
-    const lock = await holdWriteLock(join(dir, 'chat.db'), 200);
+    const lock = await holdWriteLock(join(dir, 'chat.db'), 500);
 
+    const heldAtStart = lock.isHeld();
     const result = await store.beginTurn('user-alice', turnInput());
+    const heldAtEnd = lock.isHeld();
 
+    // It started while the other connection held the lock and succeeded only after it let go.
+    expect({ heldAtStart, heldAtEnd }).toEqual({ heldAtStart: true, heldAtEnd: false });
     expect(result.kind).toBe('started');
     await lock.release();
   });

@@ -28,7 +28,7 @@ import { withStorageErrors } from './sqlite-storage-error.js';
 /** Options of {@link SqliteChatStore}. */
 export interface SqliteChatStoreOptions {
   /**
-   * The database file, created (with its directory's `-wal`/`-shm` companions) when missing.
+   * The database file, created when missing (with `-wal` and `-shm` files beside it).
    * Defaults to `:memory:`, which keeps nothing across restarts: pass a file in production (the
    * router does: `new SqliteChatStore({ path })`). Give either `path` or `database`.
    */
