@@ -1,5 +1,4 @@
-// Pure checks of the arguments the router passes to a ChatStore: a wrong one is a bug, so it throws
-// a TypeError (surfacing as a 500) instead of being stored.
+// Pure checks of what the router passes to a ChatStore; a wrong argument is a bug: a TypeError (500).
 
 import type { FinishReason, MessageStatus } from '../../sdk/protocol.js';
 import type { BeginTurnInput, FinishTurnInput } from './chat-store.js';
