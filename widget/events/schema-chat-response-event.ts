@@ -1,0 +1,36 @@
+// The `schema-chat-response` event: an answer finished (completely, or stopped by the user).
+
+import type { FinishReason, Usage } from '../../sdk/protocol.js';
+
+/** Detail of {@link SchemaChatResponseEvent}. */
+export interface SchemaChatResponseDetail {
+  /** `undefined` only when the user stopped before the server named the conversation. */
+  conversationId: string | undefined;
+  /** The stored answer's id, when the server sent it. */
+  messageId: string | undefined;
+  /** The answer's markdown text (partial when stopped). */
+  content: string;
+  status: 'complete' | 'stopped';
+  /** `rest` when the answer came through `POST /chat` (chosen, or as fallback). */
+  transport: 'sse' | 'rest';
+  model: string | undefined;
+  finishReason: FinishReason | undefined;
+  usage: Usage | undefined;
+}
+
+/** Fired when an answer finishes or is stopped. Bubbles and crosses the shadow boundary. */
+export class SchemaChatResponseEvent extends Event {
+  /** The finished answer. */
+  readonly detail: SchemaChatResponseDetail;
+
+  constructor(detail: SchemaChatResponseDetail) {
+    super('schema-chat-response', { bubbles: true, composed: true });
+    this.detail = detail;
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'schema-chat-response': SchemaChatResponseEvent;
+  }
+}

@@ -1,0 +1,137 @@
+// Every user-visible text of <schema-chat>: English defaults that the `strings` property merges over.
+
+/**
+ * The texts of `<schema-chat>`. Set the element's `strings` property to a partial object to
+ * translate or reword any of them; `{seconds}` is filled in where shown.
+ */
+export interface SchemaChatStrings {
+  /** Title in the header. Defaults to "Schema assistant" (the `heading` attribute wins). */
+  heading: string;
+  /** Placeholder of the message box. Defaults to "Ask about your schema…" (the `placeholder` attribute wins). */
+  placeholder: string;
+  /** Accessible name of the message box. Defaults to "Message". */
+  inputLabel: string;
+  /** Accessible name of the conversation log. Defaults to "Conversation". */
+  logLabel: string;
+  /** Send button. Defaults to "Send". */
+  send: string;
+  /** Stop button shown while an answer is written. Defaults to "Stop". */
+  stop: string;
+  /** The seed's streaming toggle. Defaults to "Stream responses". */
+  streamToggle: string;
+  /** New-conversation button. Defaults to "New conversation". */
+  newConversation: string;
+  /** Launcher bubble. Defaults to "Open chat". */
+  open: string;
+  /** Close button of the launcher panel. Defaults to "Close chat". */
+  close: string;
+  /** Shown before any message. Defaults to "Ask anything about the tables, columns and relations of this project." */
+  empty: string;
+  /** Author label of the user's messages. Defaults to "You". */
+  you: string;
+  /** Author label of answers. Defaults to "Assistant". */
+  assistant: string;
+  /** Typing indicator before the first token. Defaults to "Assistant is typing". */
+  typing: string;
+  /** Loading history. Defaults to "Loading conversation…". */
+  loading: string;
+  /** Mark of an answer the user stopped. Defaults to "Stopped". */
+  stopped: string;
+  /** Mark of an answer cut short by an error. Defaults to "Interrupted". */
+  interrupted: string;
+  /** Copy button of code blocks. Defaults to "Copy code". */
+  copy: string;
+  /** Copy button after copying. Defaults to "Copied". */
+  copied: string;
+  /** Copy button when the clipboard refused. Defaults to "Copy failed". */
+  copyFailed: string;
+  /** Stands in for an image in an answer (images are never loaded). Defaults to "image". */
+  image: string;
+  /** Retry button of the error display. Defaults to "Retry". */
+  retry: string;
+  /** Shown when streaming failed and the answer came through REST. Defaults to "Streaming is unavailable; this answer arrived in one piece." */
+  fallbackNotice: string;
+  /** 401. Defaults to "Your session has expired or is not valid. Sign in again, then retry." */
+  errorAuth: string;
+  /** 403. Defaults to "This page is not allowed to use the assistant." */
+  errorForbidden: string;
+  /** 404. Defaults to "This project or conversation was not found." */
+  errorNotFound: string;
+  /** 409. Defaults to "An answer is still being written in this conversation. Wait a moment, then retry." */
+  errorConflict: string;
+  /** 413 and 400. Defaults to "The message could not be sent: it is empty or too long." */
+  errorInvalid: string;
+  /** 429. Defaults to "Too many requests. Try again in {seconds} s." */
+  errorRateLimited: string;
+  /** 429 without a known wait. Defaults to "Too many requests. Try again in a moment." */
+  errorRateLimitedNoWait: string;
+  /** 5xx and upstream faults. Defaults to "The assistant is unavailable right now. Try again in a moment." */
+  errorUnavailable: string;
+  /** No response at all. Defaults to "The server could not be reached. Check your connection, then retry." */
+  errorNetwork: string;
+  /** History failed to load. Defaults to "The conversation could not be loaded." */
+  errorHistory: string;
+  /** `api-url`/`client` or `project-id` missing. Defaults to "The chat is not configured: set api-url and project-id." */
+  errorNotConfigured: string;
+  /** Anything else. Defaults to "Something went wrong. Try again." */
+  errorGeneric: string;
+}
+
+/** The English defaults of {@link SchemaChatStrings}. */
+export const defaultStrings: Readonly<SchemaChatStrings> = Object.freeze({
+  heading: 'Schema assistant',
+  placeholder: 'Ask about your schema…',
+  inputLabel: 'Message',
+  logLabel: 'Conversation',
+  send: 'Send',
+  stop: 'Stop',
+  streamToggle: 'Stream responses',
+  newConversation: 'New conversation',
+  open: 'Open chat',
+  close: 'Close chat',
+  empty: 'Ask anything about the tables, columns and relations of this project.',
+  you: 'You',
+  assistant: 'Assistant',
+  typing: 'Assistant is typing',
+  loading: 'Loading conversation…',
+  stopped: 'Stopped',
+  interrupted: 'Interrupted',
+  copy: 'Copy code',
+  copied: 'Copied',
+  copyFailed: 'Copy failed',
+  image: 'image',
+  retry: 'Retry',
+  fallbackNotice: 'Streaming is unavailable; this answer arrived in one piece.',
+  errorAuth: 'Your session has expired or is not valid. Sign in again, then retry.',
+  errorForbidden: 'This page is not allowed to use the assistant.',
+  errorNotFound: 'This project or conversation was not found.',
+  errorConflict:
+    'An answer is still being written in this conversation. Wait a moment, then retry.',
+  errorInvalid: 'The message could not be sent: it is empty or too long.',
+  errorRateLimited: 'Too many requests. Try again in {seconds} s.',
+  errorRateLimitedNoWait: 'Too many requests. Try again in a moment.',
+  errorUnavailable: 'The assistant is unavailable right now. Try again in a moment.',
+  errorNetwork: 'The server could not be reached. Check your connection, then retry.',
+  errorHistory: 'The conversation could not be loaded.',
+  errorNotConfigured: 'The chat is not configured: set api-url and project-id.',
+  errorGeneric: 'Something went wrong. Try again.',
+});
+
+/** Merges overrides over {@link defaultStrings}, ignoring keys that are not strings. */
+export function resolveStrings(overrides?: Partial<SchemaChatStrings> | null): SchemaChatStrings {
+  const strings: SchemaChatStrings = { ...defaultStrings };
+  if (!overrides) return strings;
+  for (const key of Object.keys(defaultStrings) as (keyof SchemaChatStrings)[]) {
+    const value = overrides[key];
+    // A host passing `undefined` or a non-string keeps the default rather than showing "undefined".
+    if (typeof value === 'string') strings[key] = value;
+  }
+  return strings;
+}
+
+/** Fills `{name}` placeholders of a string from `values`; unknown placeholders stay as written. */
+export function formatString(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (match, name: string) =>
+    Object.hasOwn(values, name) ? String(values[name]) : match,
+  );
+}

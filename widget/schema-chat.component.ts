@@ -1,0 +1,523 @@
+// The <schema-chat> element: a thin Lit view over ChatController (state) and the markdown renderer.
+
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { guard } from 'lit/directives/guard.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { ChatClient } from '../sdk/chat-client.js';
+import { createChatClient } from '../sdk/create-chat-client.js';
+import { ChatController, type ViewMessage } from './chat-controller.js';
+import { readJwtSubject } from './conversation-memory.js';
+import {
+  chatIcon,
+  closeIcon,
+  lightningIcon,
+  newIcon,
+  retryIcon,
+  sendIcon,
+  stopIcon,
+} from './icons.js';
+import { IncrementalMarkdown } from './markdown/incremental-markdown.js';
+import type { MarkdownContext } from './markdown/render-markdown-tokens.js';
+import { schemaChatStyles } from './schema-chat.styles.js';
+import { resolveStrings, type SchemaChatStrings } from './schema-chat-strings.js';
+
+/** `inline` (a panel in the page flow) or `launcher` (a bubble that opens a floating panel). */
+export type SchemaChatMode = 'inline' | 'launcher';
+/** `auto` follows the visitor's `prefers-color-scheme`. */
+export type SchemaChatTheme = 'light' | 'dark' | 'auto';
+/** `sse` streams tokens; `rest` waits for the whole answer. */
+export type SchemaChatTransport = 'sse' | 'rest';
+
+/**
+ * An AI assistant that answers questions about a project's database schema, streamed token by
+ * token. One element, one shadow root; works under a strict CSP with Trusted Types.
+ *
+ * @summary Embeddable chat about a project's database schema.
+ * @tag schema-chat
+ *
+ * @attr {string} api-url - Where the schema-chat router is mounted, e.g. `https://api.example.com/api/v1/ai`. Defaults to none (required unless `client` is set).
+ * @attr {string} project-id - The project whose schema the assistant answers about. Defaults to none (required).
+ * @attr {string} conversation-id - Open this conversation (with its history) instead of the remembered one. Defaults to the conversation remembered for this user and project.
+ * @attr {string} token - The user's JWT, sent as `Authorization: Bearer`. Kept in memory; never stored. Defaults to none (use `getToken`).
+ * @attr {'inline' | 'launcher'} mode - `inline` panel, or `launcher` bubble that opens a floating panel. Defaults to `inline`.
+ * @attr {boolean} open - Whether the launcher panel is open. Defaults to false.
+ * @attr {'light' | 'dark' | 'auto'} theme - Colour theme; `auto` follows `prefers-color-scheme`. Defaults to `auto`.
+ * @attr {string} heading - Title in the header. Defaults to `strings.heading` ("Schema assistant").
+ * @attr {string} placeholder - Placeholder of the message box. Defaults to `strings.placeholder`.
+ * @attr {'sse' | 'rest'} transport - Stream answers over SSE, or fetch them whole over REST; the "Stream responses" toggle switches it. Defaults to `sse`.
+ * @attr {string} nonce - CSP nonce for browsers without constructable stylesheets (Lit then writes a `<style>`). Defaults to none.
+ *
+ * @prop {ChatClient | undefined} client - A client from `createChatClient()` (or any `ChatClient`); when set, `api-url`, `token` and `getToken` are not used. Defaults to one created from `api-url`.
+ * @prop {(() => string | Promise<string>) | undefined} getToken - Returns a fresh JWT; called when no `token` is set and once after a 401. Defaults to none.
+ * @prop {Partial<SchemaChatStrings> | undefined} strings - Overrides of any user-visible text (merged over the English defaults). Defaults to none.
+ *
+ * @fires {SchemaChatSendEvent} schema-chat-send - A message is about to be sent; cancelable.
+ * @fires {SchemaChatResponseEvent} schema-chat-response - An answer finished or was stopped.
+ * @fires {SchemaChatErrorEvent} schema-chat-error - A turn or the history load failed.
+ * @fires {SchemaChatConversationChangeEvent} schema-chat-conversation-change - The current conversation changed.
+ *
+ * @slot empty - Shown before the first message. Defaults to `strings.empty`.
+ * @slot launcher-icon - Icon of the launcher bubble. Defaults to a speech bubble.
+ *
+ * @csspart launcher - The launcher bubble button.
+ * @csspart panel - The chat panel.
+ * @csspart header - The header bar.
+ * @csspart toggle - The "Stream responses" toggle.
+ * @csspart log - The scrolling conversation log.
+ * @csspart message - Every message.
+ * @csspart user-message - The user's messages.
+ * @csspart assistant-message - The assistant's messages.
+ * @csspart code-block - A code block in an answer.
+ * @csspart link - A link in an answer.
+ * @csspart notice - The REST-fallback notice.
+ * @csspart error - The error display.
+ * @csspart composer - The form at the bottom.
+ * @csspart input - The message box.
+ * @csspart button - Every button.
+ * @csspart send-button - The send button.
+ * @csspart stop-button - The stop button.
+ * @csspart new-button - The new-conversation button.
+ * @csspart close-button - The launcher panel's close button.
+ * @csspart retry-button - The error display's retry button.
+ * @csspart copy-button - A code block's copy button.
+ *
+ * @cssprop [--schema-chat-accent=#2563eb] - Buttons, links, focus rings (dark: #60a5fa).
+ * @cssprop [--schema-chat-accent-contrast=#ffffff] - Text on the accent colour.
+ * @cssprop [--schema-chat-background=#ffffff] - Panel background (dark: #0f172a).
+ * @cssprop [--schema-chat-surface=#f1f5f9] - Header and answer bubbles (dark: #1e293b).
+ * @cssprop [--schema-chat-foreground=#0f172a] - Text (dark: #e2e8f0).
+ * @cssprop [--schema-chat-muted=#64748b] - Secondary text (dark: #94a3b8).
+ * @cssprop [--schema-chat-border=#e2e8f0] - Borders (dark: #334155).
+ * @cssprop [--schema-chat-user-background=#2563eb] - The user's bubbles.
+ * @cssprop [--schema-chat-user-foreground=#ffffff] - Text of the user's bubbles.
+ * @cssprop [--schema-chat-code-background=#0f172a] - Code blocks.
+ * @cssprop [--schema-chat-error=#b91c1c] - The error display (dark: #fca5a5).
+ * @cssprop [--schema-chat-radius=12px] - Corner radius.
+ * @cssprop [--schema-chat-font-family=system-ui] - Font.
+ * @cssprop [--schema-chat-font-size=15px] - Base font size.
+ * @cssprop [--schema-chat-height=32rem] - Height inline (launcher panel: 36rem).
+ * @cssprop [--schema-chat-width=24rem] - Width of the launcher panel.
+ * @cssprop [--schema-chat-z-index=2147483000] - Stacking of the launcher.
+ */
+export class SchemaChat extends LitElement {
+  static override styles = schemaChatStyles;
+
+  static override properties = {
+    apiUrl: { type: String, attribute: 'api-url' },
+    projectId: { type: String, attribute: 'project-id' },
+    conversationId: { type: String, attribute: 'conversation-id' },
+    token: { type: String },
+    mode: { type: String, reflect: true },
+    isOpen: { type: Boolean, reflect: true, attribute: 'open' },
+    theme: { type: String, reflect: true },
+    heading: { type: String },
+    placeholder: { type: String },
+    transport: { type: String, reflect: true },
+    client: { attribute: false },
+    getToken: { attribute: false },
+    strings: { attribute: false },
+  };
+
+  /** Where the schema-chat router is mounted. Defaults to none. */
+  declare apiUrl: string | undefined;
+  /** The project the assistant answers about. Defaults to none. */
+  declare projectId: string | undefined;
+  /** The current conversation: set it to open one; it follows the conversation shown. Defaults to the remembered one. */
+  declare conversationId: string | undefined;
+  /** The user's JWT (memory only). Defaults to none. */
+  declare token: string | undefined;
+  /** Inline panel or launcher bubble. Defaults to `inline`. */
+  declare mode: SchemaChatMode;
+  /** Whether the launcher panel is open (attribute `open`). Defaults to false. */
+  declare isOpen: boolean;
+  /** Colour theme. Defaults to `auto`. */
+  declare theme: SchemaChatTheme;
+  /** Header title. Defaults to `strings.heading`. */
+  declare heading: string | undefined;
+  /** Message box placeholder. Defaults to `strings.placeholder`. */
+  declare placeholder: string | undefined;
+  /** `sse` (streamed) or `rest` (whole answers). Defaults to `sse`. */
+  declare transport: SchemaChatTransport;
+  /** An injected client; wins over `api-url`/`token`/`getToken`. Defaults to one created from `api-url`. */
+  declare client: ChatClient | undefined;
+  /** Returns a fresh JWT (for refresh). Defaults to none. */
+  declare getToken: (() => string | Promise<string>) | undefined;
+  /** Overrides of the user-visible texts. Defaults to none (English). */
+  declare strings: Partial<SchemaChatStrings> | undefined;
+
+  readonly #controller: ChatController;
+  #resolvedStrings: SchemaChatStrings = resolveStrings();
+  #markdownContext: MarkdownContext = { strings: this.#resolvedStrings };
+  #markdown = new WeakMap<ViewMessage, IncrementalMarkdown>();
+  #ownClient: ChatClient | undefined;
+  #identity: string | undefined;
+  #stickToBottom = true;
+  #viewportListener = () => this.#trackViewport();
+
+  constructor() {
+    super();
+    this.mode = 'inline';
+    this.isOpen = false;
+    this.theme = 'auto';
+    this.transport = 'sse';
+    this.#controller = new ChatController(this, {
+      getConfig: () => ({
+        client: this.#client(),
+        projectId: this.projectId || undefined,
+        apiUrl: this.apiUrl,
+        token: this.token || undefined,
+        getToken: this.getToken,
+        conversationId: this.conversationId || undefined,
+        transport: this.transport === 'rest' ? 'rest' : 'sse',
+        strings: this.#resolvedStrings,
+      }),
+      onConversationChange: (id) => {
+        this.conversationId = id;
+      },
+    });
+  }
+
+  /**
+   * Sends a message (by default the composer's text, which is then cleared). Resolves when the
+   * answer has finished: true if it arrived (or was stopped), false if nothing was sent or it failed.
+   */
+  async send(message?: string): Promise<boolean> {
+    const input = this.#input();
+    const text = message ?? input?.value ?? '';
+    if (!this.#controller.send(text)) return false;
+    if (message === undefined && input) input.value = '';
+    this.#stickToBottom = true;
+    await this.#controller.settled();
+    return !this.#controller.error;
+  }
+
+  /** Stops the answer being written; the partial answer stays, marked stopped. */
+  stop(): void {
+    this.#controller.stop();
+  }
+
+  /** Clears the view and starts a new conversation (the next message creates it). */
+  newConversation(): void {
+    this.#controller.newConversation();
+    this.#input()?.focus();
+  }
+
+  /** Logout: drops the running answer, the messages and the remembered conversation. */
+  reset(): void {
+    this.#controller.reset();
+    const input = this.#input();
+    if (input) input.value = '';
+  }
+
+  /** Opens the launcher panel and focuses the message box. */
+  async open(): Promise<void> {
+    this.isOpen = true;
+    await this.updateComplete;
+    this.#input()?.focus();
+  }
+
+  /** Closes the launcher panel and returns focus to the bubble. */
+  async close(): Promise<void> {
+    const hadFocus = this.shadowRoot?.activeElement != null;
+    this.isOpen = false;
+    await this.updateComplete;
+    if (hadFocus) this.renderRoot.querySelector<HTMLButtonElement>('.launcher')?.focus();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    globalThis.visualViewport?.addEventListener('resize', this.#viewportListener);
+    globalThis.visualViewport?.addEventListener('scroll', this.#viewportListener);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    globalThis.visualViewport?.removeEventListener('resize', this.#viewportListener);
+    globalThis.visualViewport?.removeEventListener('scroll', this.#viewportListener);
+  }
+
+  protected override createRenderRoot(): HTMLElement | DocumentFragment {
+    // Lit adopts constructable stylesheets (CSP-neutral); only where they are missing does it write
+    // a <style>, which then needs the page's nonce. `this.nonce` survives the browser's nonce hiding.
+    const nonce = this.nonce || this.getAttribute('nonce');
+    const lit = globalThis as { litNonce?: string };
+    if (nonce && !lit.litNonce) lit.litNonce = nonce;
+    return super.createRenderRoot();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('strings')) {
+      this.#resolvedStrings = resolveStrings(this.strings);
+      this.#markdownContext = { strings: this.#resolvedStrings };
+      this.#markdown = new WeakMap();
+    }
+    if (changed.has('apiUrl') || changed.has('getToken')) this.#ownClient = undefined;
+    if (changed.has('token')) this.#ownClient?.setToken(this.token || undefined);
+    if (changed.has('mode') && this.mode !== 'inline' && this.mode !== 'launcher') {
+      console.warn(
+        `<schema-chat>: mode="${this.mode}" is neither "inline" nor "launcher"; using "inline".`,
+      );
+      this.mode = 'inline';
+    }
+    // Another API, project, user or client is another conversation: start over. A conversation-id
+    // the controller itself moved to is not a change.
+    const identity = JSON.stringify([
+      this.apiUrl ?? '',
+      this.projectId ?? '',
+      readJwtSubject(this.token) ?? '',
+      Boolean(this.#client()),
+    ]);
+    const conversationMoved =
+      changed.has('conversationId') &&
+      (this.conversationId || undefined) !== this.#controller.conversationId;
+    if (identity !== this.#identity || changed.has('client') || conversationMoved) {
+      this.#identity = identity;
+      void this.#controller.load();
+    }
+  }
+
+  protected override updated(): void {
+    if (!this.#stickToBottom) return;
+    const log = this.renderRoot.querySelector<HTMLElement>('.log');
+    if (log) log.scrollTop = log.scrollHeight;
+  }
+
+  protected override render() {
+    const s = this.#resolvedStrings;
+    const controller = this.#controller;
+    const launcher = this.mode === 'launcher';
+    const heading = this.heading || s.heading;
+    const streaming = controller.streaming;
+    const error = controller.error;
+    return html`
+      ${
+        launcher
+          ? html`<button
+            type="button"
+            class="launcher"
+            part="launcher button"
+            aria-label=${this.isOpen ? s.close : s.open}
+            aria-expanded=${this.isOpen ? 'true' : 'false'}
+            aria-controls="panel"
+            @click=${() => (this.isOpen ? this.close() : this.open())}
+          ><slot name="launcher-icon">${chatIcon}</slot></button>`
+          : nothing
+      }
+      <section
+        id="panel"
+        class="panel"
+        part="panel"
+        role=${launcher ? 'dialog' : 'region'}
+        aria-labelledby="title"
+        ?hidden=${launcher && !this.isOpen}
+        @keydown=${this.#onPanelKeydown}
+      >
+        <header part="header">
+          <span class="title" id="title">${heading}</span>
+          <label class="toggle" part="toggle" title=${s.streamToggle}>
+            <input
+              type="checkbox"
+              role="switch"
+              .checked=${this.transport !== 'rest'}
+              @change=${this.#onToggle}
+            />${lightningIcon}<span>${s.streamToggle}</span>
+          </label>
+          <button
+            type="button"
+            part="button new-button"
+            aria-label=${s.newConversation}
+            title=${s.newConversation}
+            @click=${() => this.newConversation()}
+          >${newIcon}</button>
+          ${
+            launcher
+              ? html`<button
+                type="button"
+                part="button close-button"
+                aria-label=${s.close}
+                title=${s.close}
+                @click=${() => this.close()}
+              >${closeIcon}</button>`
+              : nothing
+          }
+        </header>
+        <div
+          class="log"
+          part="log"
+          role="log"
+          aria-live="polite"
+          aria-relevant="additions"
+          aria-label=${s.logLabel}
+          aria-busy=${streaming || controller.phase === 'loading' ? 'true' : 'false'}
+          tabindex="0"
+          @scroll=${this.#onScroll}
+        >
+          ${
+            controller.phase === 'loading'
+              ? html`<p class="loading">${s.loading}</p>`
+              : controller.messages.length === 0
+                ? html`<slot name="empty"><p class="empty">${s.empty}</p></slot>`
+                : nothing
+          }
+          ${repeat(
+            controller.messages,
+            (message) => message.id,
+            (message) =>
+              guard([message.content, message.status, this.#markdownContext], () =>
+                this.#renderMessage(message),
+              ),
+          )}
+        </div>
+        ${
+          controller.notice
+            ? html`<p class="notice" part="notice" role="status">${controller.notice}</p>`
+            : nothing
+        }
+        ${
+          error
+            ? html`<div class="error" part="error" role="alert">
+              <span class="error-text">${error.message}</span>
+              <code>${error.status ? `${error.status} ${error.code}` : error.code}</code>
+              ${
+                controller.canRetry
+                  ? html`<button type="button" part="button retry-button" @click=${() => this.#retry()}>
+                    ${retryIcon}${s.retry}
+                  </button>`
+                  : nothing
+              }
+            </div>`
+            : nothing
+        }
+        <form class="composer" part="composer" @submit=${this.#onSubmit}>
+          <textarea
+            part="input"
+            rows="1"
+            enterkeyhint="send"
+            aria-label=${s.inputLabel}
+            placeholder=${this.placeholder || s.placeholder}
+            @keydown=${this.#onInputKeydown}
+          ></textarea>
+          ${
+            streaming
+              ? html`<button
+                type="button"
+                class="stop"
+                part="button stop-button"
+                aria-label=${s.stop}
+                title=${s.stop}
+                @click=${this.#onStop}
+              >${stopIcon}</button>`
+              : html`<button
+                type="submit"
+                class="send"
+                part="button send-button"
+                aria-label=${s.send}
+                title=${s.send}
+                ?disabled=${controller.phase === 'loading'}
+              >${sendIcon}</button>`
+          }
+        </form>
+      </section>
+    `;
+  }
+
+  #renderMessage(message: ViewMessage) {
+    const s = this.#resolvedStrings;
+    const user = message.role === 'user';
+    const mark =
+      message.status === 'stopped'
+        ? s.stopped
+        : message.status === 'interrupted'
+          ? s.interrupted
+          : '';
+    return html`<article class="message ${message.role}" part="message ${message.role}-message">
+      <span class="sr-only">${user ? s.you : s.assistant}:</span>
+      ${user ? html`<div class="bubble">${message.content}</div>` : this.#renderAnswer(message)}
+      ${mark ? html`<p class="mark">${mark}</p>` : nothing}
+    </article>`;
+  }
+
+  #renderAnswer(message: ViewMessage) {
+    if (message.status === 'pending') {
+      return html`<div class="bubble"><span class="typing" role="img" aria-label=${this.#resolvedStrings.typing}
+        ><i></i><i></i><i></i></span></div>`;
+    }
+    if (!message.content) return nothing;
+    let markdown = this.#markdown.get(message);
+    if (!markdown) {
+      markdown = new IncrementalMarkdown(this.#markdownContext);
+      this.#markdown.set(message, markdown);
+    }
+    const blocks = markdown.update(message.content);
+    return html`<div class="bubble markdown ${message.status === 'streaming' ? 'streaming' : ''}">${blocks.map(
+      (block) => (block.final ? guard([block.key], () => block.template) : block.template),
+    )}</div>`;
+  }
+
+  #client(): ChatClient | undefined {
+    if (this.client) return this.client;
+    if (!this.apiUrl) return undefined;
+    this.#ownClient ??= createChatClient({
+      baseUrl: this.apiUrl,
+      token: this.token || undefined,
+      getToken: this.getToken,
+    });
+    return this.#ownClient;
+  }
+
+  #input(): HTMLTextAreaElement | null {
+    return this.renderRoot?.querySelector('textarea') ?? null;
+  }
+
+  #retry(): void {
+    this.#stickToBottom = true;
+    this.#controller.retry();
+    this.#input()?.focus();
+  }
+
+  #onSubmit = (event: Event) => {
+    event.preventDefault();
+    void this.send();
+    // A click on the send button moved focus there; the composer keeps it.
+    this.#input()?.focus();
+  };
+
+  #onStop = () => {
+    this.stop();
+    this.#input()?.focus();
+  };
+
+  #onToggle = (event: Event) => {
+    this.transport = (event.target as HTMLInputElement).checked ? 'sse' : 'rest';
+  };
+
+  #onInputKeydown = (event: KeyboardEvent) => {
+    // Enter sends, Shift+Enter adds a line; never while an IME is composing (Japanese, Chinese…).
+    if (event.key !== 'Enter' || event.shiftKey || event.isComposing || event.keyCode === 229)
+      return;
+    event.preventDefault();
+    void this.send();
+  };
+
+  #onPanelKeydown = (event: KeyboardEvent) => {
+    if (event.key === 'Escape' && this.mode === 'launcher' && this.isOpen) {
+      event.preventDefault();
+      void this.close();
+    }
+  };
+
+  #onScroll = (event: Event) => {
+    const log = event.currentTarget as HTMLElement;
+    // Follow new text only while the reader is at the bottom; scrolling up to read stops it.
+    this.#stickToBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 32;
+  };
+
+  #trackViewport(): void {
+    const viewport = globalThis.visualViewport;
+    if (!viewport) return;
+    // The on-screen keyboard shrinks the visual viewport; the full-screen phone panel follows it
+    // so that the composer stays above the keyboard (also where `interactive-widget` is unsupported).
+    this.style.setProperty('--_vvh', `${Math.round(viewport.height)}px`);
+    this.style.setProperty('--_vvt', `${Math.round(viewport.offsetTop)}px`);
+  }
+}

@@ -1,0 +1,608 @@
+/// <reference types="mocha" />
+// Behaviour of <schema-chat> in Chromium with a scripted client: rendering, the stream toggle,
+// progressive text, stop, errors and retry, REST fallback, history, memory, keyboard, events.
+
+import { expect } from 'chai';
+import { conversationStorageKey } from './conversation-memory.js';
+import type { SchemaChatConversationChangeEvent } from './events/schema-chat-conversation-change-event.js';
+import type { SchemaChatErrorEvent } from './events/schema-chat-error-event.js';
+import type { SchemaChatResponseEvent } from './events/schema-chat-response-event.js';
+import type { SchemaChatSendEvent } from './events/schema-chat-send-event.js';
+import {
+  answerSteps,
+  clientError,
+  completeEvent,
+  FakeChatClient,
+  restResponse,
+  storedMessage,
+} from './test-helpers/fake-chat-client.js';
+import {
+  $,
+  $$,
+  answers,
+  mountChat,
+  nextFrame,
+  typeAndPress,
+  unmountAll,
+  waitFor,
+} from './test-helpers/mount-chat.js';
+
+const CID = '0b6f3a52-1c2d-4e5f-8a9b-0c1d2e3f4a5b';
+
+/** An unsigned JWT with the given claims (the widget only reads `sub`; the server verifies). */
+function fakeJwt(claims: Record<string, unknown>): string {
+  const encode = (value: unknown) =>
+    btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+  return `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(claims)}.signature`;
+}
+
+function collect<T extends Event>(target: EventTarget, type: string): T[] {
+  const events: T[] = [];
+  target.addEventListener(type, (event) => events.push(event as T));
+  return events;
+}
+
+describe('<schema-chat>', () => {
+  beforeEach(() => localStorage.clear());
+  afterEach(() => unmountAll());
+
+  it('renders the header, the stream toggle switched on, an empty log and the composer', async () => {
+    const chat = await mountChat({ client: new FakeChatClient() });
+    expect($(chat, '.title').textContent).to.equal('Schema assistant');
+    const toggle = $(chat, '[part~="toggle"] input') as HTMLInputElement;
+    expect(toggle.checked).to.equal(true);
+    expect($(chat, '[part~="toggle"]').textContent).to.contain('Stream responses');
+    expect($(chat, '[part~="toggle"] svg path').getAttribute('d')).to.match(/^M13 2/); // the lightning bolt
+    expect($(chat, '.empty').textContent).to.contain('Ask anything');
+    expect($(chat, 'textarea').getAttribute('placeholder')).to.equal('Ask about your schema…');
+    expect($$(chat, '[part~="send-button"]')).to.have.length(1);
+    expect(chat.getAttribute('transport')).to.equal('sse');
+  });
+
+  it('shows a typing indicator, then the answer in at least three growing states, then the final text', async () => {
+    const client = new FakeChatClient().queueStream(
+      answerSteps(CID, ['The ', '`users` ', 'table ', 'has ', 'an ', '`id` ', 'column.'], 40),
+    );
+    const chat = await mountChat({ client });
+    const states: string[] = [];
+    let sawTyping = false;
+    let sawCursor = false;
+    let recording = true;
+    const record = () => {
+      if (!recording) return;
+      if (chat.shadowRoot?.querySelector('.typing')) sawTyping = true;
+      if (chat.shadowRoot?.querySelector('.bubble.streaming')) sawCursor = true;
+      const text = answers(chat)[0];
+      if (text && text !== states.at(-1)) states.push(text);
+      requestAnimationFrame(record);
+    };
+    requestAnimationFrame(record);
+    const sent = await chat.send('What is in users?');
+    recording = false;
+    expect(sent).to.equal(true);
+    expect(sawTyping, 'typing indicator before the first token').to.equal(true);
+    expect(sawCursor, 'cursor while streaming').to.equal(true);
+    expect(states.length, `states: ${JSON.stringify(states)}`).to.be.at.least(3);
+    for (let i = 1; i < states.length; i++) {
+      expect(
+        states[i]?.startsWith(states[i - 1] ?? '\u0000'),
+        `state ${i} grows state ${i - 1}`,
+      ).to.equal(true);
+    }
+    expect(answers(chat)).to.deep.equal(['The users table has an id column.']);
+    expect($$(chat, '.bubble code').map((code) => code.textContent)).to.deep.equal(['users', 'id']);
+    expect(chat.shadowRoot?.querySelector('.bubble.streaming')).to.equal(null);
+    expect(client.streamCalls[0]?.request).to.deep.equal({
+      projectId: 'p1',
+      message: 'What is in users?',
+    });
+  });
+
+  it('sends through POST /chat when the stream toggle is switched off', async () => {
+    const client = new FakeChatClient().queueSend(restResponse(CID, 'Two tables.'));
+    const chat = await mountChat({ client });
+    const toggle = $(chat, '[part~="toggle"] input') as HTMLInputElement;
+    toggle.click();
+    await chat.updateComplete;
+    expect(chat.transport).to.equal('rest');
+    expect(chat.getAttribute('transport')).to.equal('rest');
+    const responses = collect<SchemaChatResponseEvent>(document, 'schema-chat-response');
+    expect(await chat.send('How many tables?')).to.equal(true);
+    expect(client.streamCalls).to.have.length(0);
+    expect(client.sendCalls).to.have.length(1);
+    expect(answers(chat)).to.deep.equal(['Two tables.']);
+    expect(responses[0]?.detail).to.include({
+      transport: 'rest',
+      status: 'complete',
+      conversationId: CID,
+    });
+  });
+
+  it('stops an answer: keeps the partial text marked stopped, tells the server and closes the stream', async () => {
+    const client = new FakeChatClient().queueStream([
+      { event: { type: 'conversationId', conversationId: CID } },
+      { event: { type: 'token', content: 'Partial ' } },
+      { event: { type: 'token', content: 'answer' } },
+      { hold: true },
+    ]);
+    const chat = await mountChat({ client });
+    const responses = collect<SchemaChatResponseEvent>(chat, 'schema-chat-response');
+    const done = chat.send('Explain the schema');
+    await waitFor(() => answers(chat)[0] === 'Partial answer', 'the partial answer');
+    const stop = $(chat, '[part~="stop-button"]');
+    expect(stop.getAttribute('aria-label')).to.equal('Stop');
+    stop.click();
+    expect(await done).to.equal(true);
+    await chat.updateComplete;
+    expect(answers(chat)).to.deep.equal(['Partial answer']);
+    expect($(chat, '.message.assistant .mark').textContent).to.equal('Stopped');
+    expect(client.stopCalls).to.deep.equal([CID]);
+    expect(client.aborted).to.equal(1);
+    expect(responses.map((event) => event.detail.status)).to.deep.equal(['stopped']);
+    expect(responses[0]?.detail.content).to.equal('Partial answer');
+    expect($$(chat, '[part~="send-button"]')).to.have.length(1);
+    expect(chat.shadowRoot?.activeElement?.tagName).to.equal('TEXTAREA');
+  });
+
+  it('stops a new conversation on the server once the stream names it', async () => {
+    const client = new FakeChatClient().queueStream([
+      { wait: 150 },
+      { event: { type: 'conversationId', conversationId: CID } },
+      { hold: true },
+    ]);
+    const chat = await mountChat({ client });
+    void chat.send('Hello');
+    await waitFor(() => chat.shadowRoot?.querySelector('.typing'), 'the typing indicator');
+    chat.stop();
+    expect(client.stopCalls).to.deep.equal([]);
+    await waitFor(() => client.stopCalls.length === 1, 'the stop request');
+    expect(client.stopCalls).to.deep.equal([CID]);
+    expect(client.aborted).to.equal(1);
+    expect(chat.conversationId).to.equal(CID);
+  });
+
+  it('shows the error with its code and retries with the same idempotency key when it is retryable', async () => {
+    const client = new FakeChatClient()
+      .queueStream([
+        { fail: clientError('UPSTREAM_UNAVAILABLE', { status: 503, retryable: true }) },
+      ])
+      .queueStream(answerSteps(CID, ['Recovered.']));
+    const chat = await mountChat({ client });
+    const errors = collect<SchemaChatErrorEvent>(document, 'schema-chat-error');
+    expect(await chat.send('Hi')).to.equal(false);
+    await chat.updateComplete;
+    const error = $(chat, '[part~="error"]');
+    expect(error.getAttribute('role')).to.equal('alert');
+    expect(error.textContent).to.contain('The assistant is unavailable right now');
+    expect($(chat, '[part~="error"] code').textContent).to.equal('503 UPSTREAM_UNAVAILABLE');
+    expect(errors[0]?.detail).to.include({
+      code: 'UPSTREAM_UNAVAILABLE',
+      status: 503,
+      operation: 'send',
+    });
+    expect($$(chat, '.message.assistant')).to.have.length(0);
+
+    $(chat, '[part~="retry-button"]').click();
+    await waitFor(() => answers(chat)[0] === 'Recovered.', 'the retried answer');
+    expect(client.streamCalls).to.have.length(2);
+    expect(client.streamCalls[1]?.idempotencyKey).to.equal(client.streamCalls[0]?.idempotencyKey);
+    expect($$(chat, '.message.user')).to.have.length(1);
+    expect(chat.shadowRoot?.querySelector('[part~="error"]')).to.equal(null);
+  });
+
+  it('retries a non-retryable failure as a new turn (new idempotency key)', async () => {
+    const client = new FakeChatClient()
+      .queueStream([{ fail: clientError('AUTH_EXPIRED', { status: 401 }) }])
+      .queueStream(answerSteps(CID, ['Signed in again.']));
+    const chat = await mountChat({ client });
+    await chat.send('Hi');
+    await chat.updateComplete;
+    $(chat, '[part~="retry-button"]').click();
+    await waitFor(() => answers(chat)[0] === 'Signed in again.', 'the retried answer');
+    expect(client.streamCalls[1]?.idempotencyKey).to.not.equal(
+      client.streamCalls[0]?.idempotencyKey,
+    );
+  });
+
+  const errorCases = [
+    { code: 'AUTH_EXPIRED', status: 401, text: 'Sign in again', shown: '401 AUTH_EXPIRED' },
+    {
+      code: 'PROJECT_NOT_FOUND',
+      status: 404,
+      text: 'was not found',
+      shown: '404 PROJECT_NOT_FOUND',
+    },
+    {
+      code: 'TURN_IN_PROGRESS',
+      status: 409,
+      text: 'still being written',
+      shown: '409 TURN_IN_PROGRESS',
+    },
+    {
+      code: 'RATE_LIMITED',
+      status: 429,
+      retryAfter: 30,
+      text: 'Try again in 30 s',
+      shown: '429 RATE_LIMITED',
+    },
+    {
+      code: 'NETWORK_ERROR',
+      status: 0,
+      text: 'could not be reached',
+      shown: 'NETWORK_ERROR',
+      rest: true,
+    },
+  ] as const;
+  for (const errorCase of errorCases) {
+    it(`explains ${errorCase.shown} to the user`, async () => {
+      const error = clientError(errorCase.code, {
+        status: errorCase.status,
+        ...('retryAfter' in errorCase ? { retryAfter: errorCase.retryAfter } : {}),
+      });
+      const client = new FakeChatClient().queueSend(error);
+      // NETWORK_ERROR on a stream would fall back to REST; REST shows it as it is.
+      const chat = await mountChat({ client, attributes: { transport: 'rest' } });
+      await chat.send('Hi');
+      await chat.updateComplete;
+      expect($(chat, '.error-text').textContent).to.contain(errorCase.text);
+      expect($(chat, '[part~="error"] code').textContent).to.equal(errorCase.shown);
+    });
+  }
+
+  it('keeps a partial answer marked interrupted when the stream fails midway', async () => {
+    const client = new FakeChatClient().queueStream([
+      { event: { type: 'conversationId', conversationId: CID } },
+      { event: { type: 'token', content: 'Half an ' } },
+      { fail: clientError('UPSTREAM_TIMEOUT', { status: 504, retryable: true }) },
+    ]);
+    const chat = await mountChat({ client });
+    await chat.send('Hi');
+    await chat.updateComplete;
+    expect(answers(chat)).to.deep.equal(['Half an']);
+    expect($(chat, '.message.assistant .mark').textContent).to.equal('Interrupted');
+    expect($(chat, '[part~="error"] code').textContent).to.equal('504 UPSTREAM_TIMEOUT');
+  });
+
+  it('falls back to POST /chat with the same idempotency key when the stream cannot start', async () => {
+    const client = new FakeChatClient()
+      .queueStream([{ wait: 10 }, { fail: clientError('NETWORK_ERROR') }])
+      .queueSend(restResponse(CID, 'Answered without streaming.'));
+    const chat = await mountChat({ client });
+    const responses = collect<SchemaChatResponseEvent>(chat, 'schema-chat-response');
+    expect(await chat.send('Hi')).to.equal(true);
+    await chat.updateComplete;
+    expect(answers(chat)).to.deep.equal(['Answered without streaming.']);
+    expect(client.sendCalls[0]?.idempotencyKey).to.equal(client.streamCalls[0]?.idempotencyKey);
+    expect($(chat, '[part~="notice"]').textContent).to.contain('Streaming is unavailable');
+    expect(responses[0]?.detail.transport).to.equal('rest');
+    expect(chat.conversationId).to.equal(CID);
+  });
+
+  it('says so when the client itself fell back to REST, without a second fallback', async () => {
+    const client = new FakeChatClient().queueStream([
+      { fallback: 'stream did not open' },
+      ...answerSteps(CID, ['Whole answer.']),
+    ]);
+    const chat = await mountChat({ client });
+    await chat.send('Hi');
+    await chat.updateComplete;
+    expect($(chat, '[part~="notice"]').textContent).to.contain('Streaming is unavailable');
+    expect(client.sendCalls).to.have.length(0);
+    expect(answers(chat)).to.deep.equal(['Whole answer.']);
+  });
+
+  it('loads the remembered conversation with its history on start', async () => {
+    const token = fakeJwt({ sub: 'user-7' });
+    localStorage.setItem(conversationStorageKey(undefined, 'user-7', 'p1'), CID);
+    const client = new FakeChatClient().setHistory(
+      CID,
+      [storedMessage('user', 'Which tables?'), storedMessage('assistant', 'Just **users**.')],
+      100,
+    );
+    const changes = collect<SchemaChatConversationChangeEvent>(
+      document,
+      'schema-chat-conversation-change',
+    );
+    const chat = await mountChat({ client, attributes: { token } });
+    expect($(chat, '.loading').textContent).to.contain('Loading');
+    expect($(chat, '.log').getAttribute('aria-busy')).to.equal('true');
+    await waitFor(() => answers(chat).length === 1, 'the history');
+    expect(client.historyCalls).to.deep.equal([CID]);
+    expect($$(chat, '.message.user .bubble').map((bubble) => bubble.textContent)).to.deep.equal([
+      'Which tables?',
+    ]);
+    expect($(chat, '.message.assistant strong').textContent).to.equal('users');
+    expect(chat.conversationId).to.equal(CID);
+    expect(changes[0]?.detail.conversationId).to.equal(CID);
+  });
+
+  it("keeps each user's conversation apart and stores the id, never the token", async () => {
+    const token = fakeJwt({ sub: 'alice' });
+    const client = new FakeChatClient().queueStream(answerSteps(CID, ['Hi.']));
+    const chat = await mountChat({ client, attributes: { token } });
+    await chat.send('Hi');
+    expect(localStorage.getItem(conversationStorageKey(undefined, 'alice', 'p1'))).to.equal(CID);
+    expect(localStorage.getItem(conversationStorageKey(undefined, 'bob', 'p1'))).to.equal(null);
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i) ?? '';
+      expect(key + (localStorage.getItem(key) ?? '')).to.not.contain(token.split('.')[1]);
+    }
+    // Another user on the same browser starts fresh.
+    const other = await mountChat({
+      client: new FakeChatClient(),
+      attributes: { token: fakeJwt({ sub: 'bob' }) },
+    });
+    expect(other.conversationId).to.equal(undefined);
+  });
+
+  it('quietly forgets a remembered conversation that the server no longer has', async () => {
+    const key = conversationStorageKey(undefined, undefined, 'p1');
+    localStorage.setItem(key, CID);
+    const client = new FakeChatClient(); // no history: 404 CONVERSATION_NOT_FOUND
+    const chat = await mountChat({ client });
+    await waitFor(() => client.historyCalls.length === 1, 'the history request');
+    await waitFor(() => chat.conversationId === undefined, 'the conversation to be dropped');
+    await chat.updateComplete;
+    expect(chat.shadowRoot?.querySelector('[part~="error"]')).to.equal(null);
+    expect(localStorage.getItem(key)).to.equal(null);
+    expect($(chat, '.empty')).to.exist;
+  });
+
+  it('shows a failed history load with a retry that loads it again', async () => {
+    const client = new FakeChatClient().setHistory(
+      CID,
+      clientError('SERVER_BUSY', { status: 503, retryable: true }),
+    );
+    const chat = await mountChat({ client, attributes: { 'conversation-id': CID } });
+    await waitFor(() => chat.shadowRoot?.querySelector('[part~="error"]'), 'the error');
+    expect($(chat, '.error-text').textContent).to.contain('The conversation could not be loaded.');
+    client.setHistory(CID, [storedMessage('assistant', 'Back.')]);
+    $(chat, '[part~="retry-button"]').click();
+    await waitFor(() => answers(chat)[0] === 'Back.', 'the history');
+    expect(client.historyCalls).to.deep.equal([CID, CID]);
+  });
+
+  it('continues the conversation named by the conversation-id attribute', async () => {
+    const client = new FakeChatClient()
+      .setHistory(CID, [storedMessage('user', 'First'), storedMessage('assistant', 'One.')])
+      .queueStream(answerSteps(CID, ['Two.']));
+    const chat = await mountChat({ client, attributes: { 'conversation-id': CID } });
+    await waitFor(() => answers(chat).length === 1, 'the history');
+    await chat.send('Second');
+    expect(client.streamCalls[0]?.request.conversationId).to.equal(CID);
+    expect(answers(chat)).to.deep.equal(['One.', 'Two.']);
+  });
+
+  it('starts a new conversation: clears the log and the remembered id, and fires conversation-change', async () => {
+    const client = new FakeChatClient()
+      .queueStream(answerSteps(CID, ['First answer.']))
+      .queueStream(answerSteps('11111111-2222-4333-8444-555555555555', ['Fresh.']));
+    const chat = await mountChat({ client });
+    const changes = collect<SchemaChatConversationChangeEvent>(
+      chat,
+      'schema-chat-conversation-change',
+    );
+    await chat.send('Hi');
+    $(chat, '[part~="new-button"]').click();
+    await chat.updateComplete;
+    expect($$(chat, '.message')).to.have.length(0);
+    expect(chat.conversationId).to.equal(undefined);
+    expect(localStorage.getItem(conversationStorageKey(undefined, undefined, 'p1'))).to.equal(null);
+    expect(changes.map((event) => event.detail.conversationId)).to.deep.equal([CID, undefined]);
+    await chat.send('Again');
+    expect(client.streamCalls[1]?.request.conversationId).to.equal(undefined);
+  });
+
+  it('reset() clears the messages and the remembered conversation (logout)', async () => {
+    const client = new FakeChatClient().queueStream(answerSteps(CID, ['Hi.']));
+    const chat = await mountChat({ client });
+    await chat.send('Hi');
+    chat.reset();
+    await chat.updateComplete;
+    expect($$(chat, '.message')).to.have.length(0);
+    expect(chat.conversationId).to.equal(undefined);
+    await waitFor(() => localStorage.length === 0, 'storage to be cleared');
+  });
+
+  it('sends on Enter, adds a line on Shift+Enter, and keeps focus in the composer', async () => {
+    const client = new FakeChatClient().queueStream(answerSteps(CID, ['Ok.'], 20));
+    const chat = await mountChat({ client });
+    const shifted = typeAndPress(chat, 'line one', { shiftKey: true });
+    expect(shifted.defaultPrevented).to.equal(false);
+    expect(client.streamCalls).to.have.length(0);
+    const composing = typeAndPress(chat, 'line one', { isComposing: true });
+    expect(composing.defaultPrevented).to.equal(false);
+    const enter = typeAndPress(chat, 'line one\nline two');
+    expect(enter.defaultPrevented).to.equal(true);
+    expect(client.streamCalls[0]?.request.message).to.equal('line one\nline two');
+    expect(($(chat, 'textarea') as HTMLTextAreaElement).value).to.equal('');
+    await waitFor(() => answers(chat)[0] === 'Ok.', 'the answer');
+    expect(chat.shadowRoot?.activeElement?.tagName).to.equal('TEXTAREA');
+  });
+
+  it('fires a cancelable send event; cancelling it keeps the text in the composer', async () => {
+    const client = new FakeChatClient();
+    const chat = await mountChat({ client });
+    const sends = collect<SchemaChatSendEvent>(document, 'schema-chat-send');
+    const veto = (event: Event) => event.preventDefault();
+    document.addEventListener('schema-chat-send', veto);
+    try {
+      typeAndPress(chat, 'blocked question');
+    } finally {
+      document.removeEventListener('schema-chat-send', veto);
+    }
+    expect(sends).to.have.length(1);
+    expect(sends[0]?.detail).to.deep.equal({
+      message: 'blocked question',
+      projectId: 'p1',
+      conversationId: undefined,
+      transport: 'sse',
+    });
+    expect(sends[0]?.composed && sends[0]?.bubbles && sends[0]?.cancelable).to.equal(true);
+    expect(client.streamCalls).to.have.length(0);
+    expect(($(chat, 'textarea') as HTMLTextAreaElement).value).to.equal('blocked question');
+  });
+
+  it('fires response and conversation-change events that reach the document', async () => {
+    const client = new FakeChatClient().queueStream(answerSteps(CID, ['A', 'B']));
+    const chat = await mountChat({ client });
+    const responses = collect<SchemaChatResponseEvent>(document, 'schema-chat-response');
+    const changes = collect<SchemaChatConversationChangeEvent>(
+      document,
+      'schema-chat-conversation-change',
+    );
+    await chat.send('Hi');
+    expect(responses).to.have.length(1);
+    expect(responses[0]?.detail).to.deep.include({
+      conversationId: CID,
+      messageId: `answer-of-${CID}`,
+      content: 'AB',
+      status: 'complete',
+      transport: 'sse',
+      model: 'fake-model',
+    });
+    expect(changes.map((event) => event.detail)).to.deep.equal([
+      { conversationId: CID, previousConversationId: undefined },
+    ]);
+  });
+
+  it('ignores blank messages and a second send while an answer is written', async () => {
+    const client = new FakeChatClient().queueStream([
+      { event: { type: 'conversationId', conversationId: CID } },
+      { wait: 50 },
+      { event: completeEvent(CID) },
+    ]);
+    const chat = await mountChat({ client });
+    expect(await chat.send('   ')).to.equal(false);
+    const first = chat.send('One');
+    expect(await chat.send('Two')).to.equal(false);
+    await first;
+    expect(client.streamCalls).to.have.length(1);
+  });
+
+  it('shows a NOT_CONFIGURED error when it has neither client nor api-url', async () => {
+    const chat = await mountChat();
+    const errors = collect<SchemaChatErrorEvent>(chat, 'schema-chat-error');
+    expect(await chat.send('Hi')).to.equal(false);
+    await chat.updateComplete;
+    expect($(chat, '.error-text').textContent).to.contain('set api-url and project-id');
+    expect(errors[0]?.detail.code).to.equal('NOT_CONFIGURED');
+    expect(chat.shadowRoot?.querySelector('[part~="retry-button"]')).to.equal(null);
+  });
+
+  it('uses the strings property and the heading and placeholder attributes for its texts', async () => {
+    const chat = await mountChat({
+      client: new FakeChatClient(),
+      attributes: { heading: 'Assistant du schéma', placeholder: 'Votre question' },
+      properties: {
+        strings: { streamToggle: 'Réponses en flux', send: 'Envoyer', empty: 'Rien encore.' },
+      },
+    });
+    expect($(chat, '.title').textContent).to.equal('Assistant du schéma');
+    expect($(chat, 'textarea').getAttribute('placeholder')).to.equal('Votre question');
+    expect($(chat, '[part~="toggle"]').textContent).to.contain('Réponses en flux');
+    expect($(chat, '[part~="send-button"]').getAttribute('aria-label')).to.equal('Envoyer');
+    expect($(chat, '.empty').textContent).to.equal('Rien encore.');
+    // Unknown or non-string overrides keep the defaults.
+    chat.strings = { send: undefined as unknown as string };
+    await chat.updateComplete;
+    expect($(chat, '[part~="send-button"]').getAttribute('aria-label')).to.equal('Send');
+  });
+
+  it('in launcher mode opens from the bubble, closes on Escape and returns focus to the bubble', async () => {
+    const chat = await mountChat({
+      client: new FakeChatClient(),
+      attributes: { mode: 'launcher' },
+    });
+    const panel = $(chat, '[part~="panel"]');
+    const launcher = $(chat, '[part~="launcher"]');
+    expect(panel.hidden).to.equal(true);
+    expect(launcher.getAttribute('aria-expanded')).to.equal('false');
+    launcher.click();
+    await waitFor(
+      () => chat.shadowRoot?.activeElement?.tagName === 'TEXTAREA',
+      'focus in the composer',
+    );
+    expect(panel.hidden).to.equal(false);
+    expect(chat.hasAttribute('open')).to.equal(true);
+    expect(panel.getAttribute('role')).to.equal('dialog');
+    expect(launcher.getAttribute('aria-expanded')).to.equal('true');
+    $(chat, 'textarea').dispatchEvent(
+      new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }),
+    );
+    await waitFor(() => panel.hidden, 'the panel to close');
+    await chat.updateComplete;
+    expect(chat.shadowRoot?.activeElement).to.equal(launcher);
+    await chat.open();
+    expect(panel.hidden).to.equal(false);
+    await chat.close();
+    expect(panel.hidden).to.equal(true);
+  });
+
+  it('follows new text at the bottom of the log until the user scrolls up', async () => {
+    const long = Array.from({ length: 40 }, (_, i) => `Line ${i} of a long answer.\n\n`);
+    const client = new FakeChatClient().queueStream(answerSteps(CID, long, 10));
+    const chat = await mountChat({ client });
+    chat.style.height = '300px';
+    const log = $(chat, '.log');
+    const atBottom = () => log.scrollHeight - log.scrollTop - log.clientHeight < 4;
+    const done = chat.send('Long please');
+    await waitFor(() => log.scrollHeight > log.clientHeight * 2, 'an overflowing log');
+    await nextFrame();
+    expect(atBottom(), 'follows while at the bottom').to.equal(true);
+    log.scrollTop = 0;
+    log.dispatchEvent(new Event('scroll'));
+    await done;
+    await nextFrame();
+    expect(log.scrollTop, 'stays where the reader scrolled').to.be.below(10);
+  });
+
+  it('renders markdown answers: lists, tables, fenced code with a working copy button', async () => {
+    const markdown = [
+      'Tables:\n\n',
+      '- `users`\n- `orders`\n\n',
+      '| table | rows |\n|---|--:|\n| users | 10 |\n\n',
+      '```sql\nSELECT * FROM users;\n```\n',
+    ];
+    const client = new FakeChatClient().queueStream(answerSteps(CID, markdown));
+    const chat = await mountChat({ client });
+    await chat.send('Show me');
+    expect($$(chat, '.bubble li').map((li) => li.textContent)).to.deep.equal(['users', 'orders']);
+    expect($$(chat, '.bubble th').map((th) => th.textContent)).to.deep.equal(['table', 'rows']);
+    expect($$(chat, '.bubble td')[1]?.className).to.equal('align-right');
+    expect($(chat, '.code-lang').textContent).to.equal('sql');
+    expect($(chat, 'pre code').textContent).to.equal('SELECT * FROM users;');
+    const written: string[] = [];
+    const original = Object.getOwnPropertyDescriptor(Navigator.prototype, 'clipboard');
+    Object.defineProperty(navigator, 'clipboard', {
+      configurable: true,
+      value: { writeText: async (text: string) => void written.push(text) },
+    });
+    try {
+      const copy = $(chat, '[part~="copy-button"]');
+      expect(copy.getAttribute('aria-label')).to.equal('Copy code');
+      copy.click();
+      await waitFor(() => copy.getAttribute('aria-label') === 'Copied', 'the copied state');
+      expect(written).to.deep.equal(['SELECT * FROM users;']);
+    } finally {
+      delete (navigator as unknown as Record<string, unknown>).clipboard;
+      if (original && !('clipboard' in navigator))
+        Object.defineProperty(Navigator.prototype, 'clipboard', original);
+    }
+  });
+
+  it('applies the dark theme and --schema-chat-* custom properties set on the host page', async () => {
+    const chat = await mountChat({ client: new FakeChatClient(), attributes: { theme: 'light' } });
+    const panel = $(chat, '[part~="panel"]');
+    const light = getComputedStyle(panel).backgroundColor;
+    chat.theme = 'dark';
+    await chat.updateComplete;
+    expect(getComputedStyle(panel).backgroundColor).to.not.equal(light);
+    document.documentElement.style.setProperty('--schema-chat-background', 'rgb(1, 2, 3)');
+    try {
+      expect(getComputedStyle(panel).backgroundColor).to.equal('rgb(1, 2, 3)');
+    } finally {
+      document.documentElement.style.removeProperty('--schema-chat-background');
+    }
+  });
+});

@@ -1,0 +1,284 @@
+// A scripted ChatClient for the widget's browser tests: each streamed turn plays a queued script of
+// events, waits and failures; REST turns, history and stops answer from queues too. It records
+// every call so tests can assert what the widget asked for.
+
+import type {
+  CallOptions,
+  ChatClient,
+  ChatStream,
+  ChatTurnResult,
+  PageOptions,
+  StreamOptions,
+  TurnOptions,
+} from '../../sdk/chat-client.js';
+import { ChatClientError, type ChatClientErrorInit } from '../../sdk/chat-client-error.js';
+import type {
+  ChatEvent,
+  ChatMessage,
+  ChatRequest,
+  ChatResponse,
+  ConversationSummary,
+  Page,
+  ProjectSummary,
+  StopResponse,
+} from '../../sdk/protocol.js';
+
+/** One step of a streamed turn's script. */
+export type StreamStep =
+  | { event: ChatEvent }
+  | { wait: number }
+  | { fail: ChatClientError }
+  | { fallback: string }
+  /** Waits until the stream is aborted (a generation that never ends by itself). */
+  | { hold: true };
+
+/** A `ChatClientError` with defaults for the fields a test does not care about. */
+export function clientError(
+  code: ChatClientErrorInit['code'],
+  init: Partial<ChatClientErrorInit> = {},
+) {
+  return new ChatClientError(`fake ${code}`, {
+    status: init.status ?? 0,
+    code,
+    retryable: init.retryable ?? false,
+    ...(init.retryAfter === undefined ? {} : { retryAfter: init.retryAfter }),
+  });
+}
+
+/** The steps of a normal streamed answer: conversation id, tokens `interval` ms apart, complete. */
+export function answerSteps(
+  conversationId: string,
+  tokens: readonly string[],
+  interval = 0,
+  status: 'complete' | 'stopped' = 'complete',
+): StreamStep[] {
+  const steps: StreamStep[] = [{ event: { type: 'conversationId', conversationId } }];
+  for (const content of tokens) {
+    if (interval > 0) steps.push({ wait: interval });
+    steps.push({ event: { type: 'token', content } });
+  }
+  steps.push({ event: completeEvent(conversationId, status) });
+  return steps;
+}
+
+/** A `complete` event of `conversationId`. */
+export function completeEvent(
+  conversationId: string,
+  status: 'complete' | 'stopped' = 'complete',
+): ChatEvent {
+  return {
+    type: 'complete',
+    timestamp: new Date().toISOString(),
+    metadata: {
+      model: 'fake-model',
+      conversationId,
+      messageId: `answer-of-${conversationId}`,
+      finishReason: status === 'stopped' ? 'stopped' : 'stop',
+      status,
+      usage: { promptTokens: 1, completionTokens: 1, totalTokens: 2 },
+    },
+  };
+}
+
+/** A `POST /chat` answer. */
+export function restResponse(conversationId: string, content: string): ChatResponse {
+  return {
+    conversationId,
+    message: {
+      id: `rest-answer-of-${conversationId}`,
+      role: 'assistant',
+      content,
+      status: 'complete',
+      createdAt: new Date().toISOString(),
+    },
+    metadata: {
+      model: 'fake-model',
+      finishReason: 'stop',
+      usage: { promptTokens: 1, completionTokens: 1, totalTokens: 2 },
+    },
+  };
+}
+
+/** A stored message for history. */
+export function storedMessage(
+  role: 'user' | 'assistant',
+  content: string,
+  id = `${role}-${content}`,
+): ChatMessage {
+  return { id, role, content, status: 'complete', createdAt: new Date().toISOString() };
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+
+/** A ChatClient whose answers come from queues filled by the test. */
+export class FakeChatClient implements ChatClient {
+  readonly streamCalls: { request: ChatRequest; idempotencyKey: string | undefined }[] = [];
+  readonly sendCalls: { request: ChatRequest; idempotencyKey: string | undefined }[] = [];
+  readonly stopCalls: string[] = [];
+  readonly historyCalls: string[] = [];
+  /** Streams aborted by the widget. */
+  aborted = 0;
+  readonly #streams: StreamStep[][] = [];
+  readonly #sends: (ChatResponse | ChatClientError)[] = [];
+  readonly #history = new Map<string, ChatMessage[] | ChatClientError>();
+  #historyDelay = 0;
+
+  /** Queues the script of the next streamed turn. */
+  queueStream(steps: StreamStep[]): this {
+    this.#streams.push(steps);
+    return this;
+  }
+
+  /** Queues the answer (or failure) of the next REST turn. */
+  queueSend(answer: ChatResponse | ChatClientError): this {
+    this.#sends.push(answer);
+    return this;
+  }
+
+  /** Sets what `getMessages(conversationId)` returns, after `delay` ms. */
+  setHistory(conversationId: string, messages: ChatMessage[] | ChatClientError, delay = 0): this {
+    this.#history.set(conversationId, messages);
+    this.#historyDelay = delay;
+    return this;
+  }
+
+  stream(request: ChatRequest, options: StreamOptions = {}): ChatStream {
+    this.streamCalls.push({ request: { ...request }, idempotencyKey: options.idempotencyKey });
+    const steps = this.#streams.shift() ?? [{ fail: clientError('NETWORK_ERROR') }];
+    const abort = new AbortController();
+    abort.signal.addEventListener('abort', () => this.aborted++, { once: true });
+    options.signal?.addEventListener('abort', () => abort.abort(clientError('ABORTED')), {
+      once: true,
+    });
+    const delivered: ChatEvent[] = [];
+    const waiters: (() => void)[] = [];
+    let done = false;
+    const wake = () => {
+      for (const waiter of waiters.splice(0)) waiter();
+    };
+
+    const result = (async (): Promise<ChatTurnResult> => {
+      let text = '';
+      let fellBack = false;
+      try {
+        for (const step of steps) {
+          if (abort.signal.aborted) throw abort.signal.reason;
+          if ('wait' in step) {
+            await sleep(step.wait, abort.signal);
+          } else if ('hold' in step) {
+            await new Promise<never>((_, reject) =>
+              abort.signal.addEventListener('abort', () => reject(abort.signal.reason), {
+                once: true,
+              }),
+            );
+          } else if ('fail' in step) {
+            throw step.fail;
+          } else if ('fallback' in step) {
+            fellBack = true;
+            options.onFallback?.(step.fallback);
+          } else {
+            const event = step.event;
+            delivered.push(event);
+            wake();
+            options.onEvent?.(event);
+            if (event.type === 'token') {
+              text += event.content;
+              options.onToken?.(event.content, text);
+            }
+            if (event.type === 'complete') {
+              return {
+                conversationId: event.metadata.conversationId,
+                messageId: event.metadata.messageId,
+                content: text,
+                status: event.metadata.status,
+                finishReason: event.metadata.finishReason,
+                usage: event.metadata.usage,
+                model: event.metadata.model,
+                transport: fellBack ? 'rest' : 'sse',
+              };
+            }
+            // Events are delivered one macrotask apart, as network chunks are.
+            await sleep(0, abort.signal);
+          }
+        }
+        throw clientError('BAD_RESPONSE');
+      } finally {
+        done = true;
+        wake();
+      }
+    })();
+    result.catch(() => undefined);
+
+    const stream: ChatStream = {
+      idempotencyKey: options.idempotencyKey ?? 'fake-key',
+      result,
+      abort: () => abort.abort(clientError('ABORTED')),
+      async *[Symbol.asyncIterator]() {
+        let index = 0;
+        while (true) {
+          const event = delivered[index];
+          if (event) {
+            index++;
+            yield event;
+            continue;
+          }
+          if (done) {
+            await result;
+            return;
+          }
+          await new Promise<void>((resolve) => waiters.push(resolve));
+        }
+      },
+    };
+    return stream;
+  }
+
+  async send(request: ChatRequest, options: TurnOptions = {}): Promise<ChatResponse> {
+    this.sendCalls.push({ request: { ...request }, idempotencyKey: options.idempotencyKey });
+    await sleep(5, options.signal ?? new AbortController().signal);
+    const answer = this.#sends.shift() ?? clientError('NETWORK_ERROR');
+    if (answer instanceof ChatClientError) throw answer;
+    return answer;
+  }
+
+  async stop(conversationId: string, _options?: CallOptions): Promise<StopResponse> {
+    this.stopCalls.push(conversationId);
+    return { stopped: true };
+  }
+
+  async getMessages(conversationId: string, options: PageOptions = {}): Promise<Page<ChatMessage>> {
+    this.historyCalls.push(conversationId);
+    await sleep(this.#historyDelay, options.signal ?? new AbortController().signal);
+    const history = this.#history.get(conversationId);
+    if (history instanceof ChatClientError) throw history;
+    if (!history) throw clientError('CONVERSATION_NOT_FOUND', { status: 404 });
+    return { items: history };
+  }
+
+  async listConversations(
+    _projectId: string,
+    _options?: PageOptions,
+  ): Promise<Page<ConversationSummary>> {
+    return { items: [] };
+  }
+
+  async deleteConversation(_conversationId: string, _options?: CallOptions): Promise<void> {}
+
+  async listProjects(_options?: CallOptions): Promise<ProjectSummary[]> {
+    return [];
+  }
+
+  setToken(_token: string | undefined): void {}
+}
