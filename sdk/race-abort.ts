@@ -9,10 +9,12 @@ import { createAbortedError } from './create-aborted-error.js';
  * because an injected `fetch` may ignore its signal.
  */
 export function raceAbort<T>(
-  promise: Promise<T>,
+  value: Promise<T> | T,
   signal: AbortSignal,
   onLate?: (value: T) => void,
 ): Promise<T> {
+  // An injected fetch may return a plain value; treat it like a settled promise.
+  const promise = Promise.resolve(value);
   if (signal.aborted) {
     promise.then(onLate, () => {});
     return Promise.reject(createAbortedError(signal.reason));

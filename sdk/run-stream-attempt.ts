@@ -78,7 +78,6 @@ export async function runStreamAttempt(
   let timedOut: 'open' | 'silence' | undefined;
   const watchdog = createWatchdog({
     timeoutMs: config.streamOpenTimeoutMs,
-    now: config.now,
     onTimeout: () => {
       timedOut = opened ? 'silence' : 'open';
       controller.abort();

@@ -49,7 +49,10 @@ function droppedError(): ChatClientError {
 
 /**
  * Runs a turn to its end and returns its result; throws a `ChatClientError` when it fails for good
- * (`ABORTED` when `signal` aborts: no retry follows an abort). A retry after progress resets the
+ * (`ABORTED` when `signal` aborts: no retry follows an abort). A retryable `error` event is
+ * retried with the same key and its id as `Last-Event-ID`; if the server answers with that same
+ * event again, the run is over and the turn fails with it (its `retryable` kept: a new turn, with
+ * a new key, may succeed). A retry after progress resets the
  * backoff, so a long answer over a flaky network is not cut short by `maxRetries`. Drops and
  * watchdog reconnects wait the server's `retry:` hint as the first backoff step when it sent one.
  */
@@ -67,6 +70,7 @@ export async function runStreamTurn(
     if (signal.aborted) throw createAbortedError(signal.reason);
     const before = state;
     let errorEvent: ErrorDetail | undefined;
+    let errorReplayed = false;
     const outcome = await runStreamAttempt(config, {
       request: input.request,
       idempotencyKey: input.idempotencyKey,
@@ -78,7 +82,12 @@ export async function runStreamTurn(
         state = reduced.state;
         const { step } = reduced;
         if (step.type === 'event' || step.type === 'complete') input.emit(step.event);
-        if (step.type === 'error') errorEvent = step.error;
+        if (step.type === 'error') {
+          errorEvent = step.error;
+          // The server re-sent the very event we resumed after: its run is over, and a retry
+          // with the same key would only replay it again.
+          errorReplayed = message.id !== '' && message.id === before.lastEventId;
+        }
         return step.type === 'complete' || step.type === 'error';
       },
     });
@@ -107,7 +116,9 @@ export async function runStreamTurn(
       errorEvent === undefined &&
       (error.code === 'NETWORK_ERROR' || error.code === 'STREAM_TIMEOUT');
     const baseDelayMs = reconnect ? state.retryMs : undefined;
-    const delayMs = await planRetry(ctx, error, attempt, auth, baseDelayMs);
+    const delayMs = errorReplayed
+      ? undefined
+      : await planRetry(ctx, error, attempt, auth, baseDelayMs);
     if (delayMs === undefined) throw error;
     if (error.status !== 401) attempt += 1;
     input.onRetry({ attempt, delayMs, reason: error.code, error });

@@ -31,21 +31,19 @@ export interface StreamResponseOptions {
 
 const encoder = new TextEncoder();
 
-/** Bytes of a chunk given as text or bytes. */
-function toBytes(chunk: string | Uint8Array): Uint8Array {
-  return typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
-}
+/** A body chunk: text, bytes, or a pause before the next chunk. */
+export type BodyChunk = string | Uint8Array | { delayMs: number };
 
 /**
- * A `text/event-stream` response whose body yields `chunks` one read at a time, then ends as
- * `end` says. Honours `signal` like a real fetch: an abort errors the body.
+ * A `text/event-stream` response whose body yields `chunks` one read at a time (waiting at each
+ * pause), then ends as `end` says. Honours `signal` like a real fetch: an abort errors the body.
  */
 export function streamResponse(
-  chunks: (string | Uint8Array)[],
+  chunks: BodyChunk[],
   options: StreamResponseOptions = {},
   signal?: AbortSignal | null,
 ): Response {
-  const queue = chunks.map(toBytes);
+  const queue = chunks.map((chunk) => (typeof chunk === 'string' ? encoder.encode(chunk) : chunk));
   const end = options.end ?? 'close';
   let controllerRef: ReadableStreamDefaultController<Uint8Array> | undefined;
   const onAbort = () => {
@@ -60,10 +58,19 @@ export function streamResponse(
     start(controller) {
       controllerRef = controller;
     },
-    pull(controller) {
-      const next = queue.shift();
+    async pull(controller) {
+      let next = queue.shift();
+      while (next && !(next instanceof Uint8Array)) {
+        await new Promise((resolve) => setTimeout(resolve, (next as { delayMs: number }).delayMs));
+        next = queue.shift();
+      }
+      if (signal?.aborted) return;
       if (next) {
-        controller.enqueue(next);
+        try {
+          controller.enqueue(next);
+        } catch {
+          // Cancelled during a pause.
+        }
         return;
       }
       if (end === 'close') {
