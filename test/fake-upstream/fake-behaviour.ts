@@ -13,6 +13,8 @@ export interface StreamShape {
   text?: string;
   /** Delay between tokens, ms. Defaults to 0. */
   intervalMs?: number;
+  /** Delay before the response headers (a queued or slow server), ms. Defaults to 0. */
+  responseDelayMs?: number;
   /** Delay before the first content token (after the role chunk), ms. Defaults to 0. */
   firstTokenDelayMs?: number;
   /** `finish_reason` of the finish chunk. Defaults to `stop`. */
@@ -122,7 +124,7 @@ const DIRECTIVE = /\[\[fake:([^\]]*)\]\]/g;
 
 /**
  * Reads `[[fake:key=value,key,…]]` directives in a message (several blocks merge). Keys:
- * `tokens=N`, `text=<percent-encoded>`, `interval=MS`, `first-token-delay=MS`,
+ * `tokens=N`, `text=<percent-encoded>`, `interval=MS`, `response-delay=MS`, `first-token-delay=MS`,
  * `finish=stop|length|content_filter`, `split-utf8`, `no-null-chunks`, `stall-after=K`,
  * `reset-after=K`, `malformed-after=K`, `no-done[=K]`, `huge-delta[=BYTES]`, `status=NNN`,
  * `retry-after=S`, `context-length[=openai]`. Returns `undefined` when the message has none.
@@ -164,6 +166,9 @@ export function parseFakeDirective(message: string): DirectiveResult | undefined
           break;
         case 'interval':
           shape.intervalMs = needNumber();
+          break;
+        case 'response-delay':
+          shape.responseDelayMs = needNumber();
           break;
         case 'first-token-delay':
           shape.firstTokenDelayMs = needNumber();

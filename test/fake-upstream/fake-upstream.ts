@@ -302,11 +302,12 @@ async function streamResponse(context: ResponseContext, behaviour: Behaviour): P
   if (behaviour.kind === 'context-length')
     return sendContextLength(res, behaviour, context.promptTokens);
 
+  const shape: StreamShape = behaviour;
+  if (shape.responseDelayMs && !(await pause(res, shape.responseDelayMs))) return;
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
   });
-  const shape: StreamShape = behaviour;
   const tokens = tokensOf(shape);
   const interval = shape.intervalMs ?? 0;
   const split = shape.splitUtf8 === true;
@@ -412,7 +413,8 @@ async function plainResponse(context: ResponseContext, behaviour: Behaviour): Pr
     res.socket?.resetAndDestroy();
     return;
   }
-  if (behaviour.firstTokenDelayMs && !(await pause(res, behaviour.firstTokenDelayMs))) return;
+  const delay = (behaviour.responseDelayMs ?? 0) + (behaviour.firstTokenDelayMs ?? 0);
+  if (delay > 0 && !(await pause(res, delay))) return;
   if (behaviour.kind === 'malformed') {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end('{"id":"chatcmpl-broken","choices":[{"index":0,"message":{"content":"cut');
