@@ -1,3 +1,5 @@
+// Tests of buildUrl: joining the mount point, routes and query parameters.
+
 import { describe, expect, it } from 'vitest';
 import { buildUrl, encodePathSegment } from './build-url.js';
 

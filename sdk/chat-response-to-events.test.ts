@@ -1,3 +1,5 @@
+// Tests of turning a REST answer into the events a stream would carry.
+
 import { describe, expect, it } from 'vitest';
 import { chatResponseToEvents } from './chat-response-to-events.js';
 import type { ChatResponse } from './protocol.js';

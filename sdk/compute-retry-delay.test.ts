@@ -1,3 +1,5 @@
+// Tests of the retry policy: capped exponential backoff with full jitter, Retry-After first.
+
 import { describe, expect, it } from 'vitest';
 import { computeRetryDelay } from './compute-retry-delay.js';
 

@@ -1,3 +1,5 @@
+// Tests of the REST calls of createChatClient over a scripted fetch.
+
 import { describe, expect, it, vi } from 'vitest';
 import { ChatClientError } from './chat-client-error.js';
 import { createChatClient } from './create-chat-client.js';

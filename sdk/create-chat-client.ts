@@ -17,7 +17,11 @@ import type { ChatMessage, ConversationSummary } from './protocol.js';
 import type { ClientContext } from './request-json.js';
 import { requestJson } from './request-json.js';
 import { type ChatClientConfig, resolveChatClientConfig } from './resolve-chat-client-config.js';
-import { validateChatRequest, validateId } from './validate-chat-request.js';
+import {
+  validateChatRequest,
+  validateId,
+  validateIdempotencyKey,
+} from './validate-chat-request.js';
 
 function pageQuery(options: PageOptions): { limit?: number; cursor?: string } {
   const { limit, cursor } = options;
@@ -46,7 +50,7 @@ export function createChatClientFromConfig(config: ChatClientConfig): ChatClient
           method: 'POST',
           path: '/chat',
           body: validateChatRequest(request),
-          idempotencyKey: options.idempotencyKey ?? createIdempotencyKey(),
+          idempotencyKey: validateIdempotencyKey(options.idempotencyKey ?? createIdempotencyKey()),
         },
         { signal: options.signal },
       );

@@ -1,3 +1,6 @@
+// Tests of stream() through createChatClient over a scripted fetch: framing, retries, resume,
+// watchdog, REST fallback and the stream lifetime.
+
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChatClientOptions, RetryInfo, StreamOptions } from './chat-client.js';
 import type { ChatClientError } from './chat-client-error.js';
@@ -349,7 +352,7 @@ describe('stream() over SSE', () => {
     expect(run.retries).toMatchObject([{ reason: 'UPSTREAM_TIMEOUT' }]);
   });
 
-  it('fails with the error when the retry replays the same error event (the run is over)', async () => {
+  it('fails, not retryable, when the retry replays the same error event (the run is over)', async () => {
     const failing = sseFrame('r1:e', {
       type: 'error',
       error: { code: 'UPSTREAM_ERROR', message: 'The model failed.', retryable: true },
@@ -359,7 +362,7 @@ describe('stream() over SSE', () => {
       () => streamResponse([failing]),
     ]);
     const run = await runStream(client);
-    expect(run.result).toMatchObject({ code: 'UPSTREAM_ERROR', retryable: true });
+    expect(run.result).toMatchObject({ code: 'UPSTREAM_ERROR', retryable: false });
     expect(requests).toHaveLength(2);
   });
 
@@ -633,6 +636,8 @@ describe('stream() lifetime', () => {
     const { client, requests } = createTestClient(serveTurn({ tokens: TOKENS }));
     const stream = client.stream({ projectId: 'p', message: '   ' });
     await expect(stream.result).rejects.toMatchObject({ code: 'VALIDATION_FAILED', status: 0 });
+    const badKey = client.stream(REQUEST, { idempotencyKey: 'two\nlines' });
+    await expect(badKey.result).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     expect(requests).toHaveLength(0);
   });
 

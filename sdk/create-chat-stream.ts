@@ -11,7 +11,7 @@ import type { ChatEvent, ChatRequest } from './protocol.js';
 import { callSafely } from './report-callback-error.js';
 import type { ClientContext } from './request-json.js';
 import { runStreamTurn } from './run-stream-turn.js';
-import { validateChatRequest } from './validate-chat-request.js';
+import { validateChatRequest, validateIdempotencyKey } from './validate-chat-request.js';
 
 /**
  * Starts a streamed turn and returns its handle at once. The turn ends with exactly one outcome:
@@ -24,6 +24,12 @@ export function createChatStream(
   options: StreamOptions = {},
 ): ChatStream {
   const idempotencyKey = options.idempotencyKey ?? createIdempotencyKey();
+  let invalidKey: unknown;
+  try {
+    validateIdempotencyKey(idempotencyKey);
+  } catch (error) {
+    invalidKey = error;
+  }
   const controller = new AbortController();
   const unlink = linkAbortSignal(options.signal, controller);
   const abort = () => controller.abort(createAbortedError());
@@ -41,8 +47,9 @@ export function createChatStream(
     }
   };
 
-  const run = async (): Promise<ChatTurnResult> =>
-    runStreamTurn(ctx, {
+  const run = async (): Promise<ChatTurnResult> => {
+    if (invalidKey) throw invalidKey;
+    return runStreamTurn(ctx, {
       request: validateChatRequest(request),
       idempotencyKey,
       signal: controller.signal,
@@ -50,6 +57,7 @@ export function createChatStream(
       onRetry: (info) => callSafely(options.onRetry, info),
       onFallback: (reason) => callSafely(options.onFallback, reason),
     });
+  };
 
   const result = run().then(
     (value) => {

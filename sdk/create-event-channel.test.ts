@@ -1,3 +1,5 @@
+// Tests of the single-consumer async queue behind ChatStream iteration.
+
 import { describe, expect, it, vi } from 'vitest';
 import { createEventChannel } from './create-event-channel.js';
 

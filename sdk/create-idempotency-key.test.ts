@@ -1,3 +1,5 @@
+// Tests of Idempotency-Key generation, with and without crypto.randomUUID.
+
 import { describe, expect, it } from 'vitest';
 import { createIdempotencyKey } from './create-idempotency-key.js';
 

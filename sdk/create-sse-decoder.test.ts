@@ -1,3 +1,5 @@
+// Tests of the SSE decoder on chunk boundaries: mid-line, mid-CRLF, mid-character.
+
 import { describe, expect, it } from 'vitest';
 import { createSseDecoder, type EventSourceMessage } from './create-sse-decoder.js';
 import { createSeededRandom, splitRandomly } from './test-helpers/seeded-random.js';

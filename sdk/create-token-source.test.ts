@@ -1,3 +1,5 @@
+// Tests of where bearer tokens come from and the one refresh after a 401.
+
 import { describe, expect, it, vi } from 'vitest';
 import { createTokenSource } from './create-token-source.js';
 

@@ -1,3 +1,5 @@
+// Tests of the inactivity watchdog, on fake timers.
+
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createWatchdog } from './create-watchdog.js';
 

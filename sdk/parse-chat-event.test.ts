@@ -1,3 +1,5 @@
+// Tests of parsing and checking the JSON data of SSE events.
+
 import { describe, expect, it } from 'vitest';
 import { ChatClientError } from './chat-client-error.js';
 import { parseChatEvent } from './parse-chat-event.js';

@@ -1,3 +1,5 @@
+// Tests of the shape checks of REST response bodies.
+
 import { describe, expect, it } from 'vitest';
 import {
   parseChatResponse,

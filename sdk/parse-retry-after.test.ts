@@ -1,3 +1,5 @@
+// Tests of parseRetryAfter: delay-seconds and HTTP-date forms of Retry-After.
+
 import { describe, expect, it } from 'vitest';
 import { parseRetryAfter } from './parse-retry-after.js';
 

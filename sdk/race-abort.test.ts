@@ -1,3 +1,5 @@
+// Tests of raceAbort: ending an await at abort without unhandled rejections.
+
 import { describe, expect, it, vi } from 'vitest';
 import { raceAbort } from './race-abort.js';
 

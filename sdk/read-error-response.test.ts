@@ -1,3 +1,5 @@
+// Tests of reading non-2xx responses into coded ChatClientErrors.
+
 import { describe, expect, it } from 'vitest';
 import { isRetryableStatus, parseErrorBody, readErrorResponse } from './read-error-response.js';
 

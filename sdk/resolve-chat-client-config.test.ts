@@ -1,3 +1,5 @@
+// Tests of option checking and defaults of createChatClient.
+
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChatClientOptions } from './chat-client.js';
 import { resolveChatClientConfig } from './resolve-chat-client-config.js';

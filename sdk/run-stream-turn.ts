@@ -51,8 +51,8 @@ function droppedError(): ChatClientError {
  * Runs a turn to its end and returns its result; throws a `ChatClientError` when it fails for good
  * (`ABORTED` when `signal` aborts: no retry follows an abort). A retryable `error` event is
  * retried with the same key and its id as `Last-Event-ID`; if the server answers with that same
- * event again, the run is over and the turn fails with it (its `retryable` kept: a new turn, with
- * a new key, may succeed). A retry after progress resets the
+ * event again, the run is over and the turn fails with it, marked not retryable (the same key can
+ * only replay it; a new turn with a new key may succeed). A retry after progress resets the
  * backoff, so a long answer over a flaky network is not cut short by `maxRetries`. Drops and
  * watchdog reconnects wait the server's `retry:` hint as the first backoff step when it sent one.
  */
@@ -95,7 +95,9 @@ export async function runStreamTurn(
     if (signal.aborted) throw createAbortedError(signal.reason);
 
     let error: ChatClientError;
-    if (errorEvent) error = errorFromEvent(errorEvent);
+    // A replayed error will not change with the same key: final, so a manual retry uses a new key.
+    if (errorEvent)
+      error = errorFromEvent(errorReplayed ? { ...errorEvent, retryable: false } : errorEvent);
     else if (outcome.type === 'failed') error = outcome.error;
     else error = droppedError();
 
@@ -116,9 +118,7 @@ export async function runStreamTurn(
       errorEvent === undefined &&
       (error.code === 'NETWORK_ERROR' || error.code === 'STREAM_TIMEOUT');
     const baseDelayMs = reconnect ? state.retryMs : undefined;
-    const delayMs = errorReplayed
-      ? undefined
-      : await planRetry(ctx, error, attempt, auth, baseDelayMs);
+    const delayMs = await planRetry(ctx, error, attempt, auth, baseDelayMs);
     if (delayMs === undefined) throw error;
     if (error.status !== 401) attempt += 1;
     input.onRetry({ attempt, delayMs, reason: error.code, error });

@@ -1,3 +1,5 @@
+// Tests of the pure state machine of a streamed turn.
+
 import { describe, expect, it } from 'vitest';
 import type { EventSourceMessage } from './create-sse-decoder.js';
 import {

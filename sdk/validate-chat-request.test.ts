@@ -1,6 +1,12 @@
+// Tests of client-side request checks (nothing invalid is sent).
+
 import { describe, expect, it } from 'vitest';
 import type { ChatRequest } from './protocol.js';
-import { validateChatRequest, validateId } from './validate-chat-request.js';
+import {
+  validateChatRequest,
+  validateId,
+  validateIdempotencyKey,
+} from './validate-chat-request.js';
 
 const invalid = expect.objectContaining({ code: 'VALIDATION_FAILED', status: 0, retryable: false });
 
@@ -34,5 +40,15 @@ describe('validateId', () => {
     expect(validateId('conversationId', 'c')).toBe('c');
     expect(() => validateId('conversationId', '')).toThrowError(/conversationId must be/);
     expect(() => validateId('conversationId', 7)).toThrowError(invalid);
+  });
+});
+
+describe('validateIdempotencyKey', () => {
+  it('accepts a UUID and rejects what a header cannot carry', () => {
+    const key = '0b7e3c1a-8f4d-4c2b-9a6e-1d2f3a4b5c6d';
+    expect(validateIdempotencyKey(key)).toBe(key);
+    for (const bad of ['', 'a b', 'line\nbreak', 'ключ', 'x'.repeat(256), 42]) {
+      expect(() => validateIdempotencyKey(bad)).toThrowError(invalid);
+    }
   });
 });

@@ -41,3 +41,14 @@ export function validateId(name: string, value: unknown): string {
     throw invalid(`${name} must be a non-empty string.`);
   return value;
 }
+
+/**
+ * Throws `VALIDATION_FAILED` unless `key` can be an `Idempotency-Key` header: 1 to 255 visible
+ * ASCII characters (a header value cannot carry line breaks or non-ASCII text).
+ */
+export function validateIdempotencyKey(key: unknown): string {
+  if (typeof key !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(key)) {
+    throw invalid('idempotencyKey must be 1 to 255 visible ASCII characters, e.g. a UUID.');
+  }
+  return key;
+}
