@@ -1,8 +1,8 @@
 // Renders a growing markdown answer: finished blocks are lexed and rendered once and cached, and
 // each update re-lexes only the unfinished tail. DESIGN.md §4 (only the unfinished block re-renders).
 
-import { Lexer, type Links, type MarkedOptions, type Tokens } from 'marked';
 import { countFinalTokens } from './count-final-tokens.js';
+import { type LinkDefinitions, lexMarkdown } from './lex-markdown.js';
 import {
   type MarkdownContext,
   type Renderable,
@@ -18,10 +18,7 @@ export interface MarkdownBlock {
   template: Renderable;
 }
 
-/** GitHub-flavoured markdown (tables, strikethrough, task lists, www autolinks), no extensions. */
-const LEXER_OPTIONS: MarkedOptions = { gfm: true, breaks: false };
-
-/** Markdown line endings: the lexer turns CRLF and CR into LF, so raw lengths count LF only. */
+/** Markdown line endings: CRLF and CR are LF, so that raw lengths count LF only. */
 function normalizeNewlines(text: string): string {
   return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
 }
@@ -33,7 +30,7 @@ export class IncrementalMarkdown {
   readonly #context: MarkdownContext;
   #finalText = '';
   #final: MarkdownBlock[] = [];
-  #links: Links = {};
+  #links: LinkDefinitions = {};
   #nextKey = 0;
 
   constructor(context: MarkdownContext) {
@@ -46,10 +43,9 @@ export class IncrementalMarkdown {
     // A replaced text (a retry, a reloaded history) starts over.
     if (!text.startsWith(this.#finalText)) this.#reset();
     const tail = text.slice(this.#finalText.length);
-    const lexer = new Lexer(LEXER_OPTIONS);
-    // Reference definitions of finished blocks still resolve links in the tail.
-    Object.assign(lexer.tokens.links, this.#links);
-    const tokens = lexer.lex(tail);
+    // Reference definitions of finished blocks still resolve links in the tail (a copy: the
+    // tail's own definitions may be incomplete until they are final).
+    const tokens = lexMarkdown(tail, { ...this.#links });
     this.lexedChars += tail.length;
 
     const finalCount = countFinalTokens(tokens, tail.length);
@@ -57,8 +53,7 @@ export class IncrementalMarkdown {
     for (const token of tokens.slice(0, finalCount)) {
       finalLength += token.raw.length;
       if (token.type === 'def') {
-        const def = token as Tokens.Def;
-        this.#links[def.tag] ??= { href: def.href, title: def.title };
+        this.#links[token.label] ??= { href: token.href, title: token.title };
       } else if (token.type !== 'space') {
         this.#final.push({
           key: this.#nextKey++,

