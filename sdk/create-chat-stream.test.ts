@@ -590,6 +590,17 @@ describe('stream() lifetime', () => {
     expect(requests).toHaveLength(1);
   });
 
+  it('ends with ABORTED while getToken() is still pending', async () => {
+    const { client, requests } = createTestClient(serveTurn({ tokens: TOKENS }), {
+      token: undefined,
+      getToken: () => new Promise<string>(() => {}),
+    });
+    const stream = client.stream(REQUEST);
+    setTimeout(() => stream.abort(), 5);
+    await expect(stream.result).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(requests).toHaveLength(0);
+  });
+
   it('never sends a request for an already aborted signal', async () => {
     const { client, requests } = createTestClient(serveTurn({ tokens: TOKENS }));
     const stream = client.stream(REQUEST, { signal: AbortSignal.abort() });

@@ -91,7 +91,7 @@ async function sendOnce(
   signal: AbortSignal,
 ): Promise<unknown> {
   const { config } = ctx;
-  const token = await ctx.tokens.get();
+  const token = await raceAbort(ctx.tokens.get(), signal);
   const headers: Record<string, string> = {
     Accept: 'application/json',
     ...authorizationHeader(token),

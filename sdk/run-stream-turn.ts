@@ -8,6 +8,7 @@ import { chatResponseToEvents } from './chat-response-to-events.js';
 import { createAbortedError } from './create-aborted-error.js';
 import { parseChatResponse } from './parse-response-body.js';
 import type { ChatEvent, ChatRequest, ErrorDetail } from './protocol.js';
+import { raceAbort } from './race-abort.js';
 import { type AuthBudget, type ClientContext, planRetry, requestJson } from './request-json.js';
 import { runStreamAttempt } from './run-stream-attempt.js';
 import {
@@ -75,7 +76,8 @@ export async function runStreamTurn(
       request: input.request,
       idempotencyKey: input.idempotencyKey,
       lastEventId: state.lastEventId,
-      token: await ctx.tokens.get(),
+      // A host's getToken() may hang (a login dialog); an abort must still end the turn.
+      token: await raceAbort(ctx.tokens.get(), signal),
       signal,
       onMessage(message) {
         const reduced = reduceStreamMessage(state, message);
