@@ -1,0 +1,48 @@
+// The normalised schema every consumer reads: both project schema forms end up in this one shape.
+
+import type {
+  ColumnSchema,
+  ForeignKeySchema,
+  StructuredSchema,
+  TableSchema,
+} from '../projects/project-resolver.js';
+
+/** A column with every flag resolved (no `undefined` meaning "unknown"). */
+export interface ParsedColumn extends ColumnSchema {
+  /** False for `NOT NULL` and primary-key columns. */
+  nullable: boolean;
+  /** Part of the table's primary key (single or composite). */
+  primaryKey: boolean;
+  /** Unique on its own (`UNIQUE` column or a one-column unique index). */
+  unique: boolean;
+}
+
+/** An index (or a unique constraint) of a table. */
+export interface ParsedIndex {
+  name?: string;
+  /** Column names, or the expression text for expression indexes (`lower(email)`). */
+  columns: string[];
+  unique: boolean;
+}
+
+/** A table with its keys gathered in one place. */
+export interface ParsedTable extends TableSchema {
+  columns: ParsedColumn[];
+  /** Primary-key columns in key order; empty when the table has none. */
+  primaryKey: string[];
+  /**
+   * Every foreign key, inline `REFERENCES` ones included. `references.table` is the referenced
+   * table's name as this schema spells it when that table exists here.
+   */
+  foreignKeys: ForeignKeySchema[];
+  /** Indexes and unique constraints (primary keys are not repeated here). */
+  indexes: ParsedIndex[];
+}
+
+/**
+ * The result of `parseSchema`: a {@link StructuredSchema} with resolved keys. Shared by the parse
+ * cache and deep-frozen: treat it as read-only.
+ */
+export interface ParsedSchema extends StructuredSchema {
+  tables: ParsedTable[];
+}
