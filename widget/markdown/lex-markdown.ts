@@ -158,27 +158,34 @@ function lexBlocks(src: string, context: LexContext): BlockToken[] {
   let i = 0;
   while (i < count && src !== '') {
     const current = line(i);
-    let match: RegExpExecArray | null;
+    const fenceMatch = FENCE.exec(current);
+    const atxMatch = ATX.exec(current);
+    const defMatch = DEF.exec(current);
     let j = i + 1;
 
     if (BLANK.test(current)) {
       while (j < count && BLANK.test(line(j))) j++;
       tokens.push({ type: 'space', raw: raw(i, j) });
-    } else if ((match = FENCE.exec(current))) {
-      const fence = match[1] ?? '```';
+    } else if (fenceMatch) {
+      const fence = fenceMatch[1] ?? '```';
       const indent = indentOf(current);
       const close = new RegExp(`^ {0,3}${fence[0] === '`' ? '`' : '~'}{${fence.length},}[ \\t]*$`);
       while (j < count && !close.test(line(j))) j++;
       const body = lines.slice(i + 1, j).map((text) => dedent(text, indent));
       // An unclosed fence runs to the end of the source (and so stays the unfinished block).
       j = Math.min(j + 1, count);
-      tokens.push({ type: 'code', raw: raw(i, j), lang: match[2] ?? '', text: body.join('\n') });
-    } else if ((match = ATX.exec(current))) {
-      const text = (match[2] ?? '').replace(/(?:^|[ \t]+)#+[ \t]*$/, '').trim();
+      tokens.push({
+        type: 'code',
+        raw: raw(i, j),
+        lang: fenceMatch[2] ?? '',
+        text: body.join('\n'),
+      });
+    } else if (atxMatch) {
+      const text = (atxMatch[2] ?? '').replace(/(?:^|[ \t]+)#+[ \t]*$/, '').trim();
       tokens.push({
         type: 'heading',
         raw: raw(i, j),
-        depth: match[1]?.length ?? 1,
+        depth: atxMatch[1]?.length ?? 1,
         tokens: inline(text),
       });
     } else if (HR.test(current)) {
@@ -222,11 +229,11 @@ function lexBlocks(src: string, context: LexContext): BlockToken[] {
         .map((text) => dedent(text, 4))
         .join('\n');
       tokens.push({ type: 'code', raw: raw(i, j), lang: '', text });
-    } else if ((match = DEF.exec(current))) {
-      const label = normalizeLabel(match[1] ?? '');
-      const href = unescape(match[2] ?? match[3] ?? '');
-      const titleText = match[4] ?? match[5] ?? match[6];
-      const title = titleText === undefined ? undefined : unescape(titleText);
+    } else if (defMatch) {
+      const label = normalizeLabel(defMatch[1] ?? '');
+      const href = resolveEscapes(defMatch[2] ?? defMatch[3] ?? '');
+      const titleText = defMatch[4] ?? defMatch[5] ?? defMatch[6];
+      const title = titleText === undefined ? undefined : resolveEscapes(titleText);
       context.links[label] ??= { href, title };
       tokens.push({ type: 'def', raw: raw(i, j), label, href, title });
     } else if (isTableStart(lines, i)) {
@@ -390,7 +397,7 @@ const LINK_DESTINATION =
 const LINK_REFERENCE = /\[((?:[^[\]\\]|\\.){0,999})\]/y;
 
 /** Resolves backslash escapes and character references (link destinations and titles). */
-function unescape(text: string): string {
+function resolveEscapes(text: string): string {
   return decodeEntities(text.replace(/\\([!-/:-@[-`{-~])/g, '$1'));
 }
 
@@ -465,27 +472,30 @@ function lexInline(src: string, context: LexContext, inLink: boolean): InlineTok
         i = close + run;
       }
     } else if (char === '<') {
-      if (!inLink && (match = matchAt(AUTOLINK, src, i))) {
-        const url = match[1] ?? '';
+      const autolink = inLink ? null : matchAt(AUTOLINK, src, i);
+      const email = inLink || autolink ? null : matchAt(EMAIL, src, i);
+      const tag = autolink || email ? null : matchAt(INLINE_HTML, src, i);
+      if (autolink) {
+        const url = autolink[1] ?? '';
         push({ type: 'link', href: url, title: undefined, tokens: [{ type: 'text', text: url }] });
-      } else if (!inLink && (match = matchAt(EMAIL, src, i))) {
-        const email = match[1] ?? '';
+      } else if (email) {
+        const address = email[1] ?? '';
         push({
           type: 'link',
-          href: `mailto:${email}`,
+          href: `mailto:${address}`,
           title: undefined,
-          tokens: [{ type: 'text', text: email }],
+          tokens: [{ type: 'text', text: address }],
         });
-      } else if ((match = matchAt(INLINE_HTML, src, i))) {
+      } else if (tag) {
         // Raw HTML is shown as the text it is.
         flush();
-        out.push({ type: 'text', text: match[0] });
+        out.push({ type: 'text', text: tag[0] });
       } else {
         text += char;
         i++;
         continue;
       }
-      i += match[0].length;
+      i += (autolink ?? email ?? tag)?.[0].length ?? 1;
     } else if (char === '!' || char === '[') {
       const image = char === '!';
       const link = (image ? src[i + 1] === '[' : !inLink)
@@ -498,7 +508,7 @@ function lexInline(src: string, context: LexContext, inLink: boolean): InlineTok
       }
       push(
         image
-          ? { type: 'image', href: link.href, alt: unescape(link.label) }
+          ? { type: 'image', href: link.href, alt: resolveEscapes(link.label) }
           : {
               type: 'link',
               href: link.href,
@@ -537,12 +547,13 @@ function lexInline(src: string, context: LexContext, inLink: boolean): InlineTok
       i += match[0].length;
     } else {
       // A bare URL (GFM autolink extension), at a word boundary and outside links.
-      if (inLink || /[\p{L}\p{N}]/u.test(previous) || !(match = matchAt(BARE_URL, src, i))) {
+      const bare = inLink || /[\p{L}\p{N}]/u.test(previous) ? null : matchAt(BARE_URL, src, i);
+      if (!bare) {
         text += char;
         i++;
         continue;
       }
-      let url = match[0];
+      let url = bare[0];
       // Trailing punctuation ends the sentence, not the URL; so does an unbalanced `)`.
       for (;;) {
         const trimmed = url.replace(/[?!.,:*_~'";]+$/, '');
@@ -590,8 +601,8 @@ function parseLink(src: string, open: number, context: LexContext) {
     return {
       end: close + 1 + inline[0].length,
       label,
-      href: unescape(inline[1] ?? inline[2] ?? ''),
-      title: title === undefined ? undefined : unescape(title),
+      href: resolveEscapes(inline[1] ?? inline[2] ?? ''),
+      title: title === undefined ? undefined : resolveEscapes(title),
     };
   }
   const reference = matchAt(LINK_REFERENCE, src, close + 1);

