@@ -1,0 +1,73 @@
+/// <reference types="mocha" />
+// Incremental rendering equals rendering the whole text at once, and costs linear lexing work.
+
+import { expect } from 'chai';
+import { html, render } from 'lit';
+import { defaultStrings } from '../schema-chat-strings.js';
+import { IncrementalMarkdown, type MarkdownBlock } from './incremental-markdown.js';
+
+const context = { strings: defaultStrings };
+
+function toHtml(blocks: MarkdownBlock[]): string {
+  const container = document.createElement('div');
+  render(html`${blocks.map((block) => block.template)}`, container);
+  // Lit's part markers are comments; the rendered content is the rest.
+  return container.innerHTML.replace(/<!--[^>]*-->/g, '');
+}
+
+const DOCUMENTS = [
+  '# Schema\n\nThe `users` table:\n\n| column | type |\n|---|---|\n| id | uuid |\n| email | text |\n\n- **id** is the key\n- `email` is unique\n\n```sql\nCREATE TABLE users (\n  id uuid PRIMARY KEY\n);\n```\n\n> Note: add an index.\n\nDone.',
+  '1. first\n2. second\n\n3. third\n\nText after [a link](https://example.com) and [ref].\n\n[ref]: https://ref.example\n\nLast *line*.',
+  'Line one\nline two\n===\n\n    indented code\n\n    more\n\n<div>raw</div>\n\n---\n\n- [x] task\n- [ ] other\n',
+];
+
+describe('IncrementalMarkdown', () => {
+  for (const [index, document] of DOCUMENTS.entries()) {
+    it(`renders document ${index} the same streamed in chunks as all at once`, () => {
+      const expected = toHtml(new IncrementalMarkdown(context).update(document));
+      for (const chunkSize of [1, 3, 7, 40]) {
+        const markdown = new IncrementalMarkdown(context);
+        let blocks: MarkdownBlock[] = [];
+        for (let end = chunkSize; end < document.length + chunkSize; end += chunkSize) {
+          blocks = markdown.update(document.slice(0, end));
+        }
+        expect(toHtml(blocks), `chunks of ${chunkSize}`).to.equal(expected);
+      }
+    });
+  }
+
+  it('reuses the templates of finished blocks and re-lexes only the tail', () => {
+    const markdown = new IncrementalMarkdown(context);
+    const paragraphs = Array.from(
+      { length: 200 },
+      (_, i) => `Paragraph ${i} with **bold** text.\n\n`,
+    );
+    let text = '';
+    let previous: MarkdownBlock[] = [];
+    for (const paragraph of paragraphs) {
+      text += paragraph;
+      const blocks = markdown.update(text);
+      // Every block that was final stays the very same object.
+      for (const block of previous.filter((candidate) => candidate.final)) {
+        expect(blocks).to.include(block);
+      }
+      previous = blocks;
+    }
+    expect(previous.filter((block) => block.final).length).to.be.at.least(197);
+    // Whole re-lexing would cost ~n²/2 characters; the tail approach a small multiple of n.
+    expect(markdown.lexedChars).to.be.below(text.length * 4);
+  });
+
+  it('starts over when the text is replaced rather than extended', () => {
+    const markdown = new IncrementalMarkdown(context);
+    markdown.update('a\n\nb\n\nc\n\nd');
+    const blocks = markdown.update('x\n\ny');
+    expect(toHtml(blocks)).to.equal('<p>x</p><p>y</p>');
+  });
+
+  it('treats CRLF like LF', () => {
+    const crlf = toHtml(new IncrementalMarkdown(context).update('a\r\n\r\nb\r\n\r\nc\r\n\r\nd'));
+    const lf = toHtml(new IncrementalMarkdown(context).update('a\n\nb\n\nc\n\nd'));
+    expect(crlf).to.equal(lf);
+  });
+});
