@@ -212,7 +212,7 @@ describe('lexMarkdown', () => {
     const tokens = lexMarkdown(
       '[Foo  Bar]\n\n[foo bar]: https://one.example\n[FOO BAR]: https://two.example\n',
     );
-    const paragraph = tokens[0] as Extract<BlockToken, { type: 'paragraph' }>;
+    const paragraph = tokens[0] as Extract<BlockToken, { type: 'paragraph' | 'text' }>;
     expect(paragraph.tokens[0]).to.deep.include({ type: 'link', href: 'https://one.example' });
   });
 
