@@ -107,6 +107,9 @@ describe('formatIdentifier and toSingleLine', () => {
     expect(formatIdentifier('Order Items')).toBe('"Order Items"');
     expect(formatIdentifier('a"b')).toBe('"a""b"');
     expect(formatIdentifier('1st')).toBe('"1st"');
+    expect(formatIdentifier('order')).toBe('"order"');
+    expect(formatIdentifier('public.user')).toBe('"public.user"');
+    expect(formatIdentifier('price$usd')).toBe('price$usd');
   });
 
   it('replaces control characters and line separators with single spaces', () => {

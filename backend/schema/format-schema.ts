@@ -2,6 +2,7 @@
 // user-supplied string forced onto a single line so it cannot forge prompt structure.
 
 import type { ParsedColumn, ParsedTable } from './parsed-schema.js';
+import { isPlainIdentifier } from './sql-reserved-words.js';
 
 /** Longest type or default shown; longer ones (pasted junk) are cut with an ellipsis. */
 const MAX_TYPE_LENGTH = 120;
@@ -37,9 +38,13 @@ export function formatTable(table: ParsedTable): string {
   return text;
 }
 
-/** Quotes an identifier unless it is a plain (optionally schema-qualified) word. */
+/**
+ * Quotes an identifier unless it is a plain (optionally schema-qualified) word that is not a
+ * reserved word: `users`, `billing.invoices`, but `"order"`, `"Order Items"`.
+ */
 export function formatIdentifier(name: string): string {
-  if (/^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$/.test(name)) return name;
+  const parts = name.split('.');
+  if (parts.length <= 2 && parts.every(isPlainIdentifier)) return name;
   return `"${toSingleLine(name).replace(/"/g, '""')}"`;
 }
 
