@@ -372,7 +372,7 @@ export const schemaChatStyles = css`
     min-width: 10rem;
   }
   .error code {
-    opacity: 0.85;
+    background: none;
   }
   .error button {
     border: 1px solid currentColor;
