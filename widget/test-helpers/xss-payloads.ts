@@ -155,6 +155,7 @@ function structuralPayloads(exfil: string): string[] {
     `<https://example.com/"onmouseover="${RUN}>`,
     `https://example.com/<img/src=x/onerror=${RUN}>`,
     `www.example.com/"><script>${RUN}</script>`,
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal template-injection payload.
     '${__xss=1}',
     "{{constructor.constructor('__xss=1')()}}",
     '<!--?lit$1234$--><img src=x onerror=__xss=1>',
