@@ -58,7 +58,6 @@ const HISTORY_WEIGHTS = [0.5, 0.5, 0.25, 0.25];
 const MAX_PROJECT_NAME_LENGTH = 120;
 
 interface FullSchemaText {
-  text: string;
   tokens: number;
   fenced: string;
   fenceOpen: string;
@@ -193,7 +192,6 @@ function fullSchemaText(schema: ParsedSchema): FullSchemaText {
   const text = schema.tables.length > 0 ? formatSchema(schema.tables) : '-- (no tables yet)';
   const data = fenceData(text);
   const result = {
-    text,
     tokens: estimateTokens(text),
     fenced: data.block,
     fenceOpen: data.open,
