@@ -122,6 +122,12 @@ const sleep = (ms: number, signal: AbortSignal) =>
     );
   });
 
+/** Options of {@link FakeChatClient}. */
+export interface FakeChatClientOptions {
+  /** Events delivered per macrotask (a network chunk may carry many). Defaults to 1. */
+  eventsPerTask?: number;
+}
+
 /** A ChatClient whose answers come from queues filled by the test. */
 export class FakeChatClient implements ChatClient {
   readonly streamCalls: { request: ChatRequest; idempotencyKey: string | undefined }[] = [];
@@ -134,6 +140,11 @@ export class FakeChatClient implements ChatClient {
   readonly #sends: (ChatResponse | ChatClientError)[] = [];
   readonly #history = new Map<string, ChatMessage[] | ChatClientError>();
   #historyDelay = 0;
+  readonly #eventsPerTask: number;
+
+  constructor(options: FakeChatClientOptions = {}) {
+    this.#eventsPerTask = Math.max(1, options.eventsPerTask ?? 1);
+  }
 
   /** Queues the script of the next streamed turn. */
   queueStream(steps: StreamStep[]): this {
@@ -209,8 +220,8 @@ export class FakeChatClient implements ChatClient {
                 transport: fellBack ? 'rest' : 'sse',
               };
             }
-            // Events are delivered one macrotask apart, as network chunks are.
-            await sleep(0, abort.signal);
+            // Events arrive in macrotasks, as network chunks do.
+            if (delivered.length % this.#eventsPerTask === 0) await sleep(0, abort.signal);
           }
         }
         throw clientError('BAD_RESPONSE');
