@@ -59,7 +59,13 @@ export function createChatRouter(options: ChatRouterOptions): ChatRouter {
   const logger: ChatLogger = options.logger ?? createConsoleLogger();
   const ownsStore = options.store === undefined;
   const store: ChatStore = options.store ?? openDefaultStore();
-  const model = options.model ?? new OpenAIChatModel();
+  // The default model's own timers follow the router's, so the router's codes win.
+  const model =
+    options.model ??
+    new OpenAIChatModel({
+      timeoutMs: config.timeouts.firstTokenMs,
+      idleTimeoutMs: config.timeouts.idleMs,
+    });
   const runs = options.runs ?? new MemoryRunRegistry({ replayTtlMs: config.timeouts.replayTtlMs });
   const hub = new HeartbeatHub(config.timeouts.heartbeatMs);
   const rateLimitStore = options.limits?.rateLimitStore;
@@ -105,7 +111,6 @@ export function createChatRouter(options: ChatRouterOptions): ChatRouter {
       next();
     },
   ];
-  if (config.compression) guard.push(compression());
   const json: RequestHandler[] = [
     (req, _res, next) => {
       if (!req.is('application/json')) {
@@ -117,7 +122,8 @@ export function createChatRouter(options: ChatRouterOptions): ChatRouter {
   ];
 
   const router = express.Router() as ChatRouter;
-  const ctx: RouterContext = { config, turns, store, projects, hub, guard, json };
+  const compress: RequestHandler[] = config.compression ? [compression()] : [];
+  const ctx: RouterContext = { config, turns, store, projects, hub, guard, compress, json };
   // Preflights, for the routes only: other paths under the mount point belong to the host.
   router.options(
     [

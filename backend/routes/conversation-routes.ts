@@ -22,7 +22,8 @@ import type { RouterContext } from './router-context.js';
 
 /** Mounts the conversation and project routes. */
 export function addConversationRoutes(router: Router, ctx: RouterContext): void {
-  const { guard, json, store, turns, projects } = ctx;
+  const { json, store, turns, projects } = ctx;
+  const guard = [...ctx.guard, ...ctx.compress];
 
   router.post('/chat/stop', ...guard, ...json, async (req: Request, res: Response) => {
     const body = req.body as Record<string, unknown> | undefined;

@@ -17,6 +17,8 @@ export interface RouterContext {
   hub: HeartbeatHub;
   /** CORS, readiness, auth and the per-user request limit: the start of every API route. */
   guard: RequestHandler[];
+  /** gzip for JSON responses when the `compression` option is on (streams gzip themselves). */
+  compress: RequestHandler[];
   /** JSON body parsing with the size limit and a content-type check. */
   json: RequestHandler[];
 }

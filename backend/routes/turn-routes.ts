@@ -31,12 +31,16 @@ export function addTurnRoutes(router: Router, ctx: RouterContext): void {
       );
       const sink =
         transport === 'sse'
-          ? new SseSink(res, { retryHintMs: ctx.config.timeouts.retryHintMs, hub: ctx.hub })
+          ? new SseSink(res, {
+              retryHintMs: ctx.config.timeouts.retryHintMs,
+              hub: ctx.hub,
+              gzip: ctx.config.compression && req.acceptsEncodings('gzip', 'identity') === 'gzip',
+            })
           : new RestSink(res);
       watch(res, opened.run, sink, opened.lastSeq);
     };
 
-  router.post('/chat', ...ctx.guard, ...ctx.json, turn('rest', 'body'));
+  router.post('/chat', ...ctx.guard, ...ctx.compress, ...ctx.json, turn('rest', 'body'));
   router.get('/chat/stream', ...ctx.guard, turn('sse', 'query'));
   router.post('/chat/stream', ...ctx.guard, ...ctx.json, turn('sse', 'body'));
 }
@@ -56,5 +60,5 @@ function watch(res: Response, run: ChatRun, sink: RunSink, lastSeq: number | und
     return;
   }
   res.once('close', detach);
-  res.on('drain', () => subscription.resume());
+  if (sink instanceof SseSink) sink.onDrain(() => subscription.resume());
 }

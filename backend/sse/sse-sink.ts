@@ -1,6 +1,7 @@
 // The SSE edge: writes a run's events to one HTTP response with the headers of DESIGN.md §2,
 // flushes through compression, respects backpressure, and never writes to a closed socket.
 
+import { constants, createGzip, type Gzip } from 'node:zlib';
 import type { Response } from 'express';
 import type { ChatEvent, TerminalEvent } from '../../sdk/protocol.js';
 import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../sdk/protocol.js';
@@ -28,27 +29,58 @@ export interface SseSinkOptions {
   /** The `retry:` hint in milliseconds. */
   retryHintMs: number;
   hub: HeartbeatHub;
+  /** gzip the stream (the client accepts it and the router's `compression` is on). */
+  gzip: boolean;
 }
+
+/**
+ * A small deflate window: SSE frames repeat a short prefix, so 4 KB of history compresses them
+ * about as well as 32 KB, at ~32 KB of zlib memory per stream instead of ~256 KB.
+ */
+const GZIP_OPTIONS = { level: 6, windowBits: 12, memLevel: 5 } as const;
 
 /** A {@link RunSink} that streams to one SSE response. */
 export class SseSink implements RunSink, Pingable {
   readonly #res: Response;
   readonly #options: SseSinkOptions;
   #runId = '';
+  /**
+   * Own gzip rather than the `compression` middleware: that one (rightly, for proxies) skips
+   * responses marked `Cache-Control: no-transform`, which every stream must carry.
+   */
+  #gzip: Gzip | undefined;
+  #onDrain: (() => void) | undefined;
 
   constructor(res: Response, options: SseSinkOptions) {
     this.#res = res;
     this.#options = options;
   }
 
+  /** Calls `listener` whenever the client can take more after backpressure. */
+  onDrain(listener: () => void): void {
+    this.#onDrain = listener;
+    this.#res.on('drain', listener);
+  }
+
   get ready(): boolean {
-    return !this.#res.writableNeedDrain;
+    return !this.#res.writableNeedDrain && !this.#gzip?.writableNeedDrain;
   }
 
   open(run: ChatRun): void {
     this.#runId = run.id;
     if (this.#closed) return;
-    this.#res.writeHead(200, SSE_HEADERS);
+    if (this.#options.gzip) {
+      this.#res.writeHead(200, {
+        ...SSE_HEADERS,
+        'Content-Encoding': 'gzip',
+        Vary: 'Accept-Encoding',
+      });
+      this.#gzip = createGzip(GZIP_OPTIONS);
+      this.#gzip.on('drain', () => this.#onDrain?.());
+      this.#gzip.pipe(this.#res);
+    } else {
+      this.#res.writeHead(200, SSE_HEADERS);
+    }
     this.#write(formatSseRetry(this.#options.retryHintMs));
     this.#options.hub.add(this);
   }
@@ -62,7 +94,9 @@ export class SseSink implements RunSink, Pingable {
   end(event: TerminalEvent, seq: number): void {
     this.send(event, seq);
     this.#options.hub.delete(this);
-    if (!this.#closed) this.#res.end();
+    if (this.#closed) return;
+    if (this.#gzip) this.#gzip.end();
+    else this.#res.end();
   }
 
   fail(error: ChatError): void {
@@ -74,9 +108,10 @@ export class SseSink implements RunSink, Pingable {
     this.#write(PING);
   }
 
-  /** Stops pinging (the client went away). */
+  /** Stops pinging and releases the compressor (the client went away). */
   close(): void {
     this.#options.hub.delete(this);
+    this.#gzip?.destroy();
   }
 
   get #closed(): boolean {
@@ -85,9 +120,12 @@ export class SseSink implements RunSink, Pingable {
 
   #write(text: string): void {
     if (this.#closed) return;
-    this.#res.write(text);
-    // With compression on, zlib holds output until flushed: flush each event so tokens still
-    // arrive progressively.
-    (this.#res as Response & { flush?: () => void }).flush?.();
+    if (!this.#gzip) {
+      this.#res.write(text);
+      return;
+    }
+    // zlib holds output until flushed: a sync flush per event keeps tokens progressive.
+    this.#gzip.write(text);
+    this.#gzip.flush(constants.Z_SYNC_FLUSH);
   }
 }
