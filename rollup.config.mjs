@@ -32,8 +32,10 @@ const entries = [
   },
   {
     input: 'sdk/index.ts',
-    external,
-    plugins: [transpile()],
+    // fetch-event-source's parser ships as ESM inside a CommonJS package, which Node before
+    // 22.7 cannot import: inline those few lines instead of importing them.
+    external: (id) => !id.startsWith('@microsoft/fetch-event-source') && external(id),
+    plugins: [nodeResolve(), transpile()],
     output: { file: 'dist/client.js', format: 'es', sourcemap: true },
   },
 ];
