@@ -29,6 +29,7 @@ function fiveThousandTokens(): string[] {
 
 describe('<schema-chat> with a 5,000-token answer', function () {
   this.timeout(120_000);
+  beforeEach(() => localStorage.clear());
   afterEach(() => unmountAll());
 
   it('renders once per frame at most, keeps frames coming, and ends with the exact text', async () => {

@@ -97,6 +97,7 @@ describe('<schema-chat> against XSS and exfiltration', function () {
     window.alert = originalAlert;
   });
 
+  beforeEach(() => localStorage.clear());
   afterEach(() => unmountAll());
 
   it('has at least 150 distinct payloads', () => {

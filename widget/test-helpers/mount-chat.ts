@@ -29,9 +29,11 @@ export async function mountChat(options: MountOptions = {}): Promise<SchemaChat>
   return element;
 }
 
-/** Removes every element mounted by {@link mountChat} (call in `afterEach`). */
+/** Removes every element mounted by {@link mountChat} and forgets remembered conversations (call in `afterEach`). */
 export function unmountAll(): void {
   for (const element of mounted.splice(0)) element.remove();
+  // Every test page shares the origin's storage: one test's conversation must not leak into the next.
+  localStorage.clear();
 }
 
 /** The first element matching `selector` in the chat's shadow root; throws when absent. */
