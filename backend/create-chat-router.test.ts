@@ -202,7 +202,45 @@ describe('monitoring', () => {
   });
 });
 
+describe('rate-limit store', () => {
+  it('passes the given store to express-rate-limit, one per limiter', async () => {
+    const { MemoryStore } = await import('express-rate-limit');
+    const hits: string[] = [];
+    const stores: InstanceType<typeof MemoryStore>[] = [];
+    const s = await start({
+      limits: {
+        rateLimitStore: () => {
+          const store = new MemoryStore();
+          const increment = store.increment.bind(store);
+          store.increment = (key: string) => {
+            hits.push(key);
+            return increment(key);
+          };
+          stores.push(store);
+          return store;
+        },
+      },
+    });
+    await readSse(`${s.baseUrl}/chat/stream`, {
+      method: 'POST',
+      headers: s.headers(),
+      body: JSON.stringify({ projectId: ALICE_PROJECT.id, message: 'hi' }),
+    });
+    expect(stores).toHaveLength(2);
+    expect(hits).toEqual(['requests:alice', 'streams:alice']);
+  });
+});
+
 describe('close()', () => {
+  it('answers new requests with 503 SERVER_BUSY while shutting down', async () => {
+    const s = await start({ storeKind: 'memory' });
+    await s.router.close();
+    const response = await fetch(`${s.baseUrl}/projects`, { headers: s.headers() });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('2');
+    expect(((await response.json()) as ErrorBody).error.code).toBe('SERVER_BUSY');
+  });
+
   it('ends running answers as interrupted with their partial text saved', async () => {
     const s = await start({ storeKind: 'memory' });
     s.scripted.next({ tokens: Array.from({ length: 500 }, (_, i) => `t${i} `), intervalMs: 5 });

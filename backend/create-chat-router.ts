@@ -102,10 +102,18 @@ export function createChatRouter(options: ChatRouterOptions): ChatRouter {
     },
   );
 
+  let closing: Promise<void> | undefined;
   const guard: RequestHandler[] = [
     createCorsHandler(config.cors),
     async (req, res, next) => {
       await ready;
+      if (closing) {
+        // Shutting down: tell clients to retry (elsewhere, or here after the restart).
+        throw new ChatError('SERVER_BUSY', 'The server is restarting; try again shortly.', {
+          retryable: true,
+          retryAfter: 2,
+        });
+      }
       setUser(res, await authenticate(req));
       await requestLimit(req, res);
       next();
@@ -157,7 +165,6 @@ export function createChatRouter(options: ChatRouterOptions): ChatRouter {
     sendError(res, chatError);
   });
 
-  let closing: Promise<void> | undefined;
   Object.defineProperties(router, {
     ready: { value: ready },
     close: {

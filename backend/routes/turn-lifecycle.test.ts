@@ -238,6 +238,42 @@ describe('disconnects and timeouts', () => {
   });
 });
 
+describe('persistence during the answer', () => {
+  it('checkpoints the partial text about once per checkpoint interval while streaming', async () => {
+    await start({ timeouts: { checkpointMs: 50 } });
+    server.scripted.next({ tokens: words(60), intervalMs: 10 });
+    const conversationId = randomUUID();
+    const streaming = stream(ask({ conversationId }));
+    const seen: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      await sleep(60);
+      const page = await server.store.listMessages('alice', conversationId, { limit: 10 });
+      const answer = page?.items[1];
+      if (answer?.status === 'streaming') seen.push(answer.content);
+    }
+    await streaming;
+    const growing = seen.filter((text, i) => i === 0 || text.length > (seen[i - 1]?.length ?? 0));
+    expect(growing.length).toBeGreaterThanOrEqual(3);
+    expect(
+      words(60)
+        .join('')
+        .startsWith(seen.at(-1) ?? 'x'),
+    ).toBe(true);
+  });
+
+  it('stores estimated usage when the model reports none', async () => {
+    await start();
+    server.scripted.next({ tokens: ['one two three four'], usage: null });
+    const conversationId = randomUUID();
+    await stream(ask({ conversationId }));
+    const page = await server.store.listMessages('alice', conversationId, { limit: 10 });
+    const usage = page?.items[1]?.usage;
+    expect(usage?.completionTokens).toBeGreaterThan(0);
+    expect(usage?.promptTokens).toBeGreaterThan(0);
+    expect(usage?.totalTokens).toBe((usage?.promptTokens ?? 0) + (usage?.completionTokens ?? 0));
+  });
+});
+
 describe('compression', () => {
   it('delivers gzip-compressed events progressively, one flush per event', async () => {
     await start({ compression: true });
