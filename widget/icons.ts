@@ -1,31 +1,33 @@
 // Inline SVG icons of <schema-chat> (Lucide-style strokes); static templates, decorative only.
 
-import { html } from 'lit';
+import { html, type SVGTemplateResult, svg } from 'lit';
 
-const icon = (paths: ReturnType<typeof html>) =>
+// The shapes are `svg` templates: inside an `html` template they would be created as HTML
+// elements and never drawn.
+const icon = (paths: SVGTemplateResult) =>
   html`<svg class="icon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">${paths}</svg>`;
 
 /** The seed's lightning bolt, on the "Stream responses" toggle. */
-export const lightningIcon = icon(html`<path d="M13 2 3 14h9l-1 8 10-12h-9l1-8z"/>`);
+export const lightningIcon = icon(svg`<path d="M13 2 3 14h9l-1 8 10-12h-9l1-8z"/>`);
 /** Paper plane, on the send button. */
-export const sendIcon = icon(html`<path d="m22 2-7 20-4-9-9-4z"/><path d="M22 2 11 13"/>`);
+export const sendIcon = icon(svg`<path d="m22 2-7 20-4-9-9-4z"/><path d="M22 2 11 13"/>`);
 /** Filled square, on the stop button. */
 export const stopIcon = icon(
-  html`<rect x="6" y="6" width="12" height="12" rx="1" fill="currentColor"/>`,
+  svg`<rect x="6" y="6" width="12" height="12" rx="1" fill="currentColor"/>`,
 );
 /** Two sheets, on code blocks' copy button. */
 export const copyIcon = icon(
-  html`<rect x="9" y="9" width="13" height="13" rx="2"/><path d="M5 15H4a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2h9a2 2 0 0 1 2 2v1"/>`,
+  svg`<rect x="9" y="9" width="13" height="13" rx="2"/><path d="M5 15H4a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2h9a2 2 0 0 1 2 2v1"/>`,
 );
 /** Cross, on the launcher panel's close button. */
-export const closeIcon = icon(html`<path d="M18 6 6 18M6 6l12 12"/>`);
+export const closeIcon = icon(svg`<path d="M18 6 6 18M6 6l12 12"/>`);
 /** Speech bubble, on the launcher button. */
 export const chatIcon = icon(
-  html`<path d="M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z"/>`,
+  svg`<path d="M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z"/>`,
 );
 /** Pencil on a square, on the new-conversation button. */
 export const newIcon = icon(
-  html`<path d="M12 20h9"/><path d="M16.5 3.5a2.12 2.12 0 0 1 3 3L7 19l-4 1 1-4z"/>`,
+  svg`<path d="M12 20h9"/><path d="M16.5 3.5a2.12 2.12 0 0 1 3 3L7 19l-4 1 1-4z"/>`,
 );
 /** Circular arrow, on the retry button. */
-export const retryIcon = icon(html`<path d="M21 12a9 9 0 1 1-3-6.7L21 8"/><path d="M21 3v5h-5"/>`);
+export const retryIcon = icon(svg`<path d="M21 12a9 9 0 1 1-3-6.7L21 8"/><path d="M21 3v5h-5"/>`);

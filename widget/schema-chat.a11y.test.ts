@@ -14,7 +14,7 @@ import {
   FakeChatClient,
   storedMessage,
 } from './test-helpers/fake-chat-client.js';
-import { $, $$, answers, mountChat, unmountAll, waitFor } from './test-helpers/mount-chat.js';
+import { $, $$, answers, has, mountChat, unmountAll, waitFor } from './test-helpers/mount-chat.js';
 
 const CID = '0b6f3a52-1c2d-4e5f-8a9b-0c1d2e3f4a5b';
 const axe = (
@@ -79,7 +79,7 @@ describe('<schema-chat> accessibility', function () {
     await expectAccessible(chat, 'with a conversation');
     await chat.send('More?');
     await chat.updateComplete;
-    expect($(chat, '[part~="error"]')).to.exist;
+    expect(has(chat, '[part~="error"]')).to.equal(true);
     await expectAccessible(chat, 'with an error');
     chat.theme = 'dark';
     await chat.updateComplete;

@@ -112,6 +112,10 @@ export const schemaChatStyles = css`
     box-shadow: 0 12px 40px rgb(0 0 0 / 0.25);
   }
   .launcher {
+    /* Fixed itself, so that a host page sizing the element cannot move the bubble. */
+    position: fixed;
+    right: 1rem;
+    bottom: 1rem;
     width: 3.5rem;
     height: 3.5rem;
     border-radius: 50%;

@@ -20,6 +20,7 @@ import {
   $,
   $$,
   answers,
+  has,
   mountChat,
   nextFrame,
   typeAndPress,
@@ -52,10 +53,19 @@ describe('<schema-chat>', () => {
     const toggle = $(chat, '[part~="toggle"] input') as HTMLInputElement;
     expect(toggle.checked).to.equal(true);
     expect($(chat, '[part~="toggle"]').textContent).to.contain('Stream responses');
-    expect($(chat, '[part~="toggle"] svg path').getAttribute('d')).to.match(/^M13 2/); // the lightning bolt
+    // The lightning bolt, drawn as SVG (not inert HTML elements named "path").
+    const bolt = $(chat, '[part~="toggle"] svg path') as unknown as SVGPathElement;
+    expect(bolt instanceof SVGPathElement).to.equal(true);
+    expect(bolt.getAttribute('d')).to.match(/^M13 2/);
+    expect(bolt.getBBox().height).to.be.greaterThan(10);
+    for (const button of $$(chat, 'button')) {
+      const icon = button.querySelector('svg path, svg rect') as SVGGraphicsElement | null;
+      expect(icon instanceof SVGGraphicsElement, button.getAttribute('part') ?? '').to.equal(true);
+      expect(icon?.getBBox().width, button.getAttribute('part') ?? '').to.be.greaterThan(5);
+    }
     expect($(chat, '.empty').textContent).to.contain('Ask anything');
     expect($(chat, 'textarea').getAttribute('placeholder')).to.equal('Ask about your schema…');
-    expect($$(chat, '[part~="send-button"]')).to.have.length(1);
+    expect($$(chat, '[part~="send-button"]').length).to.equal(1);
     expect(chat.getAttribute('transport')).to.equal('sse');
   });
 
@@ -91,7 +101,7 @@ describe('<schema-chat>', () => {
     }
     expect(answers(chat)).to.deep.equal(['The users table has an id column.']);
     expect($$(chat, '.bubble code').map((code) => code.textContent)).to.deep.equal(['users', 'id']);
-    expect(chat.shadowRoot?.querySelector('.bubble.streaming')).to.equal(null);
+    expect(has(chat, '.bubble.streaming')).to.equal(false);
     expect(client.streamCalls[0]?.request).to.deep.equal({
       projectId: 'p1',
       message: 'What is in users?',
@@ -140,7 +150,7 @@ describe('<schema-chat>', () => {
     expect(client.aborted).to.equal(1);
     expect(responses.map((event) => event.detail.status)).to.deep.equal(['stopped']);
     expect(responses[0]?.detail.content).to.equal('Partial answer');
-    expect($$(chat, '[part~="send-button"]')).to.have.length(1);
+    expect($$(chat, '[part~="send-button"]').length).to.equal(1);
     expect(chat.shadowRoot?.activeElement?.tagName).to.equal('TEXTAREA');
   });
 
@@ -180,14 +190,14 @@ describe('<schema-chat>', () => {
       status: 503,
       operation: 'send',
     });
-    expect($$(chat, '.message.assistant')).to.have.length(0);
+    expect($$(chat, '.message.assistant').length).to.equal(0);
 
     $(chat, '[part~="retry-button"]').click();
     await waitFor(() => answers(chat)[0] === 'Recovered.', 'the retried answer');
     expect(client.streamCalls).to.have.length(2);
     expect(client.streamCalls[1]?.idempotencyKey).to.equal(client.streamCalls[0]?.idempotencyKey);
-    expect($$(chat, '.message.user')).to.have.length(1);
-    expect(chat.shadowRoot?.querySelector('[part~="error"]')).to.equal(null);
+    expect($$(chat, '.message.user').length).to.equal(1);
+    expect(has(chat, '[part~="error"]')).to.equal(false);
   });
 
   it('retries a non-retryable failure as a new turn (new idempotency key)', async () => {
@@ -343,9 +353,9 @@ describe('<schema-chat>', () => {
     await waitFor(() => client.historyCalls.length === 1, 'the history request');
     await waitFor(() => chat.conversationId === undefined, 'the conversation to be dropped');
     await chat.updateComplete;
-    expect(chat.shadowRoot?.querySelector('[part~="error"]')).to.equal(null);
+    expect(has(chat, '[part~="error"]')).to.equal(false);
     expect(localStorage.getItem(key)).to.equal(null);
-    expect($(chat, '.empty')).to.exist;
+    expect(has(chat, '.empty')).to.equal(true);
   });
 
   it('shows a failed history load with a retry that loads it again', async () => {
@@ -385,7 +395,7 @@ describe('<schema-chat>', () => {
     await chat.send('Hi');
     $(chat, '[part~="new-button"]').click();
     await chat.updateComplete;
-    expect($$(chat, '.message')).to.have.length(0);
+    expect($$(chat, '.message').length).to.equal(0);
     expect(chat.conversationId).to.equal(undefined);
     expect(localStorage.getItem(conversationStorageKey(undefined, undefined, 'p1'))).to.equal(null);
     expect(changes.map((event) => event.detail.conversationId)).to.deep.equal([CID, undefined]);
@@ -399,7 +409,7 @@ describe('<schema-chat>', () => {
     await chat.send('Hi');
     chat.reset();
     await chat.updateComplete;
-    expect($$(chat, '.message')).to.have.length(0);
+    expect($$(chat, '.message').length).to.equal(0);
     expect(chat.conversationId).to.equal(undefined);
     await waitFor(() => localStorage.length === 0, 'storage to be cleared');
   });
@@ -487,7 +497,7 @@ describe('<schema-chat>', () => {
     await chat.updateComplete;
     expect($(chat, '.error-text').textContent).to.contain('set api-url and project-id');
     expect(errors[0]?.detail.code).to.equal('NOT_CONFIGURED');
-    expect(chat.shadowRoot?.querySelector('[part~="retry-button"]')).to.equal(null);
+    expect(has(chat, '[part~="retry-button"]')).to.equal(false);
   });
 
   it('uses the strings property and the heading and placeholder attributes for its texts', async () => {
@@ -532,7 +542,7 @@ describe('<schema-chat>', () => {
     );
     await waitFor(() => panel.hidden, 'the panel to close');
     await chat.updateComplete;
-    expect(chat.shadowRoot?.activeElement).to.equal(launcher);
+    expect(chat.shadowRoot?.activeElement === launcher).to.equal(true);
     await chat.open();
     expect(panel.hidden).to.equal(false);
     await chat.close();

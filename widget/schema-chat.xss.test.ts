@@ -155,7 +155,7 @@ describe('<schema-chat> against XSS and exfiltration', function () {
     expect(findDangers(chat.shadowRoot as ShadowRoot)).to.deep.equal([]);
     expect(outbound(), 'outbound requests').to.deep.equal([]);
     // Not vacuous: every turn rendered, and markup shows as the text it is.
-    expect($$(chat, '.message.user')).to.have.length(payloads.length * 2);
+    expect($$(chat, '.message.user').length).to.equal(payloads.length * 2);
     expect(answers(chat)).to.have.length(payloads.length * 2);
     expect(answers(chat)).to.include('<script>__xss=1</script>');
     expect($$(chat, '.message.user .bubble').map((bubble) => bubble.textContent)).to.include(

@@ -43,6 +43,14 @@ export function $(chat: SchemaChat, selector: string): HTMLElement {
   return found;
 }
 
+/**
+ * Whether the chat's shadow root has an element matching `selector`. Assert on this boolean rather
+ * than on elements: chai's message for a failed assertion on a DOM node can take minutes to build.
+ */
+export function has(chat: SchemaChat, selector: string): boolean {
+  return chat.shadowRoot?.querySelector(selector) != null;
+}
+
 /** Every element matching `selector` in the chat's shadow root. */
 export function $$(chat: SchemaChat, selector: string): HTMLElement[] {
   return [...(chat.shadowRoot?.querySelectorAll<HTMLElement>(selector) ?? [])];
