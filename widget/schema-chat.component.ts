@@ -150,6 +150,7 @@ export class SchemaChat extends LitElement {
   #markdownContext: MarkdownContext = { strings: this.#resolvedStrings };
   #markdown = new WeakMap<ViewMessage, IncrementalMarkdown>();
   #ownClient: ChatClient | undefined;
+  #rejectedApiUrl: string | undefined;
   #identity: string | undefined;
   #stickToBottom = true;
   #viewportListener = () => this.#trackViewport();
@@ -457,11 +458,19 @@ export class SchemaChat extends LitElement {
   #client(): ChatClient | undefined {
     if (this.client) return this.client;
     if (!this.apiUrl) return undefined;
-    this.#ownClient ??= createChatClient({
-      baseUrl: this.apiUrl,
-      token: this.token || undefined,
-      getToken: this.getToken,
-    });
+    if (!this.#ownClient && this.#rejectedApiUrl !== this.apiUrl) {
+      try {
+        this.#ownClient = createChatClient({
+          baseUrl: this.apiUrl,
+          token: this.token || undefined,
+          getToken: this.getToken,
+        });
+      } catch (error) {
+        // A bad api-url must not break rendering: say why once; sending shows NOT_CONFIGURED.
+        this.#rejectedApiUrl = this.apiUrl;
+        console.error(`<schema-chat>: api-url="${this.apiUrl}" is not usable:`, error);
+      }
+    }
     return this.#ownClient;
   }
 

@@ -616,3 +616,68 @@ describe('<schema-chat>', () => {
     }
   });
 });
+
+describe('<schema-chat> with the client it creates from api-url', () => {
+  const originalFetch = window.fetch;
+  const API = 'https://api.example.test/api/v1/ai';
+  beforeEach(() => localStorage.clear());
+  afterEach(() => {
+    window.fetch = originalFetch;
+    unmountAll();
+  });
+
+  it('streams over POST /chat/stream with the bearer token and an idempotency key', async () => {
+    const calls: { url: string; init: RequestInit }[] = [];
+    window.fetch = async (input: RequestInfo | URL, init: RequestInit = {}) => {
+      calls.push({ url: String(input), init });
+      const frames = [
+        'retry: 1000\n\n',
+        `id: r1:0\ndata: {"type":"conversationId","conversationId":"${CID}"}\n\n`,
+        'id: r1:1\ndata: {"type":"token","content":"Hello"}\n\n',
+        'id: r1:2\ndata: {"type":"token","content":" there"}\n\n',
+        `id: r1:3\ndata: ${JSON.stringify(completeEvent(CID))}\n\n`,
+      ];
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (const frame of frames) controller.enqueue(new TextEncoder().encode(frame));
+          controller.close();
+        },
+      });
+      return new Response(body, {
+        status: 200,
+        headers: {
+          'Content-Type': 'text/event-stream; charset=utf-8',
+          'X-Schema-Chat-Protocol': '1',
+        },
+      });
+    };
+    const token = fakeJwt({ sub: 'u1' });
+    const chat = await mountChat({ attributes: { 'api-url': API, token } });
+    expect(await chat.send('Hi')).to.equal(true);
+    expect(answers(chat)).to.deep.equal(['Hello there']);
+    expect(calls).to.have.length(1);
+    const [call] = calls;
+    expect(call?.url).to.equal(`${API}/chat/stream`);
+    const headers = new Headers(call?.init.headers);
+    expect(headers.get('authorization')).to.equal(`Bearer ${token}`);
+    expect(headers.get('idempotency-key')).to.match(/^[0-9a-f-]{36}$/);
+    expect(JSON.parse(String(call?.init.body))).to.deep.equal({ projectId: 'p1', message: 'Hi' });
+    expect(localStorage.getItem(conversationStorageKey(API, 'u1', 'p1'))).to.equal(CID);
+  });
+
+  it('keeps rendering with an unusable api-url and reports NOT_CONFIGURED when sending', async () => {
+    const logged: unknown[] = [];
+    const originalError = console.error;
+    console.error = (...args: unknown[]) => void logged.push(args[0]);
+    try {
+      const chat = await mountChat({ attributes: { 'api-url': '   ' } });
+      expect(has(chat, 'textarea')).to.equal(true);
+      expect(await chat.send('Hi')).to.equal(false);
+      await chat.updateComplete;
+      expect($(chat, '[part~="error"] code').textContent).to.equal('NOT_CONFIGURED');
+      expect(String(logged[0])).to.contain('api-url');
+    } finally {
+      console.error = originalError;
+    }
+  });
+});
