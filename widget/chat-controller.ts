@@ -115,11 +115,13 @@ const FALLBACK_CODES = new Set(['NETWORK_ERROR', 'STREAM_TIMEOUT', 'BAD_RESPONSE
 export class ChatController implements ReactiveController {
   /** The conversation shown, oldest first. */
   messages: ViewMessage[] = [];
+  /** What the chat is doing now. */
   phase: ChatPhase = 'idle';
   /** The error on display, if any. */
   error: SchemaChatErrorDetail | undefined;
   /** A transient note (REST fallback happened). */
   notice: string | undefined;
+  /** The conversation shown; `undefined` until the server names a new one. */
   conversationId: string | undefined;
 
   readonly #host: ReactiveControllerHost & HTMLElement;

@@ -1,5 +1,5 @@
-/// <reference types="mocha" />
 // Remembering the conversation id per (api, user, project), and surviving broken storage.
+/// <reference types="mocha" />
 
 import { expect } from 'chai';
 import {

@@ -1,5 +1,5 @@
-/// <reference types="mocha" />
 // The coded, user-facing description of failed operations.
+/// <reference types="mocha" />
 
 import { expect } from 'chai';
 import { ChatClientError } from '../sdk/chat-client-error.js';

@@ -1,5 +1,5 @@
-/// <reference types="mocha" />
 // Token batching per animation frame.
+/// <reference types="mocha" />
 
 import { expect } from 'chai';
 import { FrameBatcher } from './frame-batcher.js';

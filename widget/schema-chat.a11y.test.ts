@@ -1,7 +1,7 @@
-/// <reference types="mocha" />
 // Accessibility of <schema-chat>: axe-core in every state, the log's live-region contract (one
 // announcement per finished message), names on every control, real keyboard-only use, and the
 // phone layout.
+/// <reference types="mocha" />
 
 import 'axe-core';
 import { sendKeys, setViewport } from '@web/test-runner-commands';

@@ -1,7 +1,7 @@
-/// <reference types="mocha" />
 // <schema-chat> on a host page with a strict CSP and Trusted Types (test-helpers/csp-page.html):
 // it loads, renders every XSS payload, and causes zero violations, executions and requests — from
 // the source modules and from the built drop-in bundle dist/schema-chat.js.
+/// <reference types="mocha" />
 
 import { expect } from 'chai';
 import type { CspReport } from './test-helpers/csp-harness.js';

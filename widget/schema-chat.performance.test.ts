@@ -1,6 +1,6 @@
-/// <reference types="mocha" />
 // A 5,000-token markdown answer does not freeze the page: token updates are batched per frame,
 // frames keep coming while it streams, and the final text is exact.
+/// <reference types="mocha" />
 
 import { expect } from 'chai';
 import { SchemaChat } from './schema-chat.component.js';

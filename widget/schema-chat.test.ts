@@ -1,6 +1,6 @@
-/// <reference types="mocha" />
 // Behaviour of <schema-chat> in Chromium with a scripted client: rendering, the stream toggle,
 // progressive text, stop, errors and retry, REST fallback, history, memory, keyboard, events.
+/// <reference types="mocha" />
 
 import { expect } from 'chai';
 import { conversationStorageKey } from './conversation-memory.js';

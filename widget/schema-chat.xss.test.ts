@@ -1,7 +1,7 @@
-/// <reference types="mocha" />
 // At least 150 XSS and exfiltration payloads in model output (whole, split at random points, split
 // at every position) and in user text: zero executions, nothing dangerous in the shadow DOM at any
 // moment, zero outbound requests. Controls prove that each detector does detect.
+/// <reference types="mocha" />
 
 import { expect } from 'chai';
 import { html, render } from 'lit';

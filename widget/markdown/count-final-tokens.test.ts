@@ -1,5 +1,5 @@
-/// <reference types="mocha" />
 // Which leading blocks of a streamed answer are final.
+/// <reference types="mocha" />
 
 import { expect } from 'chai';
 import { countFinalTokens } from './count-final-tokens.js';

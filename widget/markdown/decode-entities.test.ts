@@ -1,5 +1,5 @@
-/// <reference types="mocha" />
 // Character references in markdown text.
+/// <reference types="mocha" />
 
 import { expect } from 'chai';
 import { decodeEntities } from './decode-entities.js';

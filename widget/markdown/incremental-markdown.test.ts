@@ -1,5 +1,5 @@
-/// <reference types="mocha" />
 // Incremental rendering equals rendering the whole text at once, and costs linear lexing work.
+/// <reference types="mocha" />
 
 import { expect } from 'chai';
 import { html, render } from 'lit';

@@ -1,5 +1,5 @@
-/// <reference types="mocha" />
 // The markdown lexer: block and inline constructs, exact raw slices, and linear cost on bad input.
+/// <reference types="mocha" />
 
 import { expect } from 'chai';
 import { type BlockToken, type InlineToken, lexMarkdown } from './lex-markdown.js';

@@ -1,5 +1,5 @@
-/// <reference types="mocha" />
 // Which link destinations in model output may become clickable.
+/// <reference types="mocha" />
 
 import { expect } from 'chai';
 import { toSafeHref } from './to-safe-href.js';
