@@ -96,7 +96,7 @@ describe('<schema-chat> accessibility', function () {
 
   it('is a polite role="log", busy while an answer streams, so that each message is announced once', async () => {
     const client = new FakeChatClient().queueStream(
-      answerSteps(CID, ['One ', 'two ', 'three ', 'four.'], 40),
+      answerSteps(CID, ['One ', 'two ', 'three ', 'four.'], 60),
     );
     const chat = await mountChat({ client });
     const log = $(chat, '[part~="log"]');

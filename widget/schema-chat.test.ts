@@ -71,7 +71,7 @@ describe('<schema-chat>', () => {
 
   it('shows a typing indicator, then the answer in at least three growing states, then the final text', async () => {
     const client = new FakeChatClient().queueStream(
-      answerSteps(CID, ['The ', '`users` ', 'table ', 'has ', 'an ', '`id` ', 'column.'], 40),
+      answerSteps(CID, ['The ', '`users` ', 'table ', 'has ', 'an ', '`id` ', 'column.'], 60),
     );
     const chat = await mountChat({ client });
     const states: string[] = [];
