@@ -1,0 +1,125 @@
+// Starts the demo: opens (or creates) the SQLite database, seeds the demo projects, picks the
+// model, listens, and knows how to shut everything down in order.
+
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
+import {
+  type ChatLogger,
+  type ChatRouter,
+  SqliteChatStore,
+  SqliteProjectStore,
+} from 'schema-chat/express';
+import { createDemoApp } from './create-demo-app.ts';
+import { createDemoLogger } from './create-demo-logger.ts';
+import { createDemoModel, type DemoModelInfo } from './create-demo-model.ts';
+import type { DemoConfig } from './resolve-demo-config.ts';
+import { seedDemoProjects } from './seed-demo-projects.ts';
+
+/** A running demo server. */
+export interface DemoServer {
+  /** The page, e.g. `http://localhost:3001/`. */
+  url: string;
+  port: number;
+  model: DemoModelInfo;
+  /** One line about the model, for the console. */
+  modelDescription: string;
+  router: ChatRouter;
+  /**
+   * Ends running answers (saved as interrupted), closes every connection, then the database.
+   * Safe to call twice.
+   */
+  close(): Promise<void>;
+}
+
+/** Options of {@link startDemoServer}. */
+export interface StartDemoServerOptions {
+  /** Defaults to {@link createDemoLogger} (readable turn lines on stdout). */
+  logger?: ChatLogger;
+}
+
+/** Starts the demo on `config.host:config.port`; rejects with a clear message when it cannot. */
+export async function startDemoServer(
+  config: DemoConfig,
+  options: StartDemoServerOptions = {},
+): Promise<DemoServer> {
+  if (config.databasePath !== ':memory:') {
+    mkdirSync(dirname(config.databasePath), { recursive: true });
+  }
+  const store = new SqliteChatStore({ path: config.databasePath });
+  // One file, one connection: the projects live beside the conversations.
+  const projects = new SqliteProjectStore({ database: store.database });
+  let router: ChatRouter | undefined;
+  try {
+    seedDemoProjects(projects);
+    const model = createDemoModel(config.model);
+    const demo = createDemoApp({
+      jwtSecret: config.jwtSecret,
+      store,
+      projects,
+      model: model.model,
+      modelInfo: model.info,
+      corsOrigins: config.corsOrigins,
+      logger: options.logger ?? createDemoLogger(),
+    });
+    router = demo.router;
+    await router.ready;
+    const server = await listen(demo.app, config);
+    const { port } = server.address() as AddressInfo;
+    const activeRouter = router;
+    let closing: Promise<void> | undefined;
+    return {
+      url: `http://${displayHost(config.host)}:${port}/`,
+      port,
+      model: model.info,
+      modelDescription: model.description,
+      router: activeRouter,
+      close() {
+        closing ??= (async () => {
+          const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+          server.closeIdleConnections();
+          // Running answers get their terminal event and are saved before the sockets go.
+          await activeRouter.close();
+          server.closeAllConnections();
+          await closed;
+          projects.close();
+          await store.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await router?.close().catch(() => undefined);
+    projects.close();
+    await store.close();
+    throw error;
+  }
+}
+
+function listen(app: ReturnType<typeof createDemoApp>['app'], config: DemoConfig): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(config.port, config.host);
+    server.once('listening', () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      server.close();
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(
+              `Port ${config.port} on ${config.host} is in use: stop what runs there, or start with another PORT (e.g. PORT=3005 npm start).`,
+            )
+          : error,
+      );
+    });
+  });
+}
+
+/** `localhost` for the loopback addresses, so the printed URL is the one people expect. */
+function displayHost(host: string): string {
+  if (host === '127.0.0.1' || host === '::1' || host === 'localhost') return 'localhost';
+  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}

@@ -1,0 +1,174 @@
+// The `npm start` demo in real Chromium against the real stack: the demo server as a child process,
+// the built widget, SQLite, and the openai client talking to a fake OpenAI-compatible upstream.
+
+import { mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeUpstream, fakeText, startFakeUpstream } from '../fake-upstream/fake-upstream.js';
+import { chatOn, normalizeText } from './helpers/chat-on.js';
+import { closeAll } from './helpers/close-all.js';
+import { launchBrowser } from './helpers/launch-browser.js';
+import { type DemoProcess, startDemoProcess } from './helpers/start-demo-process.js';
+import { REPO_ROOT } from './helpers/start-node-process.js';
+
+const OUTPUT_DIR = join(REPO_ROOT, 'test-output', 'e2e');
+
+let upstream: FakeUpstream;
+let demo: DemoProcess;
+let browser: Browser;
+let context: BrowserContext | undefined;
+
+beforeAll(async () => {
+  mkdirSync(OUTPUT_DIR, { recursive: true });
+  upstream = await startFakeUpstream();
+  demo = await startDemoProcess({ upstreamUrl: upstream.url });
+  browser = await launchBrowser();
+}, 60_000);
+
+afterEach(async () => {
+  await context?.close();
+  context = undefined;
+});
+
+afterAll(
+  () =>
+    closeAll(
+      () => browser?.close(),
+      () => demo?.stop(),
+      () => upstream?.close(),
+    ),
+  30_000,
+);
+
+/** A fresh browser profile on the demo page, signed in as `user`, projects loaded. */
+async function openDemo(user: 'alice' | 'bob' = 'alice'): Promise<Page> {
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(demo.origin);
+  await page.selectOption('#user-select', user);
+  await page.waitForFunction((user) => {
+    const select = document.querySelector<HTMLSelectElement>('#project-select');
+    return !select?.disabled && localStorage.getItem('schema-chat-demo:user') === user;
+  }, user);
+  return page;
+}
+
+describe('the demo page', () => {
+  it('says which model answers and lists only the signed-in user’s projects', async () => {
+    const page = await openDemo('bob');
+    await expect
+      .poll(() => page.locator('#model-banner').textContent())
+      .toContain(`Model Qwen/Qwen2.5-7B-Instruct at ${upstream.url}`);
+    const projects = await page.locator('#project-select option').allTextContents();
+    expect(projects).toEqual(['Learning platform', 'SaaS billing']);
+  });
+
+  it('streams an answer that grows in at least three visible states, then shows its usage', async () => {
+    const page = await openDemo('alice');
+    const chat = chatOn(page, '#inline-chat');
+    const before = upstream.calls.count;
+    const stopRecording = await chat.recordAnswer(0);
+    await chat.ask('Which tables are there? [[fake:tokens=24,interval=60]]');
+    const [answer] = await chat.waitForAnswers(1);
+    const states = await stopRecording();
+
+    expect(answer).toBe(fakeText(24));
+    expect(states.length).toBeGreaterThanOrEqual(3);
+    // Each state is the previous one plus more text; the last is the whole answer.
+    for (let i = 1; i < states.length; i++) {
+      expect(states[i]?.startsWith(states[i - 1] ?? '')).toBe(true);
+    }
+    expect(states.at(-1)).toBe(fakeText(24));
+    expect(upstream.calls.count - before).toBe(1);
+
+    await expect.poll(() => page.locator('#turn-status').textContent()).toBe('complete (stop)');
+    // The fake upstream reports one completion token per token it sent.
+    await expect.poll(() => page.locator('#turn-usage').textContent()).toMatch(/completion 24\b/);
+    expect(await page.locator('#turn-transport').textContent()).toBe('SSE (streamed)');
+    expect(await page.locator('#turn-events li').allTextContents()).toEqual([
+      expect.stringMatching(/^conversationId [0-9a-f-]{36}$/),
+      `token × 24 · ${fakeText(24).length} characters`,
+      'complete status complete · finishReason stop',
+    ]);
+
+    const screenshot = join(OUTPUT_DIR, 'demo-answer.png');
+    await page.screenshot({ path: screenshot, fullPage: true });
+    expect(statSync(screenshot).size).toBeGreaterThan(10_000);
+  });
+
+  it('brings the conversation and its history back after a reload', async () => {
+    const page = await openDemo('alice');
+    const chat = chatOn(page, '#inline-chat');
+    await chat.ask('First question [[fake:tokens=6]]');
+    await chat.waitForAnswers(1);
+    const conversationId = await chat.conversationId();
+    expect(conversationId).toMatch(/^[0-9a-f-]{36}$/);
+
+    await page.reload();
+    await chat.waitForAnswers(1);
+    expect(await chat.questions()).toEqual(['First question [[fake:tokens=6]]']);
+    expect(await chat.answers()).toEqual([fakeText(6)]);
+    expect(await chat.conversationId()).toBe(conversationId);
+
+    // The next turn continues that conversation, with its history in the prompt.
+    await chat.ask('Second question [[fake:tokens=3]]');
+    expect(await chat.waitForAnswers(2)).toEqual([fakeText(6), fakeText(3)]);
+    expect(await chat.conversationId()).toBe(conversationId);
+    const prompt = upstream.calls.bodies.at(-1).messages as { role: string; content: string }[];
+    expect(prompt.slice(-3)).toEqual([
+      { role: 'user', content: 'First question [[fake:tokens=6]]' },
+      { role: 'assistant', content: fakeText(6) },
+      { role: 'user', content: 'Second question [[fake:tokens=3]]' },
+    ]);
+  });
+
+  it('keeps a stopped answer’s partial text, marked stopped, and stores it so', async () => {
+    const page = await openDemo('bob');
+    const chat = chatOn(page, '#inline-chat');
+    const full = fakeText(400);
+    await chat.ask('Tell me everything [[fake:tokens=400,interval=40]]');
+    // Stop once a few words are on screen.
+    await page.waitForFunction(() => {
+      const bubble = document
+        .querySelector('#inline-chat')
+        ?.shadowRoot?.querySelector('article.message.assistant .bubble');
+      return (bubble?.textContent ?? '').split(/\s+/).filter(Boolean).length >= 5;
+    });
+    await chat.stopButton.click();
+    await chat.waitForIdle();
+    const [shown] = await chat.answers();
+    expect(shown).toBeTruthy();
+    expect(full.startsWith(shown ?? '')).toBe(true);
+    expect((shown ?? '').length).toBeLessThan(full.length);
+    await expect(chat.root.locator('article.message.assistant .mark').textContent()).resolves.toBe(
+      'Stopped',
+    );
+    await expect.poll(() => page.locator('#turn-status').textContent()).toBe('stopped by the user');
+
+    // Stored as stopped, with at least what was shown (the server may have written a little more).
+    const conversationId = (await chat.conversationId()) ?? '';
+    await expect
+      .poll(async () => (await demo.messages('bob', conversationId)).at(-1)?.status)
+      .toBe('stopped');
+    const stored = (await demo.messages('bob', conversationId)).at(-1);
+    expect(stored?.role).toBe('assistant');
+    expect(stored?.content.startsWith(shown ?? '')).toBe(true);
+    expect(stored?.content.length).toBeLessThan(full.length);
+    // The generation itself ended: the upstream request was abandoned.
+    await expect.poll(() => upstream.calls.open).toBe(0);
+    expect(upstream.calls.requests.at(-1)?.aborted).toBe(true);
+    // What stays on screen is still the partial answer.
+    expect(await chat.answers()).toEqual([shown]);
+
+    // And after a reload it comes back, still marked stopped.
+    await page.reload();
+    await chat.waitForAnswers(1);
+    expect(normalizeText((await chat.answers())[0] ?? '')).toBe(
+      normalizeText(stored?.content ?? ''),
+    );
+    await expect(chat.root.locator('article.message.assistant .mark').textContent()).resolves.toBe(
+      'Stopped',
+    );
+  });
+});
