@@ -1,0 +1,171 @@
+// examples/third-party-page in Chromium: a page on another origin, under a strict CSP with Trusted
+// Types, loads the widget from the API's /widget.js and streams an answer; the same page served
+// from an origin outside the API's CORS allow-list is refused.
+
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeUpstream, fakeText, startFakeUpstream } from '../fake-upstream/fake-upstream.js';
+import { chatOn } from './helpers/chat-on.js';
+import { closeAll } from './helpers/close-all.js';
+import { findFreePort } from './helpers/find-free-port.js';
+import { launchBrowser } from './helpers/launch-browser.js';
+import { type DemoProcess, startDemoProcess } from './helpers/start-demo-process.js';
+import { type NodeProcess, REPO_ROOT, startNodeProcess } from './helpers/start-node-process.js';
+
+const OUTPUT_DIR = join(REPO_ROOT, 'test-output', 'e2e');
+
+let upstream: FakeUpstream;
+let demo: DemoProcess;
+let allowed: NodeProcess;
+let refused: NodeProcess;
+let allowedOrigin: string;
+let refusedOrigin: string;
+let browser: Browser;
+let context: BrowserContext | undefined;
+
+function startHostPage(port: number): Promise<NodeProcess> {
+  return startNodeProcess('examples/third-party-page/server.ts', {
+    env: {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      API_ORIGIN: demo.origin,
+      DEMO_USER: 'alice',
+      PROJECT_ID: 'bookstore',
+    },
+    ready: /third-party page listening on /,
+  });
+}
+
+beforeAll(async () => {
+  mkdirSync(OUTPUT_DIR, { recursive: true });
+  upstream = await startFakeUpstream();
+  const allowedPort = await findFreePort();
+  let refusedPort = await findFreePort();
+  while (refusedPort === allowedPort) refusedPort = await findFreePort();
+  allowedOrigin = `http://127.0.0.1:${allowedPort}`;
+  refusedOrigin = `http://127.0.0.1:${refusedPort}`;
+  demo = await startDemoProcess({ upstreamUrl: upstream.url, corsOrigins: [allowedOrigin] });
+  allowed = await startHostPage(allowedPort);
+  refused = await startHostPage(refusedPort);
+  browser = await launchBrowser();
+}, 60_000);
+
+afterEach(async () => {
+  await context?.close();
+  context = undefined;
+});
+
+afterAll(
+  () =>
+    closeAll(
+      () => browser?.close(),
+      () => allowed?.stop(),
+      () => refused?.stop(),
+      () => demo?.stop(),
+      () => upstream?.close(),
+    ),
+  30_000,
+);
+
+interface PageReport {
+  violations: string[];
+  responses: { transport: string; status: string; content: string }[];
+}
+
+/** Opens `origin` with listeners for CSP violations and finished answers installed first. */
+async function openHostPage(origin: string): Promise<Page> {
+  context = await browser.newContext();
+  await context.addInitScript(() => {
+    const report: PageReport = { violations: [], responses: [] };
+    (window as unknown as { report: PageReport }).report = report;
+    document.addEventListener('securitypolicyviolation', (event) => {
+      report.violations.push(`${event.violatedDirective} ${event.blockedURI}`);
+    });
+    document.addEventListener('schema-chat-response', (event) => {
+      const { transport, status, content } = (event as CustomEvent).detail;
+      report.responses.push({ transport, status, content });
+    });
+  });
+  const page = await context.newPage();
+  const response = await page.goto(origin);
+  expect(response?.status()).toBe(200);
+  expect(response?.headers()['content-security-policy']).toContain(
+    "require-trusted-types-for 'script'",
+  );
+  await page.waitForFunction(() => customElements.get('schema-chat') !== undefined);
+  return page;
+}
+
+const reportOf = (page: Page) =>
+  page.evaluate(() => (window as unknown as { report: PageReport }).report);
+
+describe('the third-party page', () => {
+  it('streams an answer on an allow-listed origin under its strict CSP', async () => {
+    const page = await openHostPage(allowedOrigin);
+    const chat = chatOn(page, 'schema-chat');
+    const calls = upstream.calls.count;
+
+    await chat.root.locator('button.launcher').click();
+    await chat.ask('Which tables are there? [[fake:tokens=10,interval=30]]');
+    expect(await chat.waitForAnswers(1)).toEqual([fakeText(10)]);
+
+    const report = await reportOf(page);
+    expect(report.responses).toEqual([
+      { transport: 'sse', status: 'complete', content: fakeText(10) },
+    ]);
+    expect(report.violations).toEqual([]);
+    expect(upstream.calls.count - calls).toBe(1);
+    await page.screenshot({ path: join(OUTPUT_DIR, 'third-party-page.png') });
+
+    // Control: the page really is strict, and its violations are seen.
+    await page.evaluate(() => {
+      const image = document.createElement('img');
+      image.src = 'https://images.example/tracker.png';
+      document.body.append(image);
+    });
+    await expect
+      .poll(async () => (await reportOf(page)).violations)
+      .toEqual(['img-src https://images.example/tracker.png']);
+  });
+
+  it('is refused on an origin outside the allow-list', async () => {
+    const page = await openHostPage(refusedOrigin);
+    const chat = chatOn(page, 'schema-chat');
+    const calls = upstream.calls.count;
+    const blocked = page.waitForEvent('console', {
+      predicate: (message) => /blocked by CORS policy/.test(message.text()),
+      timeout: 20_000,
+    });
+
+    await chat.root.locator('button.launcher').click();
+    await chat.ask('Which tables are there? [[fake:tokens=10]]');
+    expect((await blocked).text()).toContain(refusedOrigin);
+
+    // The browser cannot call the API from here at all…
+    const outcome = await page.evaluate(async (apiUrl) => {
+      const token = document.querySelector('schema-chat')?.getAttribute('token') ?? '';
+      try {
+        const response = await fetch(`${apiUrl}/projects`, {
+          headers: { Authorization: `Bearer ${token}` },
+        });
+        return `HTTP ${response.status}`;
+      } catch (error) {
+        return `refused: ${(error as Error).name}`;
+      }
+    }, demo.apiUrl);
+    expect(outcome).toBe('refused: TypeError');
+    // …because the API answers that origin 403 before doing any work.
+    const direct = await fetch(`${demo.apiUrl}/projects`, {
+      headers: { Origin: refusedOrigin, Authorization: `Bearer ${await demo.token('alice')}` },
+    });
+    expect(direct.status).toBe(403);
+    expect(((await direct.json()) as { error: { code: string } }).error.code).toBe(
+      'FORBIDDEN_ORIGIN',
+    );
+    expect(upstream.calls.count).toBe(calls);
+    expect(await chat.answers()).not.toContain(fakeText(10));
+    expect((await reportOf(page)).violations).toEqual([]);
+  });
+});
