@@ -13,6 +13,8 @@ export interface DemoProcessOptions {
   upstreamUrl?: string;
   /** `SCHEMA_CHAT_CORS_ORIGINS`. Defaults to none. */
   corsOrigins?: string[];
+  /** `SCHEMA_CHAT_DB`, kept after `stop()`. Defaults to a temporary file removed by `stop()`. */
+  database?: string;
 }
 
 /** A running demo server. */
@@ -27,7 +29,7 @@ export interface DemoProcess {
   /** The stored messages of a conversation, through the API. */
   messages(user: string, conversationId: string): Promise<ChatMessage[]>;
   output(): string;
-  /** SIGTERM (graceful shutdown), then removes the database. Resolves with the exit code. */
+  /** SIGTERM (graceful shutdown), then removes a temporary database. Resolves with the exit code. */
   stop(): Promise<number | null>;
 }
 
@@ -43,11 +45,14 @@ export function requireBuild(): void {
 /** Starts the demo server; remember to `stop()` it (in `afterAll`). */
 export async function startDemoProcess(options: DemoProcessOptions = {}): Promise<DemoProcess> {
   requireBuild();
-  const dir = mkdtempSync(join(tmpdir(), 'schema-chat-e2e-demo-'));
+  const dir = options.database ? undefined : mkdtempSync(join(tmpdir(), 'schema-chat-e2e-demo-'));
+  const removeDir = () => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  };
   const env: Record<string, string> = {
     PORT: '0',
     HOST: '127.0.0.1',
-    SCHEMA_CHAT_DB: join(dir, 'schema-chat.db'),
+    SCHEMA_CHAT_DB: options.database ?? join(dir ?? '', 'schema-chat.db'),
     SCHEMA_CHAT_JWT_SECRET: 'schema-chat-e2e-secret-0123456789abcdefghij',
     SCHEMA_CHAT_CORS_ORIGINS: (options.corsOrigins ?? []).join(','),
     // A developer's own model settings must not leak into the tests.
@@ -63,7 +68,7 @@ export async function startDemoProcess(options: DemoProcessOptions = {}): Promis
       ready: /listening on http:\/\/\S+?:(\d+)\//,
     });
   } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
+    removeDir();
     throw error;
   }
   const port = Number(child.ready[1]);
@@ -91,7 +96,7 @@ export async function startDemoProcess(options: DemoProcessOptions = {}): Promis
       try {
         return await child.stop();
       } finally {
-        rmSync(dir, { recursive: true, force: true });
+        removeDir();
       }
     },
   };
