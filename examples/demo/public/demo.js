@@ -232,7 +232,7 @@ async function showModel() {
     const { model } = await response.json();
     banner.classList.toggle('offline', model.offline);
     banner.textContent = model.offline
-      ? 'Offline schema assistant: no model server is configured, so answers come from the schema itself. Set VLLM_QWEN_7B_URL or OPENAI_BASE_URL and restart to use an LLM.'
+      ? 'Offline schema assistant: answers come from the schema itself, no LLM. Set VLLM_QWEN_7B_URL or OPENAI_BASE_URL to use a model server.'
       : `Model ${model.id} at ${model.baseUrl}`;
   } catch {
     banner.textContent = 'The demo server could not be reached.';
