@@ -5,8 +5,8 @@ import { encodePathSegment } from './build-url.js';
 import type { ChatClient, ChatClientOptions, PageOptions } from './chat-client.js';
 import { ChatClientError } from './chat-client-error.js';
 import { createChatStream } from './create-chat-stream.js';
-import { createIdempotencyKey } from './create-idempotency-key.js';
 import { createTokenSource } from './create-token-source.js';
+import { createUuid } from './create-uuid.js';
 import {
   parseChatResponse,
   parsePage,
@@ -50,7 +50,7 @@ export function createChatClientFromConfig(config: ChatClientConfig): ChatClient
           method: 'POST',
           path: '/chat',
           body: validateChatRequest(request),
-          idempotencyKey: validateIdempotencyKey(options.idempotencyKey ?? createIdempotencyKey()),
+          idempotencyKey: validateIdempotencyKey(options.idempotencyKey ?? createUuid()),
         },
         { signal: options.signal },
       );

@@ -5,7 +5,7 @@ import type { ChatStream, ChatTurnResult, StreamOptions } from './chat-client.js
 import { ChatClientError } from './chat-client-error.js';
 import { createAbortedError } from './create-aborted-error.js';
 import { createEventChannel } from './create-event-channel.js';
-import { createIdempotencyKey } from './create-idempotency-key.js';
+import { createUuid } from './create-uuid.js';
 import { linkAbortSignal } from './link-abort-signal.js';
 import type { ChatEvent, ChatRequest } from './protocol.js';
 import { callSafely } from './report-callback-error.js';
@@ -23,7 +23,7 @@ export function createChatStream(
   request: ChatRequest,
   options: StreamOptions = {},
 ): ChatStream {
-  const idempotencyKey = options.idempotencyKey ?? createIdempotencyKey();
+  const idempotencyKey = options.idempotencyKey ?? createUuid();
   let invalidKey: unknown;
   try {
     validateIdempotencyKey(idempotencyKey);

@@ -3,6 +3,7 @@
 
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatClient, ChatStream } from '../sdk/chat-client.js';
+import { createUuid } from '../sdk/create-uuid.js';
 import type { ChatEvent, ChatMessage, ChatRequest, FinishReason, Usage } from '../sdk/protocol.js';
 import {
   type ConversationMemory,
@@ -10,7 +11,6 @@ import {
   createConversationMemory,
   readJwtSubject,
 } from './conversation-memory.js';
-import { createId } from './create-id.js';
 import { describeChatError } from './describe-chat-error.js';
 import { SchemaChatConversationChangeEvent } from './events/schema-chat-conversation-change-event.js';
 import {
@@ -231,9 +231,9 @@ export class ChatController implements ReactiveController {
     if (event.defaultPrevented) return false;
     this.messages = [
       ...this.messages,
-      { id: createId(), role: 'user', content: message, status: 'complete' },
+      { id: createUuid(), role: 'user', content: message, status: 'complete' },
     ];
-    this.#startTurn(message, createId());
+    this.#startTurn(message, createUuid());
     return true;
   }
 
@@ -323,7 +323,7 @@ export class ChatController implements ReactiveController {
     const projectId = config.projectId;
     if (!client || !projectId) return;
     const assistant: ViewMessage = {
-      id: createId(),
+      id: createUuid(),
       role: 'assistant',
       content: '',
       status: 'pending',
@@ -399,7 +399,7 @@ export class ChatController implements ReactiveController {
       // is a new turn.
       this.#failed = {
         message: turn.message,
-        idempotencyKey: detail.retryable ? turn.idempotencyKey : createId(),
+        idempotencyKey: detail.retryable ? turn.idempotencyKey : createUuid(),
         assistant,
       };
       this.#endTurn(turn);

@@ -1,11 +1,11 @@
-// Creates the `Idempotency-Key` of a turn: a random UUID v4.
+// Random UUID v4s: the `Idempotency-Key` of a turn and the widget's local message keys.
 
 /**
  * A random UUID v4. Uses `crypto.randomUUID` where it exists; falls back to
  * `crypto.getRandomValues`, because `randomUUID` is missing on pages served over plain HTTP
  * (it is secure-context only), where a third-party widget may well be embedded.
  */
-export function createIdempotencyKey(): string {
+export function createUuid(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   // RFC 9562 §5.4: version 4 in the high nibble of byte 6, variant 10 in the top bits of byte 8.
