@@ -68,7 +68,7 @@ describe('a tab hidden and shown mid-stream', () => {
     const chat = chatOn(page, '#inline-chat');
     const calls = upstream.calls.count;
 
-    await chat.ask('Which tables are there? [[fake:tokens=100,interval=50]]');
+    await chat.ask('Which tables are there? [[fake:tokens=160,interval=50]]');
     await waitForTokens(page, 5);
 
     // Another tab comes to the front: this one is hidden while tokens keep arriving.
@@ -84,7 +84,7 @@ describe('a tab hidden and shown mid-stream', () => {
     // Back to this tab before the answer has finished.
     await page.bringToFront();
     await page.waitForFunction(() => document.visibilityState === 'visible');
-    expect(await chat.waitForAnswers(1)).toEqual([fakeText(100)]);
+    expect(await chat.waitForAnswers(1)).toEqual([fakeText(160)]);
     expect(
       await page.evaluate(() => (window as unknown as { visibilityLog: string[] }).visibilityLog),
     ).toEqual(['hidden', 'visible']);
@@ -97,7 +97,7 @@ describe('a tab hidden and shown mid-stream', () => {
       ['user', 'complete'],
       ['assistant', 'complete'],
     ]);
-    expect(stored[1]?.content).toBe(fakeText(100));
+    expect(stored[1]?.content).toBe(fakeText(160));
     await other.close();
   }, 60_000);
 });
