@@ -54,7 +54,8 @@ async function openDemo(user: 'alice' | 'bob' = 'alice'): Promise<Page> {
   return page;
 }
 
-describe('the demo page', () => {
+// Generous: real processes and a real browser on two shared cores.
+describe('the demo page', { timeout: 60_000 }, () => {
   it('says which model answers and lists only the signed-in user’s projects', async () => {
     const page = await openDemo('bob');
     await expect

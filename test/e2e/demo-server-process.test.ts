@@ -35,7 +35,8 @@ async function start(options: Parameters<typeof startDemoProcess>[0]): Promise<D
   return demo;
 }
 
-describe('the demo server process', () => {
+// Generous: real processes and a real browser on two shared cores.
+describe('the demo server process', { timeout: 60_000 }, () => {
   it('prints its URL, the offline model and the database, and exits 0 on SIGTERM', async () => {
     const database = join(dir, 'offline.db');
     const demo = await start({ database });
@@ -98,5 +99,5 @@ describe('the demo server process', () => {
       ['user', 'complete', 'Which tables are there? [[fake:tokens=5,stall-after=3]]'],
       ['assistant', 'interrupted', fakeText(3)],
     ]);
-  }, 60_000);
+  });
 });

@@ -49,7 +49,8 @@ afterAll(
   30_000,
 );
 
-describe('the express-app example', () => {
+// Generous: real processes and a real browser on two shared cores.
+describe('the express-app example', { timeout: 60_000 }, () => {
   it('serves a chat answer end to end to its signed-in user', async () => {
     const context = await browser.newContext();
     try {
@@ -75,5 +76,5 @@ describe('the express-app example', () => {
     } finally {
       await context.close();
     }
-  }, 40_000);
+  });
 });

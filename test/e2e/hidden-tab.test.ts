@@ -52,7 +52,8 @@ const waitForTokens = (page: Page, count: number) =>
     { polling: 50, timeout: 30_000 },
   );
 
-describe('a tab hidden and shown mid-stream', () => {
+// Generous: real processes and a real browser on two shared cores.
+describe('a tab hidden and shown mid-stream', { timeout: 60_000 }, () => {
   it('finishes the answer with exactly one generation', async () => {
     const page = await tabs.context.newPage();
     await page.goto(demo.origin);
@@ -99,5 +100,5 @@ describe('a tab hidden and shown mid-stream', () => {
     ]);
     expect(stored[1]?.content).toBe(fakeText(160));
     await other.close();
-  }, 60_000);
+  });
 });

@@ -55,7 +55,8 @@ async function openThroughProxy(user: 'alice' | 'bob'): Promise<Page> {
   return page;
 }
 
-describe('streaming blocked by a proxy', () => {
+// Generous: real processes and a real browser on two shared cores.
+describe('streaming blocked by a proxy', { timeout: 60_000 }, () => {
   it('gets the answer through REST, generated once, when the proxy answers 502 to the stream', async () => {
     proxy.mode = 'bad-gateway';
     const page = await openThroughProxy('alice');
@@ -99,5 +100,5 @@ describe('streaming blocked by a proxy', () => {
       .poll(() => page.locator('#turn-transport').textContent())
       .toMatch(/^REST fallback \(The stream did not open within 5000 ms\.\)$/);
     await expect.poll(() => page.locator('#turn-status').textContent()).toBe('complete (stop)');
-  }, 60_000);
+  });
 });

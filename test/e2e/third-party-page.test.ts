@@ -101,7 +101,8 @@ async function openHostPage(origin: string): Promise<Page> {
 const reportOf = (page: Page) =>
   page.evaluate(() => (window as unknown as { report: PageReport }).report);
 
-describe('the third-party page', () => {
+// Generous: real processes and a real browser on two shared cores.
+describe('the third-party page', { timeout: 60_000 }, () => {
   it('streams an answer on an allow-listed origin under its strict CSP', async () => {
     const page = await openHostPage(allowedOrigin);
     const chat = chatOn(page, 'schema-chat');
