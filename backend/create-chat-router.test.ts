@@ -64,22 +64,27 @@ describe('CORS', () => {
     expect(response.headers.get('access-control-expose-headers')).toContain('RateLimit');
   });
 
-  it('refuses an origin outside the allow-list with 403 before any work', async () => {
+  it('refuses an origin outside the allow-list with a readable 403 before any work', async () => {
     const s = await start({ cors: { origins: [ALLOWED] } });
+    // The preflight passes so that the browser lets the page read the refusal itself.
     const preflight = await fetch(`${s.baseUrl}/chat/stream`, {
       method: 'OPTIONS',
       headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' },
     });
-    expect(preflight.status).toBe(403);
-    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    expect(preflight.status).toBe(204);
     const direct = await readSse(`${s.baseUrl}/chat/stream`, {
       method: 'POST',
       headers: { ...s.headers(), Origin: 'https://evil.example' },
       body: JSON.stringify({ projectId: ALICE_PROJECT.id, message: 'hi' }),
     });
     expect(direct.status).toBe(403);
+    expect(direct.headers.get('access-control-allow-origin')).toBe('https://evil.example');
     expect((direct.body as ErrorBody).error.code).toBe('FORBIDDEN_ORIGIN');
     expect(s.scripted.calls).toHaveLength(0);
+    const listed = await fetch(`${s.baseUrl}/conversations?projectId=${ALICE_PROJECT.id}`, {
+      headers: { ...s.headers(), Origin: 'https://evil.example' },
+    });
+    expect(listed.status).toBe(403);
   });
 
   it('allows same-origin browser requests without listing them', async () => {

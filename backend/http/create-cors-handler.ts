@@ -33,7 +33,7 @@ export const CORS_EXPOSED_HEADERS = [
 export function createCorsHandler(config: CorsConfig): RequestHandler {
   if (config === false) return (_req, _res, next) => next();
   const applyCors = cors({
-    // Only reached for allowed origins, so reflecting the request's origin is safe.
+    // Reflects the request's origin: allowed ones get their answer, refused ones a readable 403.
     origin: true,
     methods: ['GET', 'POST', 'DELETE'],
     allowedHeaders: CORS_ALLOWED_HEADERS,
@@ -45,14 +45,16 @@ export function createCorsHandler(config: CorsConfig): RequestHandler {
   return (req, res, next) => {
     const origin = req.headers.origin;
     if (origin === undefined) return next();
-    if (!isOriginAllowed(origin, req, config.origins)) {
+    if (isOriginAllowed(origin, req, config.origins)) return applyCors(req, res, next);
+    // A refused origin still gets CORS headers (and its preflight passes), so the page can read
+    // the 403 `FORBIDDEN_ORIGIN` below and the widget can say why, instead of a bare network
+    // error that the client would keep retrying. The request itself is refused before any work.
+    applyCors(req, res, () => {
       sendError(
         res,
         new ChatError('FORBIDDEN_ORIGIN', 'This origin may not use the chat API.', { status: 403 }),
       );
-      return;
-    }
-    applyCors(req, res, next);
+    });
   };
 }
 
