@@ -129,6 +129,8 @@ export const schemaChatStyles = css`
     filter: brightness(1.1);
   }
   header {
+    /* The toggle's label yields to the heading when the panel is narrow (launcher, phone). */
+    container-type: inline-size;
     display: flex;
     align-items: center;
     gap: 0.25rem;
@@ -152,6 +154,17 @@ export const schemaChatStyles = css`
     cursor: pointer;
     padding: 0.25rem 0.4rem;
     border-radius: 8px;
+  }
+  @container (max-width: 26rem) {
+    /* Visually hidden, still the switch's accessible name; the lightning icon stays. */
+    .toggle-text {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+      white-space: nowrap;
+    }
   }
   .toggle input {
     accent-color: var(--_accent);

@@ -47,6 +47,26 @@ describe('<schema-chat>', () => {
   beforeEach(() => localStorage.clear());
   afterEach(() => unmountAll());
 
+  it('keeps the heading whole in a narrow panel by hiding the toggle label visually, not from assistive tech', async () => {
+    const chat = await mountChat({
+      client: new FakeChatClient(),
+      attributes: { heading: 'Ask about the bookstore' },
+    });
+    chat.style.width = '22rem';
+    await nextFrame();
+    await nextFrame();
+    const title = $(chat, '.title');
+    expect(title.scrollWidth).to.be.at.most(title.clientWidth);
+    const label = $(chat, '.toggle-text');
+    expect(label.getBoundingClientRect().width).to.be.at.most(1);
+    const toggle = $(chat, '[part~="toggle"] input') as HTMLInputElement;
+    expect(toggle.labels?.[0]?.textContent).to.contain('Stream responses');
+    chat.style.width = '40rem';
+    await nextFrame();
+    await nextFrame();
+    expect($(chat, '.toggle-text').getBoundingClientRect().width).to.be.greaterThan(20);
+  });
+
   it('renders the header, the stream toggle switched on, an empty log and the composer', async () => {
     const chat = await mountChat({ client: new FakeChatClient() });
     expect($(chat, '.title').textContent).to.equal('Schema assistant');
