@@ -14,7 +14,7 @@ import express, {
 import { createJwtAuthenticator } from './auth/create-jwt-authenticator.js';
 import type { ChatRouterOptions } from './config/chat-router-options.js';
 import { resolveChatRouterConfig } from './config/resolve-chat-router-config.js';
-import { ChatError, toChatError } from './errors.js';
+import { ChatError, isChatError, toChatError } from './errors.js';
 import { createCorsHandler } from './http/create-cors-handler.js';
 import { setUser } from './http/request-user.js';
 import { sendError } from './http/send-error.js';
@@ -203,6 +203,23 @@ function fromRequestError(error: unknown): ChatError {
     case 'stream.encoding.set':
       return new ChatError('VALIDATION_FAILED', 'The body could not be read.');
     default:
+      // Other failures the HTTP layer blames on the request itself are the client's, not a 500:
+      // a path segment with broken percent-encoding (the router's URIError), a gzip or deflate
+      // body that does not inflate (body-parser passes zlib's error on with status 400).
+      if (!isChatError(error) && isClientErrorStatus(error)) {
+        return new ChatError(
+          'VALIDATION_FAILED',
+          error instanceof URIError
+            ? 'The path is not valid percent-encoding.'
+            : 'The body could not be read.',
+          { cause: error },
+        );
+      }
       return toChatError(error);
   }
+}
+
+function isClientErrorStatus(error: unknown): boolean {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }

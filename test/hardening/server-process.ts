@@ -1,0 +1,161 @@
+// Starts server-entry.ts as a child process for a suite: waits for its port, mints tokens, reads
+// its figures, and stops it cleanly (SIGTERM) or kills it (SIGKILL) to restart it on the same file.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import jwt from 'jsonwebtoken';
+
+/** The HS256 secret every hardening server and load generator shares. */
+export const HARDENING_SECRET = 'schema-chat-hardening-secret-0123456789abcdef';
+
+const ENTRY = fileURLToPath(new URL('./server-entry.ts', import.meta.url));
+
+/** Options of {@link startServerProcess}. */
+export interface ServerProcessOptions {
+  /** The SQLite file (kept across restarts). */
+  db: string;
+  /** The OpenAI-compatible upstream, ending in `/v1`. */
+  upstreamUrl: string;
+  /** Merged into `createChatRouter` options (limits, timeouts, cors…). Defaults to none. */
+  router?: Record<string, unknown>;
+  /** node:http settings (headersTimeout, requestTimeout…). Defaults to Node's. */
+  http?: Record<string, number>;
+  /** A fixed port (to restart on the same one). Defaults to 0. */
+  port?: number;
+  /** How long to wait for the listening line. Defaults to 20000. */
+  startTimeoutMs?: number;
+}
+
+/** Figures the server process reports about itself (`GET /__hardening/stats`). */
+export interface ServerStats {
+  pid: number;
+  /** CPU time the server process used so far (user + system). */
+  cpuMs: number;
+  rssKb: number;
+  fds: number;
+  heapUsed: number;
+  activeRuns: number;
+  heldRuns: number;
+  attachedSinks: number;
+  connections: number;
+  unhandledRejections: number;
+  uncaughtExceptions: number;
+  errorsLogged: number;
+  recentErrors: string[];
+}
+
+/** A running server process. */
+export interface ServerProcess {
+  readonly child: ChildProcess;
+  readonly pid: number;
+  readonly port: number;
+  /** e.g. `http://127.0.0.1:PORT`. */
+  readonly origin: string;
+  /** e.g. `http://127.0.0.1:PORT/api/v1/ai`. */
+  readonly baseUrl: string;
+  /** Everything the process wrote to stderr so far. */
+  readonly stderr: string;
+  /** Whether the process has exited. */
+  readonly exited: boolean;
+  /** A valid bearer token for `sub`. */
+  token(sub: string, claims?: Record<string, unknown>): string;
+  /** `Authorization` and JSON content type for `sub`. */
+  headers(sub: string, extra?: Record<string, string>): Record<string, string>;
+  stats(): Promise<ServerStats>;
+  /** Runs a full GC in the server (it starts with --expose-gc), then reads the stats. */
+  gcStats(): Promise<ServerStats>;
+  /** Sends `signal` and resolves with the exit code (null when killed by a signal). */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Mints a token the hardening servers accept. */
+export function mintToken(sub: string, claims: Record<string, unknown> = {}): string {
+  return jwt.sign({ sub, ...claims }, HARDENING_SECRET, { algorithm: 'HS256', expiresIn: 3600 });
+}
+
+/** Starts the server process and resolves once it serves. */
+export async function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--expose-gc', ENTRY], {
+    env: {
+      ...process.env,
+      PORT: String(options.port ?? 0),
+      SCHEMA_CHAT_DB: options.db,
+      VLLM_QWEN_7B_URL: options.upstreamUrl,
+      OPENAI_API_KEY: 'hardening',
+      HARDENING_JWT_SECRET: HARDENING_SECRET,
+      HARDENING_ROUTER_OPTIONS: JSON.stringify(options.router ?? {}),
+      HARDENING_HTTP_OPTIONS: JSON.stringify(options.http ?? {}),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  let exited = false;
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (text: string) => {
+    stderr += text;
+    // Keep the tail only: a long run must not hold every log line.
+    if (stderr.length > 200_000) stderr = stderr.slice(-100_000);
+  });
+  const exit = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      exited = true;
+      resolve(code);
+    }),
+  );
+
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server-entry did not start in time. stderr:\n${stderr}`));
+    }, options.startTimeoutMs ?? 20_000);
+    child.stdout?.setEncoding('utf8');
+    child.stdout?.on('data', (text: string) => {
+      out += text;
+      const line = out.split('\n').find((each) => each.includes('"listening"'));
+      if (!line) return;
+      clearTimeout(timer);
+      resolve((JSON.parse(line) as { port: number }).port);
+    });
+    exit.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`server-entry exited (${code}) before listening. stderr:\n${stderr}`));
+    });
+  });
+
+  const origin = `http://127.0.0.1:${port}`;
+  const fetchStats = async (path: string, method: string) => {
+    const response = await fetch(`${origin}${path}`, { method });
+    if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+    return (await response.json()) as ServerStats;
+  };
+  return {
+    child,
+    pid: child.pid as number,
+    port,
+    origin,
+    baseUrl: `${origin}/api/v1/ai`,
+    get stderr() {
+      return stderr;
+    },
+    get exited() {
+      return exited;
+    },
+    token: mintToken,
+    headers: (sub, extra = {}) => ({
+      Authorization: `Bearer ${mintToken(sub)}`,
+      'Content-Type': 'application/json',
+      ...extra,
+    }),
+    stats: () => fetchStats('/__hardening/stats', 'GET'),
+    gcStats: () => fetchStats('/__hardening/gc', 'POST'),
+    async stop(signal = 'SIGTERM') {
+      if (exited) return exit;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      const code = await exit;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
