@@ -59,6 +59,11 @@ export interface FaultProxy {
   rewrite(url: string): string;
   /** Replaces the plan for connections accepted from now on. */
   setPlan(plan: FaultPlan | FaultPlanFunction): void;
+  /**
+   * Closes every open connection, so that clients which pool connections (undici, the openai
+   * client) open new ones under the current plan.
+   */
+  dropConnections(): void;
   readonly stats: Readonly<FaultProxyStats>;
   /** Destroys every connection and stops listening. */
   close(): Promise<void>;
@@ -147,6 +152,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     },
     setPlan(next) {
       plan = toFunction(next);
+    },
+    dropConnections() {
+      for (const socket of sockets) socket.destroy();
     },
     stats,
     close() {

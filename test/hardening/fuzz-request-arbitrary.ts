@@ -454,6 +454,8 @@ export function fuzzRequest(context: FuzzContext): fc.Arbitrary<FuzzRequest> {
       route: fc.constant(route),
       method: fc.oneof(
         { arbitrary: fc.constantFrom(...methods), weight: 6 },
+        // Preflights of every route, and every other method.
+        { arbitrary: fc.constant('OPTIONS'), weight: 1 },
         { arbitrary: fc.constantFrom(...METHODS), weight: 1 },
       ),
       path: route.includes(':id')

@@ -44,6 +44,8 @@ export interface StreamTurnOutcome {
   terminalCount: number;
   /** Code of an `error` event. */
   errorCode?: string;
+  /** Message of an `error` event (what a user would read). */
+  errorMessage?: string;
   /** `complete.metadata.status`. */
   completeStatus?: string;
   /** Events whose id did not follow the rules (not increasing, seq ≠ offset, events after the terminal). */
@@ -149,6 +151,7 @@ export function streamTurn(turn: StreamTurnRequest): Promise<StreamTurnOutcome> 
           outcome.terminal = 'error';
           outcome.terminalCount++;
           outcome.errorCode = (event.error as { code?: string } | undefined)?.code;
+          outcome.errorMessage = (event.error as { message?: string } | undefined)?.message;
           break;
         default:
           outcome.idViolations++;
