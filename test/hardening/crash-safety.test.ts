@@ -176,6 +176,63 @@ describe('crash safety', () => {
     },
     scaled(120_000, 400_000),
   );
+
+  it(`ends every running answer cleanly on SIGTERM during ${STREAMS} streams: one terminal event each, nothing left streaming, exit 0`, async () => {
+    const db = join(dir, 'sigterm.db');
+    const server = await startServerProcess({
+      db,
+      upstreamUrl: upstream.url,
+      router: { limits: { streamsPerMinute: 100_000, requestsPerMinute: 100_000 } },
+    });
+    const turns = Array.from({ length: STREAMS }, async (_, i): Promise<SentTurn> => {
+      const user = `term-user-${i}`;
+      const question = `sigterm question ${i}: which tables hold orders?`;
+      const key = randomUUID();
+      const conversationId = randomUUID();
+      const outcome = await streamTurn({
+        baseUrl: server.baseUrl,
+        token: mintToken(user),
+        projectId: 'shop',
+        message: question,
+        conversationId,
+        idempotencyKey: key,
+        timeoutMs: 30_000,
+      });
+      return { round: 0, user, conversationId, question, key, outcome };
+    });
+    await sleep(400);
+    expect(await server.stop('SIGTERM')).toBe(0);
+    const sent = await Promise.all(turns);
+    const problems: string[] = [];
+    for (const turn of sent) {
+      const { outcome } = turn;
+      if (outcome.status !== 200) continue; // arrived after the server stopped accepting
+      if (outcome.terminalCount !== 1 || outcome.closedBy !== 'end') {
+        problems.push(
+          `${turn.user}: ended ${outcome.closedBy} with ${outcome.terminalCount} terminal events`,
+        );
+      }
+      if (outcome.terminal === 'error' && outcome.errorCode !== 'GENERATION_INTERRUPTED') {
+        problems.push(`${turn.user}: error ${outcome.errorCode}`);
+      }
+    }
+    // No restart: a clean shutdown leaves nothing for recovery to do.
+    problems.push(...checkDatabase(db, sent));
+    const cut = sent.filter((turn) => turn.outcome.terminal === 'error').length;
+    recordHardeningResult({
+      suite: 'crash-safety',
+      check: `SIGTERM during ${STREAMS} streams`,
+      tried: STREAMS,
+      unit: 'streams',
+      failures: problems.length,
+      figures: {
+        'ended as interrupted': cut,
+        completed: sent.filter((t) => t.outcome.terminal === 'complete').length,
+      },
+    });
+    expect(problems).toEqual([]);
+    expect(cut).toBeGreaterThan(0);
+  }, 60_000);
 });
 
 /** Checks the file after a restart against every turn sent so far; returns what is wrong. */
