@@ -29,6 +29,7 @@ import { createWidgetHandler } from './routes/widget-route.js';
 import { MemoryRunRegistry } from './runs/memory-run-registry.js';
 import { HeartbeatHub } from './sse/heartbeat-hub.js';
 import type { ChatStore } from './stores/chat-store.js';
+import { settleFinishedTurns } from './stores/settle-finished-turns.js';
 import { SqliteChatStore } from './stores/sqlite-chat-store.js';
 import { TurnService } from './turns/turn-service.js';
 
@@ -79,8 +80,11 @@ export function createChatRouter(options: ChatRouterOptions): ChatRouter {
     limit: config.limits.streamsPerMinute,
     ...(rateLimitStore ? { store: rateLimitStore() } : {}),
   });
+  // The turn service's final saves are retried past a storage fault, so an answer is never left
+  // `streaming` (blocking its conversation) just because the database was locked at its end.
+  const settling = settleFinishedTurns(store, { logger });
   const turns = new TurnService({
-    store,
+    store: settling,
     model,
     projects,
     runs,
@@ -172,6 +176,7 @@ export function createChatRouter(options: ChatRouterOptions): ChatRouter {
         closing ??= (async () => {
           await ready;
           await turns.shutdown();
+          await settling.flush();
           if (ownsStore) await store.close();
         })();
         return closing;

@@ -13,6 +13,7 @@
 //   HARDENING_ROUTER_OPTIONS  JSON merged into createChatRouter's options (limits, timeouts, cors…)
 //   HARDENING_HTTP_OPTIONS    JSON of node:http server settings (headersTimeout, requestTimeout,
 //                             keepAliveTimeout, connectionsCheckingInterval, maxHeaderSize)
+//   HARDENING_BUSY_TIMEOUT_MS the store's SQLite busy_timeout (default: the store's own)
 //   HARDENING_LOG=1           JSON log lines on stderr (silent otherwise; errors are counted)
 //
 // Prints one JSON line on stdout once it serves: {"event":"listening","port":…,"pid":…}. Routes:
@@ -125,6 +126,15 @@ const projects = {
 };
 
 const timeouts = (routerOptions.timeouts ?? {}) as { replayTtlMs?: number };
+// The router's default store, unless the busy timeout is set: then the same store built here.
+const busyTimeoutMs = process.env.HARDENING_BUSY_TIMEOUT_MS;
+const ownStore =
+  busyTimeoutMs === undefined
+    ? undefined
+    : new pkg.SqliteChatStore({
+        path: process.env.SCHEMA_CHAT_DB,
+        busyTimeoutMs: Number(busyTimeoutMs),
+      });
 const runs = new pkg.MemoryRunRegistry(
   timeouts.replayTtlMs === undefined ? {} : { replayTtlMs: timeouts.replayTtlMs },
 );
@@ -134,6 +144,7 @@ const router = pkg.createChatRouter({
   logger,
   widget: false,
   runs,
+  ...(ownStore ? { store: ownStore } : {}),
   ...routerOptions,
 } as Parameters<ExpressEntry['createChatRouter']>[0]);
 await router.ready;
@@ -208,6 +219,7 @@ process.on('SIGTERM', async () => {
   server.close();
   // Running answers end as interrupted with their partial text saved; the store closes.
   await router.close();
+  await ownStore?.close();
   server.closeAllConnections();
   process.stdout.write(`${JSON.stringify({ event: 'closed', ...problems })}\n`);
   process.exit(0);

@@ -22,6 +22,8 @@ export interface ServerProcessOptions {
   http?: Record<string, number>;
   /** A fixed port (to restart on the same one). Defaults to 0. */
   port?: number;
+  /** The store's SQLite busy_timeout, in ms. Defaults to the store's own (5000). */
+  busyTimeoutMs?: number;
   /** How long to wait for the listening line. Defaults to 20000. */
   startTimeoutMs?: number;
 }
@@ -85,6 +87,9 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
       HARDENING_JWT_SECRET: HARDENING_SECRET,
       HARDENING_ROUTER_OPTIONS: JSON.stringify(options.router ?? {}),
       HARDENING_HTTP_OPTIONS: JSON.stringify(options.http ?? {}),
+      ...(options.busyTimeoutMs === undefined
+        ? {}
+        : { HARDENING_BUSY_TIMEOUT_MS: String(options.busyTimeoutMs) }),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
