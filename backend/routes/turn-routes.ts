@@ -41,6 +41,12 @@ export function addTurnRoutes(router: Router, ctx: RouterContext): void {
     };
 
   router.post('/chat', ...ctx.guard, ...ctx.compress, ...ctx.json, turn('rest', 'body'));
+  // Express answers HEAD with the GET handler, which would start (and pay for) an answer nobody
+  // can read: a HEAD of the stream route does no work.
+  router.head('/chat/stream', (_req: Request, res: Response) => {
+    res.setHeader('Allow', 'GET, POST');
+    res.status(405).end();
+  });
   router.get('/chat/stream', ...ctx.guard, turn('sse', 'query'));
   router.post('/chat/stream', ...ctx.guard, ...ctx.json, turn('sse', 'body'));
 }

@@ -62,3 +62,21 @@ describe('requests the HTTP layer cannot read are 400, never 500 (found by input
     },
   );
 });
+
+describe('HEAD on the stream route starts no answer (found by input fuzzing)', () => {
+  it('answers HEAD /chat/stream with 405 and Allow: GET, POST, without calling the model', async () => {
+    server = await startChatServer();
+    const query = new URLSearchParams({ projectId: ALICE_PROJECT.id, message: 'Which tables?' });
+    const response = await fetch(`${server.baseUrl}/chat/stream?${query}`, {
+      method: 'HEAD',
+      headers: server.headers(),
+    });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, POST');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(server.scripted.calls).toHaveLength(0);
+    expect(await server.store.listConversations('alice', ALICE_PROJECT.id, { limit: 5 })).toEqual({
+      items: [],
+    });
+  });
+});
