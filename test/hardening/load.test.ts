@@ -261,6 +261,25 @@ describe('load', () => {
     await waitUntil('every upstream request to end', () => upstream.calls.open === 0, 10_000);
     const state = checkStoredState(db);
     if (state.streaming > 0) problems.push(`${state.streaming} answers still streaming`);
+    // Each accepted question is stored, its answer settled with a prefix of the real text.
+    const storedLeft = readStoredMessages(
+      db,
+      left.flatMap((outcome) => (outcome.conversationId ? [outcome.conversationId] : [])),
+    );
+    for (const outcome of left) {
+      if (!outcome.conversationId) continue;
+      const rows = storedLeft.get(outcome.conversationId) ?? [];
+      const answer = rows.find((row) => row.role === 'assistant');
+      if (rows[0]?.role !== 'user')
+        problems.push(`${outcome.conversationId}: the question is missing`);
+      if (!answer || !['complete', 'interrupted', 'failed'].includes(answer.status)) {
+        problems.push(`${outcome.conversationId}: answer ${answer?.status ?? 'missing'}`);
+      } else if (!expected.startsWith(answer.content) || !answer.content.startsWith(outcome.text)) {
+        problems.push(
+          `${outcome.conversationId}: the stored answer does not continue the streamed text`,
+        );
+      }
+    }
     // The cap is back to zero: each leaving user can again open its full 3 concurrent answers.
     const sampleUsers = [...new Set(leaving.map((stream) => stream.user))].slice(0, 50);
     const capJob = sampleUsers.flatMap((user) =>
