@@ -165,21 +165,36 @@ describe('load', () => {
   }, 60_000);
 
   const slowCount = 1000;
-  const holdSec = scaled(10, 60);
+  /** How long all of them must be open together (at least). */
+  const holdSec = scaled(5, 60);
   it(
-    `${slowCount} slow streams held open ${holdSec} s: none dropped`,
+    `${slowCount} slow streams held open together ${holdSec} s: none dropped`,
     async () => {
-      // One token a second for the whole hold: open, slow, alive (and pinged by heartbeats).
-      const tokens = holdSec + 1; // the first token comes at once, then one a second
+      // One token a second until a common end, however late each stream opened: opening 1,000
+      // streams takes seconds on a busy machine, and every one must still be open when the last
+      // opens, then for the whole hold.
+      const endsAt = Date.now() + (holdSec + 12) * 1000;
+      const tokensByMessage = new Map<string, number>();
+      upstream.script((request) => {
+        const message = String(
+          (request.body.messages as Array<{ content: string }>).at(-1)?.content,
+        );
+        const tokens = Math.max(2, Math.round((endsAt - Date.now()) / 1000));
+        tokensByMessage.set(message, tokens);
+        return { kind: 'normal', tokens, intervalMs: 1000 };
+      });
       const idle = await server.gcStats();
-      const job = streams(slowCount, 2, 'slow', `tokens=${tokens},interval=1000`);
+      const job = streams(slowCount, 2, 'slow', '').map((stream) => ({
+        ...stream,
+        message: stream.message.replace(' [[fake:]]', ''),
+      }));
       let done = false;
       const running = runLoadGenerator({
         baseUrl: server.baseUrl,
         secret: HARDENING_SECRET,
         streams: job,
         rampMs: 2000,
-        timeoutMs: (holdSec + 60) * 1000,
+        timeoutMs: (holdSec + 90) * 1000,
       }).finally(() => {
         done = true;
       });
@@ -200,13 +215,17 @@ describe('load', () => {
         await sleep(200);
       }
       const result = await running;
+      upstream.script(() => ({ kind: 'normal' }));
       await serverIdle();
-      const expected = fakeText(tokens);
       const problems = result.outcomes.flatMap((outcome, i) =>
-        completeProblems(outcome, expected).map((problem) => `stream ${i}: ${problem}`),
+        completeProblems(outcome, fakeText(tokensByMessage.get(job[i]?.message ?? '') ?? -1)).map(
+          (problem) => `stream ${i}: ${problem}`,
+        ),
       );
       if (!held) problems.push(`the ${slowCount} streams were never all open at once`);
-      const shortest = Math.min(...result.outcomes.map((outcome) => outcome.durationMs));
+      else if (allOpenMs < holdSec * 1000) {
+        problems.push(`all open together for ${round(allOpenMs / 1000)} s only`);
+      }
       recordHardeningResult({
         suite: 'load',
         check: `${slowCount} slow streams held open`,
@@ -214,7 +233,6 @@ describe('load', () => {
         unit: 'streams',
         failures: problems.length,
         figures: {
-          'each held (s)': holdSec,
           'all open together (s)': round(allOpenMs / 1000, 1),
           'server RSS per open stream (KB)': held
             ? round((held.rssKb - idle.rssKb) / slowCount, 1)
@@ -223,12 +241,11 @@ describe('load', () => {
         },
         note: isFullRun
           ? undefined
-          : `held ${holdSec} s in npm test; 60 s under npm run test:hardening`,
+          : `held together ≥ ${holdSec} s in npm test; ≥ 60 s under npm run test:hardening`,
       });
       expect(problems.slice(0, 20)).toEqual([]);
-      expect(shortest).toBeGreaterThan(holdSec * 1000 - 500);
     },
-    (holdSec + 120) * 1000,
+    (holdSec + 150) * 1000,
   );
 
   it('500 clients leaving at random while 200 stream: the 200 complete; counters and the stream cap return to zero', async () => {
