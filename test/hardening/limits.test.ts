@@ -78,6 +78,13 @@ describe('the abort loophole', () => {
     expect(fourth.status).toBe(429);
     expect(codeOf(fourth)).toBe('RATE_LIMITED');
     expect(s.scripted.calls).toHaveLength(3);
+    recordHardeningResult({
+      suite: 'limits',
+      check: 'abort loophole: streams per minute',
+      tried: 4,
+      unit: 'turns',
+      failures: 0,
+    });
   });
 
   it('charges the tokens of answers that were left or stopped to the daily quota', async () => {
@@ -96,6 +103,14 @@ describe('the abort loophole', () => {
     const next = await startAndLeave(s);
     expect(next.status).toBe(429);
     expect(codeOf(next)).toBe('QUOTA_EXCEEDED');
+    recordHardeningResult({
+      suite: 'limits',
+      check: 'abort loophole: token quota',
+      tried: 2,
+      unit: 'turns',
+      failures: 0,
+      figures: { 'tokens charged for one left answer': used },
+    });
   });
 
   it('charges a stopped answer to the quota as well', async () => {
