@@ -3,9 +3,12 @@
 // from an origin outside the API's CORS allow-list is refused.
 
 import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createXssPayloads, findDangers } from '../../widget/test-helpers/xss-payloads.js';
 import { type FakeUpstream, fakeText, startFakeUpstream } from '../fake-upstream/fake-upstream.js';
 import { chatOn } from './helpers/chat-on.js';
 import { closeAll } from './helpers/close-all.js';
@@ -129,6 +132,53 @@ describe('the third-party page', { timeout: 60_000 }, () => {
     await expect
       .poll(async () => (await reportOf(page)).violations)
       .toEqual(['img-src https://images.example/tracker.png']);
+  });
+
+  it('renders hostile model output and user text, streamed over the real network, inertly', async () => {
+    // A server that counts every request a payload might cause (images, frames, beacons…).
+    let exfilHits = 0;
+    const exfil: Server = createServer((_req, res) => {
+      exfilHits++;
+      res.end();
+    });
+    await new Promise<void>((resolve) => exfil.listen(0, '127.0.0.1', resolve));
+    try {
+      const exfilUrl = `http://127.0.0.1:${(exfil.address() as AddressInfo).port}/x/`;
+      const payloads = createXssPayloads(exfilUrl);
+      expect(payloads.length).toBeGreaterThanOrEqual(150);
+      const page = await openHostPage(allowedOrigin);
+      const chat = chatOn(page, 'schema-chat');
+      // Model output: every payload, cut into word-sized tokens by the fake upstream.
+      upstream.script({ kind: 'normal', text: payloads.join('\n\n'), intervalMs: 1 });
+      await chat.root.locator('button.launcher').click();
+      // User text: as many payloads as fit in one question.
+      let question = 'Render these: ';
+      for (const payload of payloads) {
+        if (question.length + payload.length + 1 > 3_900) break;
+        question += `${payload} `;
+      }
+      await chat.ask(question);
+      await expect
+        .poll(async () => (await reportOf(page)).responses.length, { timeout: 30_000 })
+        .toBe(1);
+      const [response] = (await reportOf(page)).responses;
+      expect(response?.status).toBe('complete');
+      // Every payload arrived, as text.
+      expect(response?.content).toBe(payloads.join('\n\n'));
+      expect((await chat.answers()).join('')).toContain('__xss=1');
+      const outcome = await page.evaluate(
+        `(() => {
+          const findDangers = ${findDangers.toString()};
+          const root = document.querySelector('schema-chat').shadowRoot;
+          return { executed: window.__xss, dangers: findDangers(root) };
+        })()`,
+      );
+      expect(outcome).toEqual({ dangers: [] });
+      expect(exfilHits).toBe(0);
+      expect((await reportOf(page)).violations).toEqual([]);
+    } finally {
+      exfil.close();
+    }
   });
 
   it('is refused on an origin outside the allow-list, and the widget says so', async () => {

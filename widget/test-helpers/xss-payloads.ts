@@ -179,57 +179,57 @@ export function createXssPayloads(exfil: string): string[] {
   ];
 }
 
-/** Elements that must never appear in the widget's shadow DOM. */
-const FORBIDDEN_ELEMENTS = new Set([
-  'script',
-  'iframe',
-  'frame',
-  'frameset',
-  'object',
-  'embed',
-  'img',
-  'image',
-  'picture',
-  'source',
-  'video',
-  'audio',
-  'link',
-  'meta',
-  'base',
-  'style',
-  'form',
-  'input',
-  'math',
-  'animate',
-  'set',
-  'use',
-  'foreignobject',
-  'template',
-  'noscript',
-  'xmp',
-  'isindex',
-  'marquee',
-  'select',
-]);
-/** Attributes that load or run something. */
-const FORBIDDEN_ATTRIBUTES = new Set([
-  'srcdoc',
-  'formaction',
-  'action',
-  'background',
-  'poster',
-  'srcset',
-  'xlink:href',
-  'style',
-  'src',
-  'data',
-]);
-
 /**
  * Lists everything dangerous in a (shadow) root: forbidden elements, `on*` attributes, loading
  * attributes, and `href`s that are not http(s)/mailto. The widget's own controls are allowed.
  */
 export function findDangers(root: ParentNode): string[] {
+  // Self-contained (no outer references) so end-to-end tests can run it inside a page.
+  /** Elements that must never appear in the widget's shadow DOM. */
+  const FORBIDDEN_ELEMENTS = new Set([
+    'script',
+    'iframe',
+    'frame',
+    'frameset',
+    'object',
+    'embed',
+    'img',
+    'image',
+    'picture',
+    'source',
+    'video',
+    'audio',
+    'link',
+    'meta',
+    'base',
+    'style',
+    'form',
+    'input',
+    'math',
+    'animate',
+    'set',
+    'use',
+    'foreignobject',
+    'template',
+    'noscript',
+    'xmp',
+    'isindex',
+    'marquee',
+    'select',
+  ]);
+  /** Attributes that load or run something. */
+  const FORBIDDEN_ATTRIBUTES = new Set([
+    'srcdoc',
+    'formaction',
+    'action',
+    'background',
+    'poster',
+    'srcset',
+    'xlink:href',
+    'style',
+    'src',
+    'data',
+  ]);
   const dangers: string[] = [];
   for (const element of root.querySelectorAll('*')) {
     const name = element.localName.toLowerCase();
