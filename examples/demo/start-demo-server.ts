@@ -100,6 +100,10 @@ export async function startDemoServer(
 function listen(app: ReturnType<typeof createDemoApp>['app'], config: DemoConfig): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = app.listen(config.port, config.host);
+    // Slow senders are closed sooner than Node's defaults (60 s / 300 s); answers still stream
+    // for as long as they take (README "Scaling notes").
+    server.headersTimeout = 10_000;
+    server.requestTimeout = 30_000;
     server.once('listening', () => {
       server.off('error', reject);
       resolve(server);

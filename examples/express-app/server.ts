@@ -41,6 +41,9 @@ const server = app.listen(port, host, () => {
   process.stdout.write(`express-app example listening on http://${shown}:${actual}/\n`);
   process.stdout.write(`model: ${model.id}${modelUrl ? ` at ${modelUrl}` : ' (offline)'}\n`);
 });
+// Close slow senders sooner than Node's defaults; answers still stream as long as they take.
+server.headersTimeout = 10_000;
+server.requestTimeout = 30_000;
 server.on('error', (error) => {
   process.stderr.write(`express-app example: ${error.message}\n`);
   process.exit(1);
