@@ -1,7 +1,8 @@
 // The ChatModel for any OpenAI-compatible server (vLLM serving Qwen2.5-7B-Instruct is the
 // reference), over the official `openai` client, with coded errors and an idle-stream timeout.
 
-import OpenAI from 'openai';
+import type { IncomingMessage } from 'node:http';
+import OpenAI, { APIError } from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { Usage } from '../../sdk/protocol.js';
 import type {
@@ -11,6 +12,10 @@ import type {
   ChatModelRequest,
   FinishPart,
 } from './chat-model.js';
+import { createNodeFetch, type NodeFetch } from './create-node-fetch.js';
+import { IdleTimer } from './idle-timer.js';
+import { NodeTextQueue } from './node-text-queue.js';
+import { SseDataDecoder } from './sse-data-decoder.js';
 import { badResponseError, timeoutError, toUpstreamError } from './to-upstream-error.js';
 
 /** Options of {@link OpenAIChatModel}. Environment variables are read when the model is created. */
@@ -58,6 +63,8 @@ export interface OpenAIChatModelOptions {
 /** Options resolved once at construction. */
 interface OpenAIChatModelConfig {
   client: OpenAI;
+  /** Set when the model built the client: its streamed bodies are read as Node streams. */
+  nodeFetch: NodeFetch | undefined;
   model: string;
   temperature: number;
   maxTokens: number;
@@ -99,16 +106,27 @@ export class OpenAIChatModel implements ChatModel {
     const controller = new AbortController();
     const forwardAbort = () => controller.abort(signal.reason);
     signal.addEventListener('abort', forwardAbort, { once: true });
-    let idleTimer: ReturnType<typeof setTimeout> | undefined;
+    // Upstream silence: armed once the response has started, touched by content only. While the
+    // consumer holds a token (suspended in `yield`) the upstream is not silent, it is waiting
+    // for us, so the timer postpones instead of firing.
+    let idleTimer: IdleTimer | undefined;
     let idleExpired = false;
+    let consumerHolds = false;
     const armIdle = () => {
-      clearTimeout(idleTimer);
-      idleTimer = setTimeout(() => {
-        idleExpired = true;
-        controller.abort(new Error('upstream idle timeout'));
-      }, config.idleTimeoutMs);
+      idleTimer ??= new IdleTimer(
+        config.idleTimeoutMs,
+        () => {
+          idleExpired = true;
+          controller.abort(new Error('upstream idle timeout'));
+        },
+        { mayFire: () => !consumerHolds },
+      );
+      idleTimer.touch();
     };
-    const disarmIdle = () => clearTimeout(idleTimer);
+    const disarmIdle = () => {
+      idleTimer?.stop();
+      idleTimer = undefined;
+    };
     /** The error to throw for a failure, given why (or whether) the request was aborted. */
     const failure = (error: unknown): unknown => {
       if (signal.aborted) return signal.reason;
@@ -116,47 +134,79 @@ export class OpenAIChatModel implements ChatModel {
       return toUpstreamError(error);
     };
 
+    let nodeBody: IncomingMessage | undefined;
+    let sawDone = false;
     try {
-      let stream: AsyncIterable<ChatCompletionChunk>;
+      let response: Response;
       try {
-        stream = await config.client.chat.completions.create(
-          {
-            ...config.extraBody,
-            model: config.model,
-            messages: request.messages.map((message) => ({
-              role: message.role,
-              content: message.content,
-            })),
-            temperature: request.temperature ?? config.temperature,
-            max_tokens: request.maxTokens ?? config.maxTokens,
-            stream: true,
-            stream_options: { include_usage: true },
-          },
-          { signal: controller.signal, timeout: config.timeoutMs, maxRetries: config.maxRetries },
-        );
+        response = await config.client.chat.completions
+          .create(
+            {
+              ...config.extraBody,
+              model: config.model,
+              messages: request.messages.map((message) => ({
+                role: message.role,
+                content: message.content,
+              })),
+              temperature: request.temperature ?? config.temperature,
+              max_tokens: request.maxTokens ?? config.maxTokens,
+              stream: true,
+              stream_options: { include_usage: true },
+            },
+            {
+              signal: controller.signal,
+              timeout: config.timeoutMs,
+              maxRetries: config.maxRetries,
+            },
+          )
+          .asResponse();
       } catch (error) {
         throw failure(error);
       }
+      nodeBody = config.nodeFetch?.takeStream(response);
 
       let finishReason: FinishPart['finishReason'] | undefined;
       let usage: Usage | undefined;
+      const decoder = new SseDataDecoder();
       armIdle();
       try {
-        for await (const chunk of stream) {
-          if (chunk.usage) usage = toUsage(chunk.usage);
-          const choice = chunk.choices?.[0];
-          if (!choice) continue; // the usage chunk has `choices: []`
-          const text = choice.delta?.content;
-          if (typeof text === 'string' && text.length > 0) {
-            // The consumer's pace is not upstream silence: no idle clock while suspended in yield.
-            disarmIdle();
-            yield { type: 'text-delta', text };
-            if (signal.aborted) break;
-            armIdle();
+        const queue = nodeBody ? new NodeTextQueue(nodeBody) : undefined;
+        const texts = queue ? undefined : readText(response)[Symbol.asyncIterator]();
+        read: for (;;) {
+          let text: string | undefined;
+          if (queue) {
+            text = queue.shift();
+            if (text === undefined) {
+              if (queue.done) break;
+              await queue.wait();
+              continue;
+            }
+          } else {
+            const step = await (texts as AsyncIterator<string>).next();
+            if (step.done) break;
+            text = step.value;
           }
-          if (choice.finish_reason) {
-            finishReason = toFinishReason(choice.finish_reason);
-            armIdle(); // the usage chunk and [DONE] follow; they get the same allowance
+          for (const message of decoder.feed(text)) {
+            if (message.data === '[DONE]') {
+              sawDone = true;
+              break read;
+            }
+            const chunk = parseChunk(message.event, message.data, response.headers);
+            if (chunk.usage) usage = toUsage(chunk.usage);
+            const choice = chunk.choices?.[0];
+            if (!choice) continue; // the usage chunk has `choices: []`
+            const content = choice.delta?.content;
+            if (typeof content === 'string' && content.length > 0) {
+              consumerHolds = true;
+              yield { type: 'text-delta', text: content };
+              consumerHolds = false;
+              if (signal.aborted) break read;
+              armIdle(); // content: the upstream gets a full idle period from here
+            }
+            if (choice.finish_reason) {
+              finishReason = toFinishReason(choice.finish_reason);
+              armIdle(); // the usage chunk and [DONE] follow; they get the same allowance
+            }
           }
         }
       } catch (error) {
@@ -165,7 +215,7 @@ export class OpenAIChatModel implements ChatModel {
       }
       disarmIdle();
       if (signal.aborted) throw signal.reason;
-      // The openai stream ends quietly when aborted, so a silent upstream shows up here.
+      // A silent upstream shows up here when its body was ended by the idle abort.
       if (idleExpired && finishReason === undefined) throw timeoutError();
       if (finishReason === undefined) throw badResponseError();
       const finish: FinishPart = { type: 'finish', finishReason };
@@ -174,10 +224,65 @@ export class OpenAIChatModel implements ChatModel {
     } finally {
       disarmIdle();
       signal.removeEventListener('abort', forwardAbort);
-      // Releases the socket when the consumer stopped early (break / return()).
-      controller.abort();
+      if (sawDone && nodeBody) {
+        // A finished answer: let the last bytes after [DONE] drain so the socket goes back to the
+        // keep-alive pool (a new connection per turn costs more than the rest of the turn's
+        // request), with a bound in case the upstream holds the response open.
+        releaseWhenEnded(nodeBody);
+      } else {
+        // Stopped early (break / return()), aborted or failed: close the request and its socket.
+        controller.abort();
+        nodeBody?.destroy();
+      }
     }
   }
+}
+
+/** Longest wait for an upstream to end its response after `[DONE]`, ms. */
+const DRAIN_AFTER_DONE_MS = 1_000;
+
+/** Drains what follows `[DONE]`; destroys the response if it does not end soon. */
+function releaseWhenEnded(body: IncomingMessage): void {
+  if (body.complete) return;
+  const timer = setTimeout(() => body.destroy(), DRAIN_AFTER_DONE_MS);
+  timer.unref();
+  body.once('close', () => clearTimeout(timer));
+  body.resume();
+}
+
+/** Text of a response body that was not handed over as a Node stream (a caller-supplied client). */
+async function* readText(response: Response): AsyncIterable<string> {
+  if (!response.body) return;
+  const decoder = new TextDecoder();
+  for await (const bytes of response.body as unknown as AsyncIterable<Uint8Array>) {
+    const text = decoder.decode(bytes, { stream: true });
+    if (text) yield text;
+  }
+  const rest = decoder.decode();
+  if (rest) yield rest;
+}
+
+/**
+ * One chunk of the stream. A chunk that is not JSON is a `SyntaxError` (UPSTREAM_BAD_RESPONSE);
+ * an `error` payload (vLLM's engine failure mid-answer) is an `APIError` without status, as the
+ * openai client reports it.
+ */
+function parseChunk(
+  event: string | undefined,
+  data: string,
+  headers: Headers,
+): Partial<ChatCompletionChunk> {
+  let chunk: Partial<ChatCompletionChunk> & { error?: unknown };
+  try {
+    chunk = JSON.parse(data);
+  } catch {
+    throw new SyntaxError('Error reading response: malformed server-sent event JSON.');
+  }
+  if (event === 'error') {
+    throw new APIError(undefined, (chunk?.error ?? chunk) as object, undefined, headers);
+  }
+  if (chunk?.error) throw new APIError(undefined, chunk.error as object, undefined, headers);
+  return chunk ?? {};
 }
 
 function resolveConfig(options: OpenAIChatModelOptions): OpenAIChatModelConfig {
@@ -216,7 +321,9 @@ function resolveConfig(options: OpenAIChatModelOptions): OpenAIChatModelConfig {
   }
 
   let client = options.client;
+  let nodeFetch: NodeFetch | undefined;
   if (!client) {
+    nodeFetch = createNodeFetch();
     const baseURL =
       options.baseURL ?? env.VLLM_QWEN_7B_URL ?? env.OPENAI_BASE_URL ?? 'http://localhost:8003/v1';
     if (!URL.canParse(baseURL) || !/^https?:$/.test(new URL(baseURL).protocol)) {
@@ -227,12 +334,23 @@ function resolveConfig(options: OpenAIChatModelOptions): OpenAIChatModelConfig {
       apiKey: options.apiKey ?? env.OPENAI_API_KEY ?? 'EMPTY',
       maxRetries,
       timeout: timeoutMs,
+      fetch: nodeFetch.fetch,
       // Failures are classified and logged by the router as coded errors; the client's own
       // console output would only repeat them. OPENAI_LOG turns it back on for debugging.
       logLevel: env.OPENAI_LOG ? undefined : 'off',
     });
   }
-  return { client, model, temperature, maxTokens, maxRetries, timeoutMs, idleTimeoutMs, extraBody };
+  return {
+    client,
+    nodeFetch,
+    model,
+    temperature,
+    maxTokens,
+    maxRetries,
+    timeoutMs,
+    idleTimeoutMs,
+    extraBody,
+  };
 }
 
 function optionError(name: string, expected: string, actual: unknown): TypeError {

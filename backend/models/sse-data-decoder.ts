@@ -1,0 +1,65 @@
+// A small incremental parser of an upstream `text/event-stream` body (WHATWG HTML §9.2.6), for
+// the model client: text in, complete events (`event` name and joined `data`) out. Pure: no I/O,
+// so chunk boundaries (mid-line, mid-CRLF) are tested directly.
+
+/** One dispatched event. */
+export interface SseDataMessage {
+  /** The `event:` name, or `undefined` for an unnamed event. */
+  event: string | undefined;
+  /** The `data:` lines joined with `\n`. */
+  data: string;
+}
+
+/**
+ * Feeds decoded text, returns the events it completed. Comments (`: …`), `id:` and `retry:` are
+ * ignored (a model stream has no use for them); an event with no `data:` line is not dispatched.
+ * An unfinished event at the end of the stream is dropped, as a browser drops it.
+ */
+export class SseDataDecoder {
+  /** Text after the last line break. */
+  #partial = '';
+  /** The previous chunk ended in CR: a LF at the start of the next one belongs to it. */
+  #afterCr = false;
+  #data: string | undefined;
+  #event: string | undefined;
+
+  /** Parses `text` (the next piece of the body) and returns the events it completed, in order. */
+  feed(text: string): SseDataMessage[] {
+    const out: SseDataMessage[] = [];
+    let start = 0;
+    if (this.#afterCr && text.charCodeAt(0) === 10) start = 1;
+    this.#afterCr = false;
+    const length = text.length;
+    for (let i = start; i < length; i++) {
+      const code = text.charCodeAt(i);
+      if (code !== 10 && code !== 13) continue;
+      const line =
+        this.#partial === '' ? text.slice(start, i) : this.#partial + text.slice(start, i);
+      this.#partial = '';
+      this.#line(line, out);
+      if (code === 13) {
+        if (i + 1 === length) this.#afterCr = true;
+        else if (text.charCodeAt(i + 1) === 10) i++;
+      }
+      start = i + 1;
+    }
+    if (start < length) this.#partial += text.slice(start);
+    return out;
+  }
+
+  #line(line: string, out: SseDataMessage[]): void {
+    if (line === '') {
+      if (this.#data !== undefined) out.push({ event: this.#event, data: this.#data });
+      this.#data = undefined;
+      this.#event = undefined;
+      return;
+    }
+    const colon = line.indexOf(':');
+    if (colon === 0) return; // a comment
+    const field = colon === -1 ? line : line.slice(0, colon);
+    let value = colon === -1 ? '' : line.slice(colon + 1);
+    if (value.charCodeAt(0) === 32) value = value.slice(1);
+    if (field === 'data') this.#data = this.#data === undefined ? value : `${this.#data}\n${value}`;
+    else if (field === 'event') this.#event = value;
+  }
+}
