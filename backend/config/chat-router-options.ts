@@ -77,10 +77,18 @@ export interface TimeoutOptions {
   /** Interval of partial-text checkpoints to the store. Defaults to 1000. */
   checkpointMs?: number;
   /**
-   * Tokens arriving within this window go out as one `token` event (fewer writes and bytes).
-   * 0 coalesces only what arrives in the same event-loop turn. Defaults to 0.
+   * Longest a token waits to share a `token` event with the tokens after it. The first token, and
+   * any token after a pause this long, goes out at once; a steady stream sends one event per
+   * `flushTokens` tokens, or per `flushMs`, whichever comes first. 0 sends every event-loop turn's
+   * tokens at once. Defaults to 100 (10 updates a second at least, ~4× fewer writes and bytes than
+   * one event per token: bench/RESULTS.md S1 and S7).
    */
   flushMs?: number;
+  /**
+   * A `token` event goes out as soon as it holds this many tokens, so a fast model is not held
+   * back by `flushMs`. Defaults to 4.
+   */
+  flushTokens?: number;
   /** The `retry:` hint sent at the start of each stream. Defaults to 2000. */
   retryHintMs?: number;
 }

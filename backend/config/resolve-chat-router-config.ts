@@ -24,6 +24,7 @@ export interface TimeoutsConfig {
   replayTtlMs: number;
   checkpointMs: number;
   flushMs: number;
+  flushTokens: number;
   retryHintMs: number;
 }
 
@@ -59,7 +60,8 @@ export const DEFAULT_TIMEOUTS: Readonly<TimeoutsConfig> = {
   disconnectGraceMs: 30_000,
   replayTtlMs: 300_000,
   checkpointMs: 1_000,
-  flushMs: 0,
+  flushMs: 100,
+  flushTokens: 4,
   retryHintMs: 2_000,
 };
 
@@ -168,6 +170,12 @@ export function resolveChatRouterConfig(options: ChatRouterOptions): ChatRouterC
       1,
     ),
     flushMs: integer('timeouts.flushMs', timeoutsIn.flushMs, DEFAULT_TIMEOUTS.flushMs, 0),
+    flushTokens: integer(
+      'timeouts.flushTokens',
+      timeoutsIn.flushTokens,
+      DEFAULT_TIMEOUTS.flushTokens,
+      1,
+    ),
     retryHintMs: integer(
       'timeouts.retryHintMs',
       timeoutsIn.retryHintMs,

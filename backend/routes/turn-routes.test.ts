@@ -53,7 +53,8 @@ const ask = (message = 'Hello', extra: Record<string, unknown> = {}) => ({
 
 describe('GET /chat/stream (the seed curl example)', () => {
   it('prints conversationId, then tokens, then complete, on the exact wire text', async () => {
-    await start();
+    // One event per token, as the seed shows it (the default coalesces a steady stream's tokens).
+    await start({ timeouts: { flushMs: 0 } });
     server.scripted.next({ tokens: ['Hello', ' there', '!'], intervalMs: 20 });
     const result = await readSse(streamUrl({ projectId: ALICE_PROJECT.id, message: 'Hello' }), {
       headers: { Authorization: `Bearer ${server.token()}` },
@@ -81,6 +82,21 @@ describe('GET /chat/stream (the seed curl example)', () => {
         `id: ${run}:13\ndata: {"type":"token","content":"!"}\n\n` +
         `id: ${run}:14\ndata: {"type":"complete","timestamp":"${last.timestamp}","metadata":{"model":"test/scripted-model","conversationId":"${conversationId}","messageId":"${messageId}","finishReason":"stop","status":"complete","usage":{"promptTokens":42,"completionTokens":3,"totalTokens":45}}}\n\n`,
     );
+  });
+
+  it('sends the first token at once and coalesces the tokens of a steady stream by default', async () => {
+    await start();
+    const tokens = Array.from({ length: 12 }, (_, i) => ` t${i}`);
+    server.scripted.next({ tokens, intervalMs: 5 });
+    const result = await postStream(ask());
+    expect(textOf(result.events)).toBe(tokens.join(''));
+    const contents = result.events.flatMap((e) =>
+      e.json.type === 'token' ? [e.json.content] : [],
+    );
+    expect(contents[0]).toBe(' t0');
+    // Never more than flushTokens (4) tokens wait for one event; at most one event per token.
+    expect(contents.length).toBeGreaterThanOrEqual(1 + 11 / 4);
+    expect(contents.length).toBeLessThan(tokens.length);
   });
 
   it('frames newlines, CR, fake fields and emoji so the client text is byte-identical', async () => {

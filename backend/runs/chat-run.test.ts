@@ -141,16 +141,55 @@ describe('ChatRun', () => {
     expect(slow.events.at(-1)?.event).toEqual({ type: 'token', content: 'ab' });
   });
 
-  it('coalesces tokens within the flush window', async () => {
-    const run = new ChatRun(init({ flushMs: 30 }));
+  it('sends the first token at once, then coalesces the tokens of the flush window', async () => {
+    const run = new ChatRun(init({ flushMs: 60 }));
     const sink = new RecordingSink();
     run.subscribe(sink);
     run.start();
     run.append('a');
-    await sleep(5);
+    await flushed();
+    expect(sink.text()).toBe('a'); // no wait for the first token
     run.append('b');
-    await sleep(60);
-    expect(sink.events.filter((e) => e.event.type === 'token')).toHaveLength(1);
+    await sleep(5);
+    run.append('c');
+    await flushed();
+    expect(sink.text()).toBe('a'); // b and c wait for the window
+    await sleep(100);
+    const tokens = sink.events.filter((e) => e.event.type === 'token').map((e) => e.event);
+    expect(tokens).toEqual([
+      { type: 'token', content: 'a' },
+      { type: 'token', content: 'bc' },
+    ]);
+  });
+
+  it('sends a token event as soon as it holds flushTokens tokens, before the window ends', async () => {
+    const run = new ChatRun(init({ flushMs: 10_000, flushTokens: 3 }));
+    const sink = new RecordingSink();
+    run.subscribe(sink);
+    run.start();
+    run.append('first');
+    await flushed();
+    for (const token of [' one', ' two']) {
+      run.append(token);
+      await flushed();
+    }
+    expect(sink.text()).toBe('first'); // 2 pending tokens wait
+    run.append(' three');
+    await flushed();
+    expect(sink.text()).toBe('first one two three');
+    expect(sink.events.filter((e) => e.event.type === 'token')).toHaveLength(2);
+    run.end(complete);
+  });
+
+  it('sends the tokens still waiting for the window before the terminal event', () => {
+    const run = new ChatRun(init({ flushMs: 10_000 }));
+    const sink = new RecordingSink();
+    run.subscribe(sink);
+    run.start();
+    run.append('a');
+    run.append('b');
+    run.end(complete);
+    expect(sink.events.map((e) => e.event.type)).toEqual(['conversationId', 'token', 'complete']);
     expect(sink.text()).toBe('ab');
   });
 

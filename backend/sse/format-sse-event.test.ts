@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { formatSseComment, formatSseEvent, formatSseRetry } from './format-sse-event.js';
+import {
+  formatEventIdPrefix,
+  formatSseComment,
+  formatSseEvent,
+  formatSseRetry,
+  formatTokenEvent,
+} from './format-sse-event.js';
 
 /** Parses SSE text the way the WHATWG algorithm does (enough for round-trip checks). */
 function parseSse(text: string): Array<{ id?: string; data: string }> {
@@ -63,5 +69,31 @@ describe('formatSseComment and formatSseRetry', () => {
   it('frames the retry hint and refuses a bad value', () => {
     expect(formatSseRetry(2000)).toBe('retry: 2000\n\n');
     expect(() => formatSseRetry(-1)).toThrow(TypeError);
+  });
+});
+
+describe('formatTokenEvent', () => {
+  it('frames exactly what formatSseEvent frames for the same token event', () => {
+    const texts = [
+      'Hello',
+      'line1\nline2\r\n',
+      'data: fake\n\nid: x',
+      ' 👋🏽 مرحبا ',
+      '\u2028"\\',
+      '',
+    ];
+    for (const content of texts) {
+      expect(formatTokenEvent(formatEventIdPrefix('r1'), 42, content)).toBe(
+        formatSseEvent({ id: 'r1:42', data: JSON.stringify({ type: 'token', content }) }),
+      );
+      expect(parseSse(formatTokenEvent('id: r1:', 42, content))).toEqual([
+        { id: 'r1:42', data: JSON.stringify({ type: 'token', content }) },
+      ]);
+    }
+  });
+
+  it('refuses a run id that would inject fields', () => {
+    expect(() => formatEventIdPrefix('r1\nretry: 1')).toThrow(TypeError);
+    expect(() => formatEventIdPrefix('r1\u0000')).toThrow(TypeError);
   });
 });

@@ -28,6 +28,22 @@ export function formatSseEvent(frame: SseFrame): string {
   return `${out}\n`;
 }
 
+/**
+ * Frames a `token` event: the per-token hot path. Byte-identical to
+ * `formatSseEvent({ id: idPrefix.slice(4) + seq, data: JSON.stringify({ type: 'token', content }) })`
+ * without building and stringifying an event object per token or re-checking the id: `idPrefix`
+ * (`id: <runId>:`) comes from {@link formatEventIdPrefix}, checked once per stream, and
+ * `JSON.stringify` of a string never contains a raw line break.
+ */
+export function formatTokenEvent(idPrefix: string, seq: number, content: string): string {
+  return `${idPrefix}${seq}\ndata: {"type":"token","content":${JSON.stringify(content)}}\n\n`;
+}
+
+/** The `id: <runId>:` prefix of a stream's event ids, for {@link formatTokenEvent}. Throws like {@link formatSseEvent} on CR, LF or NUL. */
+export function formatEventIdPrefix(runId: string): string {
+  return `id: ${assertField('id', runId)}:`;
+}
+
 /** Frames a comment line (`: text`), used for keep-alive pings. Line breaks are replaced by spaces. */
 export function formatSseComment(text: string): string {
   return `: ${text.replace(/[\r\n]+/g, ' ')}\n\n`;

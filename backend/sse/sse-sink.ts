@@ -9,7 +9,13 @@ import type { ChatError } from '../errors.js';
 import { sendError } from '../http/send-error.js';
 import type { ChatRun, RunSink } from '../runs/chat-run.js';
 import { formatEventId } from '../runs/event-id.js';
-import { formatSseComment, formatSseEvent, formatSseRetry } from './format-sse-event.js';
+import {
+  formatEventIdPrefix,
+  formatSseComment,
+  formatSseEvent,
+  formatSseRetry,
+  formatTokenEvent,
+} from './format-sse-event.js';
 import type { HeartbeatHub, Pingable } from './heartbeat-hub.js';
 
 /** Response headers of every stream. */
@@ -44,6 +50,8 @@ export class SseSink implements RunSink, Pingable {
   readonly #res: Response;
   readonly #options: SseSinkOptions;
   #runId = '';
+  /** `id: <runId>:`, checked once per stream (token events are framed without re-checking). */
+  #idPrefix = '';
   /**
    * Own gzip rather than the `compression` middleware: that one (rightly, for proxies) skips
    * responses marked `Cache-Control: no-transform`, which every stream must carry.
@@ -68,6 +76,7 @@ export class SseSink implements RunSink, Pingable {
 
   open(run: ChatRun): void {
     this.#runId = run.id;
+    this.#idPrefix = formatEventIdPrefix(run.id);
     if (this.#closed) return;
     if (this.#options.gzip) {
       this.#res.writeHead(200, {
@@ -87,7 +96,9 @@ export class SseSink implements RunSink, Pingable {
 
   send(event: ChatEvent, seq: number): void {
     this.#write(
-      formatSseEvent({ id: formatEventId(this.#runId, seq), data: JSON.stringify(event) }),
+      event.type === 'token'
+        ? formatTokenEvent(this.#idPrefix, seq, event.content)
+        : formatSseEvent({ id: formatEventId(this.#runId, seq), data: JSON.stringify(event) }),
     );
   }
 

@@ -121,6 +121,15 @@ interface MessageRow {
   idempotency_key: string | null;
 }
 
+/** A checkpoint waiting for the end of the event-loop turn (see `saveProgress`). */
+interface PendingProgress {
+  userId: string;
+  messageId: string;
+  content: string;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
 const CONVERSATIONS_CURSOR = 'conversations';
 const MESSAGES_CURSOR = 'messages';
 
@@ -191,6 +200,9 @@ export class SqliteChatStore implements ChatStore {
   readonly #statements: Record<StatementName, Database.Statement>;
   readonly #beginTurn: (userId: string, input: BeginTurnInput, now: number) => BeginTurnResult;
   readonly #deleteConversation: (userId: string, conversationId: string) => boolean;
+  readonly #saveProgressBatch: (batch: readonly PendingProgress[]) => void;
+  /** Checkpoints asked for in this event-loop turn, saved together at its end. */
+  #pendingProgress: PendingProgress[] = [];
 
   /** Opens (or adopts) the database and migrates it to the current schema. */
   constructor(options: SqliteChatStoreOptions = {}) {
@@ -208,6 +220,11 @@ export class SqliteChatStore implements ChatStore {
       this.#deleteConversation = database.transaction(
         this.#deleteConversationSync.bind(this),
       ).immediate;
+      this.#saveProgressBatch = database.transaction((batch: readonly PendingProgress[]) => {
+        for (const item of batch) {
+          this.#statements.saveProgress.run(item.content, item.messageId, item.userId);
+        }
+      }).immediate;
     } catch (error) {
       if (owned) database.close();
       throw error;
@@ -219,10 +236,32 @@ export class SqliteChatStore implements ChatStore {
     return withStorageErrors(() => this.#beginTurn(userId, input, now));
   }
 
+  /**
+   * Checkpoints asked for in the same event-loop turn (the router's checkpoint clock asks for every
+   * running answer at once) are saved in one transaction at the end of that turn: one commit for
+   * all of them instead of one each (a commit costs ~4× the UPDATE itself; bench S12). The promise
+   * settles with that transaction.
+   */
   async saveProgress(userId: string, messageId: string, content: string): Promise<void> {
     if (typeof content !== 'string') throw new TypeError('saveProgress: content must be a string.');
-    withStorageErrors(() => this.#statements.saveProgress.run(content, messageId, userId));
+    return new Promise<void>((resolve, reject) => {
+      if (this.#pendingProgress.push({ userId, messageId, content, resolve, reject }) === 1) {
+        queueMicrotask(this.#flushProgress);
+      }
+    });
   }
+
+  readonly #flushProgress = (): void => {
+    const batch = this.#pendingProgress;
+    this.#pendingProgress = [];
+    try {
+      withStorageErrors(() => this.#saveProgressBatch(batch));
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    for (const item of batch) item.resolve();
+  };
 
   async finishTurn(userId: string, messageId: string, result: FinishTurnInput): Promise<boolean> {
     checkFinishTurnInput(result);

@@ -6,8 +6,10 @@ import { estimateTokens } from '../context/estimate-tokens.js';
 import { ChatError, toChatError } from '../errors.js';
 import type { ChatLogger } from '../logging/chat-logger.js';
 import type { ChatModel, ChatModelRequest, FinishPart } from '../models/chat-model.js';
+import { IdleTimer } from '../models/idle-timer.js';
 import type { ChatRun, RunAbortReason } from '../runs/chat-run.js';
 import type { ChatStore } from '../stores/chat-store.js';
+import type { CheckpointClock } from './checkpoint-clock.js';
 import { decideTurnOutcome } from './decide-turn-outcome.js';
 import type { TurnRecord } from './turn-record.js';
 
@@ -19,7 +21,8 @@ export interface GenerationDeps {
   onTurnEnd: ((record: TurnRecord) => void) | undefined;
   firstTokenMs: number;
   idleMs: number;
-  checkpointMs: number;
+  /** Calls this generation's checkpoint about once a second, together with every other's. */
+  checkpoints: CheckpointClock;
 }
 
 /** One generation's inputs. */
@@ -32,8 +35,6 @@ export interface GenerationInput {
   /** `performance.now()` when the request arrived. */
   requestedAt: number;
 }
-
-const ABORTED = Symbol('aborted');
 
 /** Runs the generation to its end. Never throws: every failure becomes the run's terminal event. */
 export async function runGeneration(input: GenerationInput, deps: GenerationDeps): Promise<void> {
@@ -55,8 +56,8 @@ export async function runGeneration(input: GenerationInput, deps: GenerationDeps
   const firstTokenTimer = setTimeout(timeout('no first token'), deps.firstTokenMs);
   // The idle timer starts with the first token and is refreshed only by content: keep-alive
   // chunks or empty deltas from a stuck upstream do not count as progress.
-  let idleTimer: NodeJS.Timeout | undefined;
-  const checkpointTimer = setInterval(() => {
+  let idleTimer: IdleTimer | undefined;
+  const checkpoint = () => {
     const text = run.text;
     if (saving || text.length === savedLength) return;
     saving = true;
@@ -71,18 +72,17 @@ export async function runGeneration(input: GenerationInput, deps: GenerationDeps
       .finally(() => {
         saving = false;
       });
-  }, deps.checkpointMs);
+  };
+  deps.checkpoints.add(checkpoint);
 
-  const aborted = new Promise<typeof ABORTED>((resolve) => {
-    if (signal.aborted) resolve(ABORTED);
-    else signal.addEventListener('abort', () => resolve(ABORTED), { once: true });
-  });
+  // The model's parts are consumed in a plain loop; the turn waits for that loop or the abort,
+  // whichever comes first, raced once per turn (not once per token): a model that ignores its
+  // signal must not hang the turn, and parts it yields after the abort are dropped.
   const iterator = deps.model.stream(input.request, { signal })[Symbol.asyncIterator]();
-  try {
+  const consume = async (): Promise<void> => {
     for (;;) {
-      // Racing the abort: a model that ignores its signal must not hang the turn.
-      const step = await Promise.race([iterator.next(), aborted]);
-      if (step === ABORTED || step.done) break;
+      const step = await iterator.next();
+      if (step.done || signal.aborted) return;
       const part = step.value;
       if (part.type === 'finish') {
         finish = part;
@@ -92,18 +92,30 @@ export async function runGeneration(input: GenerationInput, deps: GenerationDeps
       if (firstTokenAt === undefined) {
         firstTokenAt = performance.now();
         clearTimeout(firstTokenTimer);
-        idleTimer = setTimeout(timeout('nothing for too long'), deps.idleMs);
+        idleTimer = new IdleTimer(deps.idleMs, timeout('nothing for too long'));
       } else {
-        idleTimer?.refresh();
+        idleTimer?.touch();
       }
       run.append(part.text);
     }
+  };
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<void>((resolve) => {
+    onAbort = resolve;
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  const consuming = signal.aborted ? Promise.resolve() : consume();
+  // A model that throws once aborted (its own abort error) is no failure of the turn.
+  consuming.catch(() => {});
+  try {
+    await Promise.race([consuming, aborted]);
   } catch (error) {
     if (!signal.aborted) failure = modelFailure(error, deps.logger, run.id);
   } finally {
     clearTimeout(firstTokenTimer);
-    clearTimeout(idleTimer);
-    clearInterval(checkpointTimer);
+    idleTimer?.stop();
+    deps.checkpoints.delete(checkpoint);
+    if (onAbort) signal.removeEventListener('abort', onAbort);
     // Closes the upstream request if the loop left early; its own errors are irrelevant now.
     void Promise.resolve(iterator.return?.()).catch(() => {});
   }

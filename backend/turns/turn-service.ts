@@ -17,6 +17,7 @@ import type { EventId } from '../runs/event-id.js';
 import { runIdFor } from '../runs/run-id.js';
 import type { RunRegistry } from '../runs/run-registry.js';
 import type { ChatStore, StoredTurn } from '../stores/chat-store.js';
+import { CheckpointClock } from './checkpoint-clock.js';
 import { runGeneration } from './run-generation.js';
 import type { TurnRecord } from './turn-record.js';
 
@@ -56,9 +57,11 @@ export interface OpenedTurn {
 /** Turn orchestration (see the file comment). */
 export class TurnService {
   readonly #deps: TurnServiceDeps;
+  readonly #checkpoints: CheckpointClock;
 
   constructor(deps: TurnServiceDeps) {
     this.#deps = deps;
+    this.#checkpoints = new CheckpointClock(deps.timeouts.checkpointMs);
   }
 
   /** Finds or starts the run for a turn request. Throws a ChatError for an HTTP error. */
@@ -141,6 +144,7 @@ export class TurnService {
           transport: turn.transport,
           disconnectGraceMs: deps.timeouts.disconnectGraceMs,
           flushMs: deps.timeouts.flushMs,
+          flushTokens: deps.timeouts.flushTokens,
         }),
     );
     if (claim.kind === 'existing') return attach(claim.run, turn);
@@ -185,12 +189,10 @@ export class TurnService {
         });
       }
       saved = true;
-      const history = await store.getHistory(
-        run.userId,
-        run.conversationId,
-        userMessageId,
-        limits.historySize,
-      );
+      // A conversation this turn created has no history before the question: skip the query.
+      const history = begin.conversationCreated
+        ? []
+        : await store.getHistory(run.userId, run.conversationId, userMessageId, limits.historySize);
       const context = buildChatContext({
         project,
         history: history.map(({ role, content }) => ({ role, content })),
@@ -214,7 +216,7 @@ export class TurnService {
           onTurnEnd: this.#deps.onTurnEnd,
           firstTokenMs: this.#deps.timeouts.firstTokenMs,
           idleMs: this.#deps.timeouts.idleMs,
-          checkpointMs: this.#deps.timeouts.checkpointMs,
+          checkpoints: this.#checkpoints,
         },
       );
     } catch (error) {
