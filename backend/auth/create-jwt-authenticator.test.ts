@@ -1,7 +1,7 @@
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import type { Request } from 'express';
 import jwt from 'jsonwebtoken';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ErrorCode } from '../../sdk/protocol.js';
 import { isChatError } from '../errors.js';
 import { createJwtAuthenticator } from './create-jwt-authenticator.js';
@@ -93,6 +93,43 @@ describe('createJwtAuthenticator (HS256)', () => {
     expect(user.id).toBe('alice');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.getPrototypeOf(user.claims)).toBeNull();
+  });
+});
+
+describe('createJwtAuthenticator (remembered tokens)', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('accepts a token again without re-verifying it, and refuses it once it expires', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2030-01-01T00:00:00Z'));
+    const auth = createJwtAuthenticator({ secret: SECRET, clockToleranceSec: 0 });
+    const token = sign({ sub: 'alice', exp: now() + 60 });
+    const first = await auth(requestWith(`Bearer ${token}`));
+    const again = await auth(requestWith(`Bearer ${token}`));
+    expect(again).toBe(first); // the remembered user, not a second verification
+    vi.setSystemTime(new Date('2030-01-01T00:01:00Z'));
+    expect(await codeOf(auth, `Bearer ${token}`)).toBe('AUTH_EXPIRED');
+  });
+
+  it('refuses a remembered token before its nbf and honours the clock tolerance', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2030-01-01T00:00:00Z'));
+    const auth = createJwtAuthenticator({ secret: SECRET, clockToleranceSec: 5 });
+    const token = sign({ sub: 'alice', exp: now() + 60, nbf: now() + 3 });
+    expect(await codeOf(auth, `Bearer ${token}`)).toBe('accepted'); // within the tolerance
+    vi.setSystemTime(new Date('2030-01-01T00:01:04Z'));
+    expect(await codeOf(auth, `Bearer ${token}`)).toBe('accepted'); // exp + 4 s < tolerance
+    vi.setSystemTime(new Date('2030-01-01T00:01:05Z'));
+    expect(await codeOf(auth, `Bearer ${token}`)).toBe('AUTH_EXPIRED');
+  });
+
+  it('trusts only the exact token: a tampered copy of a remembered token is refused', async () => {
+    const auth = createJwtAuthenticator({ secret: SECRET });
+    const token = sign(valid());
+    await auth(requestWith(`Bearer ${token}`));
+    const [header, , signature] = token.split('.');
+    const tampered = `${header}.${b64(valid({ sub: 'mallory' }))}.${signature}`;
+    expect(await codeOf(auth, `Bearer ${tampered}`)).toBe('AUTH_INVALID');
   });
 });
 

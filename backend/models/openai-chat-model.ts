@@ -3,7 +3,10 @@
 
 import type { IncomingMessage } from 'node:http';
 import OpenAI, { APIError } from 'openai';
-import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
+import type {
+  ChatCompletionChunk,
+  ChatCompletionCreateParamsStreaming,
+} from 'openai/resources/chat/completions';
 import type { Usage } from '../../sdk/protocol.js';
 import type {
   ChatModel,
@@ -15,6 +18,7 @@ import type {
 import { createNodeFetch, type NodeFetch } from './create-node-fetch.js';
 import { IdleTimer } from './idle-timer.js';
 import { NodeTextQueue } from './node-text-queue.js';
+import { requestChatCompletion } from './request-chat-completion.js';
 import { SseDataDecoder } from './sse-data-decoder.js';
 import { badResponseError, timeoutError, toUpstreamError } from './to-upstream-error.js';
 
@@ -63,8 +67,14 @@ export interface OpenAIChatModelOptions {
 /** Options resolved once at construction. */
 interface OpenAIChatModelConfig {
   client: OpenAI;
-  /** Set when the model built the client: its streamed bodies are read as Node streams. */
+  /**
+   * Set when the model owns the connection (no `client` option): requests go out through
+   * `requestChatCompletion` on this fetch, and bodies are read as Node streams.
+   */
   nodeFetch: NodeFetch | undefined;
+  /** `<baseURL>/chat/completions` and the key, for that path. */
+  completionsUrl: string;
+  apiKey: string;
   model: string;
   temperature: number;
   maxTokens: number;
@@ -137,29 +147,37 @@ export class OpenAIChatModel implements ChatModel {
     let nodeBody: IncomingMessage | undefined;
     let sawDone = false;
     try {
+      const body = {
+        ...config.extraBody,
+        model: config.model,
+        messages: request.messages.map((message) => ({
+          role: message.role,
+          content: message.content,
+        })),
+        temperature: request.temperature ?? config.temperature,
+        max_tokens: request.maxTokens ?? config.maxTokens,
+        stream: true,
+        stream_options: { include_usage: true },
+      };
       let response: Response;
       try {
-        response = await config.client.chat.completions
-          .create(
-            {
-              ...config.extraBody,
-              model: config.model,
-              messages: request.messages.map((message) => ({
-                role: message.role,
-                content: message.content,
-              })),
-              temperature: request.temperature ?? config.temperature,
-              max_tokens: request.maxTokens ?? config.maxTokens,
-              stream: true,
-              stream_options: { include_usage: true },
-            },
-            {
+        response = config.nodeFetch
+          ? await requestChatCompletion({
+              url: config.completionsUrl,
+              apiKey: config.apiKey,
+              body,
               signal: controller.signal,
-              timeout: config.timeoutMs,
+              timeoutMs: config.timeoutMs,
               maxRetries: config.maxRetries,
-            },
-          )
-          .asResponse();
+              fetch: config.nodeFetch.fetch,
+            })
+          : await config.client.chat.completions
+              .create(body as unknown as ChatCompletionCreateParamsStreaming, {
+                signal: controller.signal,
+                timeout: config.timeoutMs,
+                maxRetries: config.maxRetries,
+              })
+              .asResponse();
       } catch (error) {
         throw failure(error);
       }
@@ -322,6 +340,8 @@ function resolveConfig(options: OpenAIChatModelOptions): OpenAIChatModelConfig {
 
   let client = options.client;
   let nodeFetch: NodeFetch | undefined;
+  let completionsUrl = '';
+  let apiKey = '';
   if (!client) {
     nodeFetch = createNodeFetch();
     const baseURL =
@@ -329,9 +349,11 @@ function resolveConfig(options: OpenAIChatModelOptions): OpenAIChatModelConfig {
     if (!URL.canParse(baseURL) || !/^https?:$/.test(new URL(baseURL).protocol)) {
       throw optionError('baseURL', 'an http(s) URL such as http://localhost:8003/v1', baseURL);
     }
+    apiKey = options.apiKey ?? env.OPENAI_API_KEY ?? 'EMPTY';
+    completionsUrl = `${baseURL.replace(/\/+$/, '')}/chat/completions`;
     client = new OpenAI({
       baseURL,
-      apiKey: options.apiKey ?? env.OPENAI_API_KEY ?? 'EMPTY',
+      apiKey,
       maxRetries,
       timeout: timeoutMs,
       fetch: nodeFetch.fetch,
@@ -343,6 +365,8 @@ function resolveConfig(options: OpenAIChatModelOptions): OpenAIChatModelConfig {
   return {
     client,
     nodeFetch,
+    completionsUrl,
+    apiKey,
     model,
     temperature,
     maxTokens,

@@ -36,7 +36,10 @@ export interface GenerationInput {
   requestedAt: number;
 }
 
-/** Runs the generation to its end. Never throws: every failure becomes the run's terminal event. */
+/**
+ * Starts the model, opens the run's stream (`run.start()`) and runs the generation to its end.
+ * Never throws: every failure becomes the run's terminal event.
+ */
 export async function runGeneration(input: GenerationInput, deps: GenerationDeps): Promise<void> {
   const { run } = input;
   const { signal } = run;
@@ -105,6 +108,10 @@ export async function runGeneration(input: GenerationInput, deps: GenerationDeps
     signal.addEventListener('abort', onAbort, { once: true });
   });
   const consuming = signal.aborted ? Promise.resolve() : consume();
+  // The model request is on its way (consume() ran up to the model's first await): now send the
+  // stream's headers and conversationId event, so the two go out together rather than one after
+  // the other (time to first token, bench S3).
+  run.start();
   // A model that throws once aborted (its own abort error) is no failure of the turn.
   consuming.catch(() => {});
   try {

@@ -200,7 +200,7 @@ export class TurnService {
         schemaTokenBudget: limits.schemaTokenBudget,
         ...(this.#deps.instructions === undefined ? {} : { instructions: this.#deps.instructions }),
       });
-      run.start();
+      // runGeneration opens the stream (run.start()) once the model request is on its way.
       await runGeneration(
         {
           run,
