@@ -1,8 +1,10 @@
 // The ChatModel for any OpenAI-compatible server (vLLM serving Qwen2.5-7B-Instruct is the
-// reference), over the official `openai` client, with coded errors and an idle-stream timeout.
+// reference): the `openai` client's protocol, retries and error classes, coded errors and an
+// idle-stream timeout, over a lean node:http transport (or the caller's own `openai` client).
 
-import type { IncomingMessage } from 'node:http';
-import OpenAI, { APIError } from 'openai';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type OpenAI from 'openai';
+import { APIError } from 'openai';
 import type {
   ChatCompletionChunk,
   ChatCompletionCreateParamsStreaming,
@@ -15,10 +17,14 @@ import type {
   ChatModelRequest,
   FinishPart,
 } from './chat-model.js';
-import { createNodeFetch, type NodeFetch } from './create-node-fetch.js';
 import { IdleTimer } from './idle-timer.js';
+import {
+  createNodeHttpTransport,
+  type NodeHttpResponse,
+  type NodeHttpTransport,
+} from './node-http-transport.js';
 import { NodeTextQueue } from './node-text-queue.js';
-import { requestChatCompletion } from './request-chat-completion.js';
+import { requestChatCompletion, toHeaders } from './request-chat-completion.js';
 import { SseDataDecoder } from './sse-data-decoder.js';
 import { badResponseError, timeoutError, toUpstreamError } from './to-upstream-error.js';
 
@@ -66,13 +72,11 @@ export interface OpenAIChatModelOptions {
 
 /** Options resolved once at construction. */
 interface OpenAIChatModelConfig {
-  client: OpenAI;
-  /**
-   * Set when the model owns the connection (no `client` option): requests go out through
-   * `requestChatCompletion` on this fetch, and bodies are read as Node streams.
-   */
-  nodeFetch: NodeFetch | undefined;
-  /** `<baseURL>/chat/completions` and the key, for that path. */
+  /** The caller's client (the `client` option): requests go through it. */
+  client: OpenAI | undefined;
+  /** Without a `client`: requests go out on this transport (see `requestChatCompletion`). */
+  transport: NodeHttpTransport | undefined;
+  /** `<baseURL>/chat/completions` and the key, for the transport. */
   completionsUrl: string;
   apiKey: string;
   model: string;
@@ -95,6 +99,11 @@ export const DEFAULT_OPENAI_MODEL = 'Qwen/Qwen2.5-7B-Instruct';
  * `UPSTREAM_BAD_RESPONSE`. When the caller's signal aborts, the upstream request is aborted and
  * the signal's reason is thrown.
  *
+ * Without a `client` option the request goes out on node:http with keep-alive connections and
+ * the `openai` client's retry, timeout and error rules (`requestChatCompletion`), and the stream
+ * is parsed by a small SSE decoder: per token about 2.5× less CPU than the client's fetch and
+ * web-streams path, and less memory per open stream (bench/RESULTS.md S1, S3, S4).
+ *
  * @throws TypeError at construction when an option is invalid (the message names it).
  */
 export class OpenAIChatModel implements ChatModel {
@@ -106,16 +115,39 @@ export class OpenAIChatModel implements ChatModel {
     this.id = this.#config.model;
   }
 
-  async *stream(
-    request: ChatModelRequest,
+  stream(request: ChatModelRequest, options: ChatModelCallOptions): AsyncIterable<ChatModelPart> {
+    const config = this.#config;
+    // Built now, handed over in a holder that the request empties: a stream that stays open for
+    // minutes must not keep its prompt (schema, history) alive once it is sent (bench S4).
+    const pending: PendingRequest = {
+      body: {
+        ...config.extraBody,
+        model: config.model,
+        messages: request.messages.map((message) => ({
+          role: message.role,
+          content: message.content,
+        })),
+        temperature: request.temperature ?? config.temperature,
+        max_tokens: request.maxTokens ?? config.maxTokens,
+        stream: true,
+        stream_options: { include_usage: true },
+      },
+    };
+    return this.#stream(pending, options);
+  }
+
+  async *#stream(
+    pending: PendingRequest,
     options: ChatModelCallOptions,
   ): AsyncIterable<ChatModelPart> {
     const { signal } = options;
     const config = this.#config;
     signal.throwIfAborted();
-    const controller = new AbortController();
-    const forwardAbort = () => controller.abort(signal.reason);
-    signal.addEventListener('abort', forwardAbort, { once: true });
+    // Our transport is tied to `signal` directly (one abort listener, no controller per stream);
+    // a caller's client gets a controller of its own, which the idle timer can abort as well.
+    const controller = config.transport ? undefined : new AbortController();
+    const forwardAbort = () => controller?.abort(signal.reason);
+    if (controller) signal.addEventListener('abort', forwardAbort, { once: true });
     // Upstream silence: armed once the response has started, touched by content only. While the
     // consumer holds a token (suspended in `yield`) the upstream is not silent, it is waiting
     // for us, so the timer postpones instead of firing.
@@ -127,7 +159,9 @@ export class OpenAIChatModel implements ChatModel {
         config.idleTimeoutMs,
         () => {
           idleExpired = true;
-          controller.abort(new Error('upstream idle timeout'));
+          const error = new Error('upstream idle timeout');
+          if (nodeBody) nodeBody.destroy(error);
+          else controller?.abort(error);
         },
         { mayFire: () => !consumerHolds },
       );
@@ -147,41 +181,20 @@ export class OpenAIChatModel implements ChatModel {
     let nodeBody: IncomingMessage | undefined;
     let sawDone = false;
     try {
-      const body = {
-        ...config.extraBody,
-        model: config.model,
-        messages: request.messages.map((message) => ({
-          role: message.role,
-          content: message.content,
-        })),
-        temperature: request.temperature ?? config.temperature,
-        max_tokens: request.maxTokens ?? config.maxTokens,
-        stream: true,
-        stream_options: { include_usage: true },
-      };
-      let response: Response;
+      // Our transport hands over a Node stream; a caller's client, a fetch Response.
+      let webResponse: Response | undefined;
+      let nodeHeaders: IncomingHttpHeaders | undefined;
       try {
-        response = config.nodeFetch
-          ? await requestChatCompletion({
-              url: config.completionsUrl,
-              apiKey: config.apiKey,
-              body,
-              signal: controller.signal,
-              timeoutMs: config.timeoutMs,
-              maxRetries: config.maxRetries,
-              fetch: config.nodeFetch.fetch,
-            })
-          : await config.client.chat.completions
-              .create(body as unknown as ChatCompletionCreateParamsStreaming, {
-                signal: controller.signal,
-                timeout: config.timeoutMs,
-                maxRetries: config.maxRetries,
-              })
-              .asResponse();
+        const sent = await send(config, pending, controller?.signal ?? signal);
+        if (sent instanceof Response) webResponse = sent;
+        else {
+          nodeBody = sent.body;
+          nodeHeaders = sent.headers;
+        }
       } catch (error) {
         throw failure(error);
       }
-      nodeBody = config.nodeFetch?.takeStream(response);
+      const headers = () => webResponse?.headers ?? toHeaders(nodeHeaders ?? {});
 
       let finishReason: FinishPart['finishReason'] | undefined;
       let usage: Usage | undefined;
@@ -189,7 +202,7 @@ export class OpenAIChatModel implements ChatModel {
       armIdle();
       try {
         const queue = nodeBody ? new NodeTextQueue(nodeBody) : undefined;
-        const texts = queue ? undefined : readText(response)[Symbol.asyncIterator]();
+        const texts = queue ? undefined : readText(webResponse)[Symbol.asyncIterator]();
         read: for (;;) {
           let text: string | undefined;
           if (queue) {
@@ -209,7 +222,7 @@ export class OpenAIChatModel implements ChatModel {
               sawDone = true;
               break read;
             }
-            const chunk = parseChunk(message.event, message.data, response.headers);
+            const chunk = parseChunk(message.event, message.data, headers);
             if (chunk.usage) usage = toUsage(chunk.usage);
             const choice = chunk.choices?.[0];
             if (!choice) continue; // the usage chunk has `choices: []`
@@ -241,7 +254,7 @@ export class OpenAIChatModel implements ChatModel {
       yield finish;
     } finally {
       disarmIdle();
-      signal.removeEventListener('abort', forwardAbort);
+      if (controller) signal.removeEventListener('abort', forwardAbort);
       if (sawDone && nodeBody) {
         // A finished answer: let the last bytes after [DONE] drain so the socket goes back to the
         // keep-alive pool (a new connection per turn costs more than the rest of the turn's
@@ -249,11 +262,45 @@ export class OpenAIChatModel implements ChatModel {
         releaseWhenEnded(nodeBody);
       } else {
         // Stopped early (break / return()), aborted or failed: close the request and its socket.
-        controller.abort();
+        controller?.abort();
         nodeBody?.destroy();
       }
     }
   }
+}
+
+/** A request body waiting to be sent; emptied when it is. */
+interface PendingRequest {
+  body: Record<string, unknown> | undefined;
+}
+
+/** Sends the pending request (once) and resolves with the response once its headers arrive. */
+function send(
+  config: OpenAIChatModelConfig,
+  pending: PendingRequest,
+  signal: AbortSignal,
+): Promise<NodeHttpResponse | Response> {
+  const body = pending.body;
+  pending.body = undefined;
+  if (body === undefined) throw new Error('OpenAIChatModel: a stream can be read once.');
+  if (config.transport) {
+    return requestChatCompletion({
+      url: config.completionsUrl,
+      apiKey: config.apiKey,
+      body,
+      signal,
+      timeoutMs: config.timeoutMs,
+      maxRetries: config.maxRetries,
+      transport: config.transport,
+    });
+  }
+  return (config.client as OpenAI).chat.completions
+    .create(body as unknown as ChatCompletionCreateParamsStreaming, {
+      signal,
+      timeout: config.timeoutMs,
+      maxRetries: config.maxRetries,
+    })
+    .asResponse();
 }
 
 /** Longest wait for an upstream to end its response after `[DONE]`, ms. */
@@ -269,8 +316,8 @@ function releaseWhenEnded(body: IncomingMessage): void {
 }
 
 /** Text of a response body that was not handed over as a Node stream (a caller-supplied client). */
-async function* readText(response: Response): AsyncIterable<string> {
-  if (!response.body) return;
+async function* readText(response: Response | undefined): AsyncIterable<string> {
+  if (!response?.body) return;
   const decoder = new TextDecoder();
   for await (const bytes of response.body as unknown as AsyncIterable<Uint8Array>) {
     const text = decoder.decode(bytes, { stream: true });
@@ -288,7 +335,7 @@ async function* readText(response: Response): AsyncIterable<string> {
 function parseChunk(
   event: string | undefined,
   data: string,
-  headers: Headers,
+  headers: () => Headers,
 ): Partial<ChatCompletionChunk> {
   let chunk: Partial<ChatCompletionChunk> & { error?: unknown };
   try {
@@ -297,9 +344,9 @@ function parseChunk(
     throw new SyntaxError('Error reading response: malformed server-sent event JSON.');
   }
   if (event === 'error') {
-    throw new APIError(undefined, (chunk?.error ?? chunk) as object, undefined, headers);
+    throw new APIError(undefined, (chunk?.error ?? chunk) as object, undefined, headers());
   }
-  if (chunk?.error) throw new APIError(undefined, chunk.error as object, undefined, headers);
+  if (chunk?.error) throw new APIError(undefined, chunk.error as object, undefined, headers());
   return chunk ?? {};
 }
 
@@ -338,12 +385,11 @@ function resolveConfig(options: OpenAIChatModelOptions): OpenAIChatModelConfig {
     throw optionError('extraBody', 'a plain object of extra request fields', extraBody);
   }
 
-  let client = options.client;
-  let nodeFetch: NodeFetch | undefined;
+  const client = options.client;
+  let transport: NodeHttpTransport | undefined;
   let completionsUrl = '';
   let apiKey = '';
   if (!client) {
-    nodeFetch = createNodeFetch();
     const baseURL =
       options.baseURL ?? env.VLLM_QWEN_7B_URL ?? env.OPENAI_BASE_URL ?? 'http://localhost:8003/v1';
     if (!URL.canParse(baseURL) || !/^https?:$/.test(new URL(baseURL).protocol)) {
@@ -351,20 +397,11 @@ function resolveConfig(options: OpenAIChatModelOptions): OpenAIChatModelConfig {
     }
     apiKey = options.apiKey ?? env.OPENAI_API_KEY ?? 'EMPTY';
     completionsUrl = `${baseURL.replace(/\/+$/, '')}/chat/completions`;
-    client = new OpenAI({
-      baseURL,
-      apiKey,
-      maxRetries,
-      timeout: timeoutMs,
-      fetch: nodeFetch.fetch,
-      // Failures are classified and logged by the router as coded errors; the client's own
-      // console output would only repeat them. OPENAI_LOG turns it back on for debugging.
-      logLevel: env.OPENAI_LOG ? undefined : 'off',
-    });
+    transport = createNodeHttpTransport();
   }
   return {
     client,
-    nodeFetch,
+    transport,
     completionsUrl,
     apiKey,
     model,

@@ -2,9 +2,11 @@
 // body, a time limit for the response headers, retries with the client's backoff and
 // `Retry-After` rules, its error classes), without its per-request machinery: building the
 // request through the client cost ~0.3 ms per turn, on the time to the first token (bench S3).
-// Used by OpenAIChatModel when it owns the client; a caller-supplied client is used as is.
+// Used by OpenAIChatModel when it owns the connection; a caller-supplied client is used as is.
 
+import type { IncomingHttpHeaders } from 'node:http';
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import type { NodeHttpResponse, NodeHttpTransport } from './node-http-transport.js';
 
 /** One request. */
 export interface ChatCompletionRequest {
@@ -19,7 +21,7 @@ export interface ChatCompletionRequest {
   timeoutMs: number;
   /** Retries of connection failures and of 408, 409, 429 and 5xx responses. */
   maxRetries: number;
-  fetch: typeof fetch;
+  transport: NodeHttpTransport;
 }
 
 /** Longest `Retry-After` honoured, as in the openai client; longer ones fall back to backoff. */
@@ -32,7 +34,9 @@ const MAX_RETRY_AFTER_MS = 60_000;
  * `APIConnectionTimeoutError` / `APIConnectionError` once retries are spent, and
  * `APIError.generate(status, body, …)` for an error status.
  */
-export async function requestChatCompletion(request: ChatCompletionRequest): Promise<Response> {
+export async function requestChatCompletion(
+  request: ChatCompletionRequest,
+): Promise<NodeHttpResponse> {
   const { signal, maxRetries } = request;
   const body = JSON.stringify(request.body);
   const headers = {
@@ -43,59 +47,73 @@ export async function requestChatCompletion(request: ChatCompletionRequest): Pro
   for (let attempt = 0; ; attempt++) {
     const retriesLeft = maxRetries - attempt;
     if (signal.aborted) throw new APIUserAbortError();
-    const controller = new AbortController();
-    const forward = () => controller.abort(signal.reason);
-    signal.addEventListener('abort', forward, { once: true });
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new DOMException('The request timed out.', 'TimeoutError'));
-    }, request.timeoutMs);
-    let response: Response;
+    let response: NodeHttpResponse;
     try {
-      response = await request.fetch(request.url, {
-        method: 'POST',
+      response = await request.transport.post(
+        request.url,
         headers,
         body,
-        signal: controller.signal,
-      });
+        signal,
+        request.timeoutMs,
+      );
     } catch (error) {
-      signal.removeEventListener('abort', forward);
       if (signal.aborted) throw new APIUserAbortError();
       if (retriesLeft > 0) {
         await sleep(backoffMs(maxRetries, retriesLeft), signal);
         continue;
       }
-      if (timedOut) throw new APIConnectionTimeoutError();
+      if ((error as Error).name === 'TimeoutError') throw new APIConnectionTimeoutError();
       throw new APIConnectionError({ cause: error as Error });
-    } finally {
-      clearTimeout(timer);
     }
-    // A streaming body stays tied to the caller's signal through `forward` until the caller is done.
-    if (response.ok) return response;
-    signal.removeEventListener('abort', forward);
-    if (retriesLeft > 0 && shouldRetry(response)) {
-      await response.arrayBuffer().catch(() => undefined);
-      await sleep(retryDelayMs(response.headers, maxRetries, retriesLeft), signal);
+    // A streaming body stays tied to `signal`: aborting it destroys the body.
+    if (response.status >= 200 && response.status < 300) return response;
+    const responseHeaders = toHeaders(response.headers);
+    if (retriesLeft > 0 && shouldRetry(response.status, responseHeaders)) {
+      response.body.resume(); // drained, so the connection can be reused
+      await sleep(retryDelayMs(responseHeaders, maxRetries, retriesLeft), signal);
       continue;
     }
-    const text = await response.text().catch((error: unknown) => String(error));
+    const text = await readAll(response.body).catch((error: unknown) => String(error));
     const json = parseJson(text);
     throw APIError.generate(
       response.status,
       json as object | undefined,
       json === undefined ? text : undefined,
-      response.headers,
+      responseHeaders,
     );
   }
 }
 
+/** Node's header object as WHATWG `Headers`, which the openai error classes expect. */
+export function toHeaders(headers: IncomingHttpHeaders): Headers {
+  const out = new Headers();
+  for (const [name, value] of Object.entries(headers) as Array<
+    [string, string | string[] | undefined]
+  >) {
+    if (Array.isArray(value)) for (const item of value) out.append(name, item);
+    else if (value !== undefined) out.append(name, value);
+  }
+  return out;
+}
+
+/** An error body, at most 1 MiB of it. */
+async function readAll(body: NodeHttpResponse['body']): Promise<string> {
+  let text = '';
+  for await (const chunk of body) {
+    text += chunk;
+    if (text.length > 1024 * 1024) {
+      body.destroy();
+      break;
+    }
+  }
+  return text;
+}
+
 /** The openai client's rule: the server's `x-should-retry`, else 408, 409, 429 and 5xx. */
-function shouldRetry(response: Response): boolean {
-  const header = response.headers.get('x-should-retry');
+function shouldRetry(status: number, headers: Headers): boolean {
+  const header = headers.get('x-should-retry');
   if (header === 'true') return true;
   if (header === 'false') return false;
-  const { status } = response;
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
 

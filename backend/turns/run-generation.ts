@@ -5,7 +5,12 @@
 import { estimateTokens } from '../context/estimate-tokens.js';
 import { ChatError, toChatError } from '../errors.js';
 import type { ChatLogger } from '../logging/chat-logger.js';
-import type { ChatModel, ChatModelRequest, FinishPart } from '../models/chat-model.js';
+import type {
+  ChatModel,
+  ChatModelPart,
+  ChatModelRequest,
+  FinishPart,
+} from '../models/chat-model.js';
 import { IdleTimer } from '../models/idle-timer.js';
 import type { ChatRun, RunAbortReason } from '../runs/chat-run.js';
 import type { ChatStore } from '../stores/chat-store.js';
@@ -40,7 +45,22 @@ export interface GenerationInput {
  * Starts the model, opens the run's stream (`run.start()`) and runs the generation to its end.
  * Never throws: every failure becomes the run's terminal event.
  */
-export async function runGeneration(input: GenerationInput, deps: GenerationDeps): Promise<void> {
+export function runGeneration(input: GenerationInput, deps: GenerationDeps): Promise<void> {
+  // The model gets the request here and the rest of the turn only what it still needs, so the
+  // prompt (schema, history) is not kept alive for the length of the answer (bench S4).
+  const parts = deps.model.stream(input.request, { signal: input.run.signal });
+  const { request: _sent, ...turn } = input;
+  return generate(parts, turn, deps);
+}
+
+/** What the turn keeps once the model has its request. */
+type TurnInput = Omit<GenerationInput, 'request'>;
+
+async function generate(
+  parts: AsyncIterable<ChatModelPart>,
+  input: TurnInput,
+  deps: GenerationDeps,
+): Promise<void> {
   const { run } = input;
   const { signal } = run;
   let finish: FinishPart | undefined;
@@ -81,7 +101,7 @@ export async function runGeneration(input: GenerationInput, deps: GenerationDeps
   // The model's parts are consumed in a plain loop; the turn waits for that loop or the abort,
   // whichever comes first, raced once per turn (not once per token): a model that ignores its
   // signal must not hang the turn, and parts it yields after the abort are dropped.
-  const iterator = deps.model.stream(input.request, { signal })[Symbol.asyncIterator]();
+  const iterator = parts[Symbol.asyncIterator]();
   const consume = async (): Promise<void> => {
     for (;;) {
       const step = await iterator.next();

@@ -18,7 +18,7 @@ import { runIdFor } from '../runs/run-id.js';
 import type { RunRegistry } from '../runs/run-registry.js';
 import type { ChatStore, StoredTurn } from '../stores/chat-store.js';
 import { CheckpointClock } from './checkpoint-clock.js';
-import { runGeneration } from './run-generation.js';
+import { type GenerationInput, runGeneration } from './run-generation.js';
 import type { TurnRecord } from './turn-record.js';
 
 /** What the turn service works with. */
@@ -159,11 +159,12 @@ export class TurnService {
     return { run: claim.run, lastSeq: undefined };
   }
 
-  /** Saves the question, builds the context and runs the model; every failure ends the run. */
+  /** Saves the question, builds the context and starts the model; every failure ends the run. */
   async #generate(run: ChatRun, project: Project, turn: TurnRequest, now: Date): Promise<void> {
-    const { store, model, limits, logger } = this.#deps;
+    const { store, model, limits } = this.#deps;
     const userMessageId = randomUUID();
     let saved = false;
+    let input: GenerationInput;
     try {
       const begin = await store.beginTurn(run.userId, {
         conversationId: run.conversationId,
@@ -200,46 +201,54 @@ export class TurnService {
         schemaTokenBudget: limits.schemaTokenBudget,
         ...(this.#deps.instructions === undefined ? {} : { instructions: this.#deps.instructions }),
       });
-      // runGeneration opens the stream (run.start()) once the model request is on its way.
-      await runGeneration(
-        {
-          run,
-          request: { messages: context.messages, project },
-          promptTokens: context.promptTokens,
-          schemaTrimmed: context.schemaTrimmed,
-          requestedAt: turn.requestedAt,
-        },
-        {
-          store,
-          model,
-          logger,
-          onTurnEnd: this.#deps.onTurnEnd,
-          firstTokenMs: this.#deps.timeouts.firstTokenMs,
-          idleMs: this.#deps.timeouts.idleMs,
-          checkpoints: this.#checkpoints,
-        },
-      );
+      input = {
+        run,
+        request: { messages: context.messages, project },
+        promptTokens: context.promptTokens,
+        schemaTrimmed: context.schemaTrimmed,
+        requestedAt: turn.requestedAt,
+      };
     } catch (error) {
-      const chatError = toChatError(error);
-      if (chatError.code === 'INTERNAL_ERROR') {
-        logger.error({ err: error, runId: run.id }, 'a turn failed before streaming');
-      }
-      if (saved) {
-        // The placeholder must not stay `streaming` (that would block the conversation).
-        await store
-          .finishTurn(run.userId, run.messageId, {
-            content: '',
-            status: 'failed',
-            finishReason: 'error',
-            usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 },
-          })
-          .catch((saveError: unknown) =>
-            logger.error({ err: saveError, runId: run.id }, 'marking a failed turn failed'),
-          );
-      }
-      if (run.phase === 'pending') run.fail(chatError);
-      else run.end({ type: 'error', error: chatError.toDetail() });
+      await this.#failTurn(run, error, saved);
+      return;
     }
+    // Not awaited: the generation ends the run itself and never throws. This frame, which built
+    // the prompt (schema, history), ends here instead of keeping it alive for the whole answer
+    // (memory per open stream, bench S4). runGeneration opens the stream (run.start()) once the
+    // model request is on its way.
+    runGeneration(input, {
+      store,
+      model,
+      logger: this.#deps.logger,
+      onTurnEnd: this.#deps.onTurnEnd,
+      firstTokenMs: this.#deps.timeouts.firstTokenMs,
+      idleMs: this.#deps.timeouts.idleMs,
+      checkpoints: this.#checkpoints,
+    }).catch((error: unknown) => this.#failTurn(run, error, true));
+  }
+
+  /** Ends a turn that failed outside the model's stream: placeholder marked failed, run ended. */
+  async #failTurn(run: ChatRun, error: unknown, saved: boolean): Promise<void> {
+    const { store, logger } = this.#deps;
+    const chatError = toChatError(error);
+    if (chatError.code === 'INTERNAL_ERROR') {
+      logger.error({ err: error, runId: run.id }, 'a turn failed before streaming');
+    }
+    if (saved) {
+      // The placeholder must not stay `streaming` (that would block the conversation).
+      await store
+        .finishTurn(run.userId, run.messageId, {
+          content: '',
+          status: 'failed',
+          finishReason: 'error',
+          usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 },
+        })
+        .catch((saveError: unknown) =>
+          logger.error({ err: saveError, runId: run.id }, 'marking a failed turn failed'),
+        );
+    }
+    if (run.phase === 'pending') run.fail(chatError);
+    else run.end({ type: 'error', error: chatError.toDetail() });
   }
 
   async #checkQuota(user: ChatUser): Promise<void> {
