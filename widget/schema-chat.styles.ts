@@ -176,6 +176,8 @@ export const schemaChatStyles = css`
   .log {
     flex: 1;
     overflow-y: auto;
+    /* Its own compositor layer: following a streamed answer scrolls without repainting the log. */
+    will-change: scroll-position;
     overscroll-behavior: contain;
     padding: 0.75rem;
     display: flex;
@@ -216,6 +218,24 @@ export const schemaChatStyles = css`
     color: var(--_muted);
     margin: 0.2rem 0.4rem 0;
   }
+  /* A long answer's finished blocks, in chunks: scrolled out of view, a chunk skips style, layout
+     and paint (keeping its last size), so an update costs the same at the 5,000th token as at the
+     first. Its margins stand in for its first and last blocks' (which cannot collapse through it). */
+  .markdown > *,
+  .chunk > * {
+    content-visibility: auto;
+    contain-intrinsic-size: auto 1.5em;
+  }
+  .markdown > .chunk {
+    content-visibility: visible;
+    margin: 0.5em 0;
+  }
+  .chunk > :first-child {
+    margin-top: 0;
+  }
+  .chunk > :last-child {
+    margin-bottom: 0;
+  }
   .bubble > :first-child {
     margin-top: 0;
   }
@@ -230,6 +250,7 @@ export const schemaChatStyles = css`
     margin-left: 0.1em;
     vertical-align: text-bottom;
     background: currentColor;
+    /* opacity, not visibility: the compositor runs it, no main-thread frame twice a second. */
     animation: blink 1s steps(2) infinite;
   }
   .typing {
@@ -252,7 +273,7 @@ export const schemaChatStyles = css`
   }
   @keyframes blink {
     to {
-      visibility: hidden;
+      opacity: 0;
     }
   }
   @keyframes bounce {

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { html, render } from 'lit';
 import { defaultStrings } from '../schema-chat-strings.js';
-import { IncrementalMarkdown, type MarkdownBlock } from './incremental-markdown.js';
+import { CHUNK_SIZE, IncrementalMarkdown, type MarkdownBlock } from './incremental-markdown.js';
 
 const context = { strings: defaultStrings };
 
@@ -56,6 +56,28 @@ describe('IncrementalMarkdown', () => {
     expect(previous.filter((block) => block.final).length).to.be.at.least(197);
     // Whole re-lexing would cost ~n²/2 characters; the tail approach a small multiple of n.
     expect(markdown.lexedChars).to.be.below(text.length * 4);
+  });
+
+  it('groups finished blocks in chunks that keep their blocks, and leaves the tail live', () => {
+    const markdown = new IncrementalMarkdown(context);
+    let text = '';
+    const seen = new Map<number, readonly MarkdownBlock[]>();
+    for (let i = 0; i < 100; i++) {
+      text += `Paragraph ${i}.\n\n`;
+      const blocks = markdown.update(text);
+      const chunks = markdown.chunks;
+      // The chunks hold exactly the final blocks, in order; the live tail the rest.
+      expect(chunks.flatMap((chunk) => chunk.blocks)).to.deep.equal(blocks.filter((b) => b.final));
+      expect(markdown.live).to.deep.equal(blocks.filter((b) => !b.final));
+      for (const chunk of chunks.slice(0, -1)) expect(chunk.blocks).to.have.length(CHUNK_SIZE);
+      // A chunk only ever grows, keeping the same blocks (so its rendering can be reused).
+      for (const chunk of chunks) {
+        const before = seen.get(chunk.key) ?? [];
+        expect(chunk.blocks.slice(0, before.length)).to.deep.equal(before);
+        seen.set(chunk.key, [...chunk.blocks]);
+      }
+    }
+    expect(markdown.chunks.length).to.equal(Math.ceil(98 / CHUNK_SIZE));
   });
 
   it('starts over when the text is replaced rather than extended', () => {

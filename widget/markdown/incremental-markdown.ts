@@ -18,6 +18,17 @@ export interface MarkdownBlock {
   template: Renderable;
 }
 
+/** A run of consecutive final blocks, rendered together and never changed once full. */
+export interface MarkdownChunk {
+  /** Unique per chunk. */
+  key: number;
+  /** Its blocks; only the last chunk still grows (up to {@link CHUNK_SIZE}). */
+  blocks: readonly MarkdownBlock[];
+}
+
+/** Final blocks per chunk: a long answer re-checks one guard per chunk per update, not per block. */
+export const CHUNK_SIZE = 16;
+
 /** Markdown line endings: CRLF and CR are LF, so that raw lengths count LF only. */
 function normalizeNewlines(text: string): string {
   return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
@@ -30,6 +41,8 @@ export class IncrementalMarkdown {
   readonly #context: MarkdownContext;
   #finalText = '';
   #final: MarkdownBlock[] = [];
+  #chunks: Array<{ key: number; blocks: MarkdownBlock[] }> = [];
+  #live: MarkdownBlock[] = [];
   #links: LinkDefinitions = {};
   #nextKey = 0;
 
@@ -55,16 +68,23 @@ export class IncrementalMarkdown {
       if (token.type === 'def') {
         this.#links[token.label] ??= { href: token.href, title: token.title };
       } else if (token.type !== 'space') {
-        this.#final.push({
+        const block: MarkdownBlock = {
           key: this.#nextKey++,
           final: true,
           template: renderBlockToken(token, this.#context),
-        });
+        };
+        this.#final.push(block);
+        let chunk = this.#chunks.at(-1);
+        if (!chunk || chunk.blocks.length >= CHUNK_SIZE) {
+          chunk = { key: block.key, blocks: [] };
+          this.#chunks.push(chunk);
+        }
+        chunk.blocks.push(block);
       }
     }
     this.#finalText = text.slice(0, finalLength);
 
-    const live: MarkdownBlock[] = tokens
+    this.#live = tokens
       .slice(finalCount)
       .filter((token) => token.type !== 'space' && token.type !== 'def')
       .map((token) => ({
@@ -72,12 +92,23 @@ export class IncrementalMarkdown {
         final: false,
         template: renderBlockToken(token, this.#context),
       }));
-    return live.length ? [...this.#final, ...live] : this.#final.slice();
+    return this.#live.length ? [...this.#final, ...this.#live] : this.#final.slice();
+  }
+
+  /** The final blocks of the last {@link IncrementalMarkdown.update}, in chunks. */
+  get chunks(): readonly MarkdownChunk[] {
+    return this.#chunks;
+  }
+
+  /** The blocks of the last update that may still change (the unfinished tail). */
+  get live(): readonly MarkdownBlock[] {
+    return this.#live;
   }
 
   #reset(): void {
     this.#finalText = '';
     this.#final = [];
+    this.#chunks = [];
     this.#links = {};
   }
 }
