@@ -176,8 +176,6 @@ export const schemaChatStyles = css`
   .log {
     flex: 1;
     overflow-y: auto;
-    /* Its own compositor layer: following a streamed answer scrolls without repainting the log. */
-    will-change: scroll-position;
     overscroll-behavior: contain;
     padding: 0.75rem;
     display: flex;
