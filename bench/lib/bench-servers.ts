@@ -1,0 +1,86 @@
+// Starts the processes of a scenario: the fake upstream, the server under test, the references and
+// the load generator, each its own child process.
+// Plain erasable TypeScript: Node runs it directly (type stripping).
+
+import { join } from 'node:path';
+import type { StreamFormat } from '../load/load-generator.ts';
+import type { BenchContext } from './bench-context.ts';
+import { type BenchProcess, startBenchProcess } from './bench-process.ts';
+
+/** A server a load job can target. */
+export interface StreamServer {
+  process: BenchProcess;
+  /** Full URL of its stream route. */
+  url: string;
+  /** How its events look to a client. */
+  format: StreamFormat;
+  /** Whether requests need a bearer token (only the router checks one). */
+  needsToken: boolean;
+}
+
+/** The references of the benchmarks. */
+export type ReferenceKind =
+  | 'byte-pipe-relay'
+  | 'naive-relay'
+  | 'hand-written-relay'
+  | 'raw-sse-server';
+
+const FORMATS: Record<ReferenceKind, StreamFormat> = {
+  'byte-pipe-relay': 'openai',
+  'naive-relay': 'schema-chat',
+  'hand-written-relay': 'schema-chat',
+  'raw-sse-server': 'schema-chat',
+};
+
+/** The fake OpenAI-compatible upstream; its `info.url` ends in `/v1`. */
+export function startUpstream(): Promise<BenchProcess> {
+  return startBenchProcess('fake upstream', 'bench/servers/fake-upstream-process.ts');
+}
+
+/** The load generator. */
+export function startLoadGenerator(): Promise<BenchProcess> {
+  return startBenchProcess('load generator', 'bench/load/load-generator.ts');
+}
+
+let databases = 0;
+
+/** schema-chat's router (the built package) on a fresh SQLite file. */
+export async function startSchemaChat(
+  ctx: BenchContext,
+  upstreamUrl: string,
+  router: Record<string, unknown> = {},
+): Promise<StreamServer> {
+  const config = {
+    upstreamUrl,
+    dbPath: join(ctx.tmpDir, `chat-${++databases}.db`),
+    secret: ctx.secret,
+    router,
+  };
+  const process = await startBenchProcess('schema-chat', 'bench/servers/schema-chat-server.ts', {
+    env: { BENCH_CONFIG: JSON.stringify(config) },
+  });
+  return {
+    process,
+    url: `http://127.0.0.1:${process.info.port}${process.info.path}`,
+    format: 'schema-chat',
+    needsToken: true,
+  };
+}
+
+/** One of the references (bench/servers/<kind>.ts). */
+export async function startReference(kind: ReferenceKind, upstreamUrl = ''): Promise<StreamServer> {
+  const process = await startBenchProcess(kind, `bench/servers/${kind}.ts`, {
+    env: { BENCH_CONFIG: JSON.stringify({ upstreamUrl }) },
+  });
+  return {
+    process,
+    url: `http://127.0.0.1:${process.info.port}${process.info.path}`,
+    format: FORMATS[kind],
+    needsToken: false,
+  };
+}
+
+/** Stops every process, ignoring the ones that are already gone. */
+export async function stopAll(processes: ReadonlyArray<BenchProcess | undefined>): Promise<void> {
+  await Promise.all(processes.map((process) => process?.stop().catch(() => {})));
+}

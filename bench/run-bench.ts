@@ -1,0 +1,142 @@
+// `npm run bench`: runs the benchmarks S1–S12 of QUALITY.md on this machine and prints one table
+// (metric, ours, reference, ratio, target, pass/fail); a full run also writes bench/RESULTS.md.
+//   node bench/run-bench.ts [--quick] [--write] [--only S1,S8]
+// --quick: smaller loads and 3 rounds instead of 5, under two minutes; it does not touch
+// RESULTS.md unless --write is given. Every figure is measured in this run; ratios compare with
+// references measured in the same run, in interleaved rounds. Exit code 0 when every target is
+// met, 1 when one is not (printed as FAIL), 2 when a benchmark could not run.
+// Plain erasable TypeScript: Node runs it directly (type stripping).
+
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { BenchContext, ResultRow } from './lib/bench-context.ts';
+import { REPO_ROOT } from './lib/bench-process.ts';
+import { describeMachine } from './lib/describe-machine.ts';
+import { formatConsoleTable, formatMarkdownTable } from './lib/format-results.ts';
+import { benchBundleSize } from './scenarios/bundle-size.ts';
+import { benchConcurrency } from './scenarios/concurrency.ts';
+import { benchFirstToken } from './scenarios/first-token.ts';
+import { benchIdleMemory } from './scenarios/idle-memory.ts';
+import { benchRelayCost } from './scenarios/relay-cost.ts';
+import { benchSqliteShare } from './scenarios/sqlite-share.ts';
+import { benchWidgetRender } from './scenarios/widget-render.ts';
+
+/** The benchmarks, in table order, with the ids they report. */
+const SCENARIOS: Array<{ ids: string[]; run: (ctx: BenchContext) => Promise<ResultRow[]> }> = [
+  { ids: ['S1', 'S7'], run: benchRelayCost },
+  { ids: ['S3'], run: benchFirstToken },
+  { ids: ['S4'], run: benchIdleMemory },
+  { ids: ['S6'], run: benchConcurrency },
+  { ids: ['S8'], run: benchWidgetRender },
+  { ids: ['S10'], run: benchBundleSize },
+  { ids: ['S12'], run: benchSqliteShare },
+];
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    write: { type: 'boolean', default: false },
+    only: { type: 'string' },
+  },
+});
+const quick = values.quick === true;
+const only = values.only?.split(',').map((id) => id.trim().toUpperCase());
+const selected = SCENARIOS.filter(
+  (scenario) => !only || scenario.ids.some((id) => only.includes(id)),
+);
+if (selected.length === 0) {
+  process.stderr.write(
+    `bench: --only ${values.only} matches no benchmark (S1, S3, S4, S6, S7, S8, S10, S12).\n`,
+  );
+  process.exit(2);
+}
+const dist = join(REPO_ROOT, 'dist/express.js');
+if (!existsSync(dist)) {
+  process.stderr.write(
+    'bench: dist/ is missing; run `npm run build` first (npm run bench does).\n',
+  );
+  process.exit(2);
+}
+
+const started = Date.now();
+const tmpDir = mkdtempSync(join(tmpdir(), 'schema-chat-bench-'));
+const ctx: BenchContext = {
+  quick,
+  rounds: quick ? 3 : 5,
+  tmpDir,
+  secret: 'schema-chat-bench-secret-0123456789abcdef',
+  log: (message) => process.stderr.write(`  ${message}\n`),
+};
+const machine = describeMachine();
+process.stderr.write(
+  `schema-chat benchmarks (${quick ? 'quick' : 'full'}: ${ctx.rounds} interleaved rounds per figure)\n${machine.map((line) => `  ${line}`).join('\n')}\n`,
+);
+
+const rows: ResultRow[] = [];
+const failures: string[] = [];
+try {
+  for (const scenario of selected) {
+    const t = Date.now();
+    process.stderr.write(`${scenario.ids.join(', ')}…\n`);
+    try {
+      rows.push(...(await scenario.run(ctx)));
+    } catch (error) {
+      failures.push(`${scenario.ids.join(', ')}: ${(error as Error).stack ?? error}`);
+    }
+    process.stderr.write(`  (${((Date.now() - t) / 1000).toFixed(1)} s)\n`);
+  }
+} finally {
+  rmSync(tmpDir, { recursive: true, force: true });
+}
+rows.sort((a, b) => idOrder(a.id) - idOrder(b.id));
+const seconds = (Date.now() - started) / 1000;
+
+process.stdout.write(`\n${formatConsoleTable(rows)}\n\n`);
+for (const row of rows) if (row.note) process.stdout.write(`${row.id}: ${row.note}\n`);
+const failed = rows.filter((row) => !row.pass);
+process.stdout.write(
+  `\n${rows.length - failed.length} of ${rows.length} targets met${failed.length ? ` (FAIL: ${failed.map((row) => row.id).join(', ')})` : ''}; ${seconds.toFixed(0)} s.\n`,
+);
+for (const failure of failures) process.stderr.write(`\nbench: could not run ${failure}\n`);
+
+if ((!quick && !only) || values.write) {
+  const file = join(REPO_ROOT, 'bench/RESULTS.md');
+  writeFileSync(file, resultsMarkdown(rows, machine, seconds, failures));
+  process.stdout.write(`Wrote ${file} (${statSync(file).size} bytes).\n`);
+}
+process.exitCode = failures.length > 0 ? 2 : failed.length > 0 ? 1 : 0;
+
+function idOrder(id: string): number {
+  const match = /^S(\d+)([a-z]?)$/.exec(id);
+  return match ? Number(match[1]) * 100 + (match[2] ? match[2].charCodeAt(0) - 96 : 0) : 9999;
+}
+
+function resultsMarkdown(
+  table: readonly ResultRow[],
+  machineLines: readonly string[],
+  durationSeconds: number,
+  errors: readonly string[],
+): string {
+  const missed = table.filter((row) => !row.pass);
+  return [
+    '# schema-chat benchmark results',
+    '',
+    `Generated by \`npm run bench\`${quick ? ' --quick' : ''} on ${new Date().toISOString().slice(0, 10)} in ${Math.round(durationSeconds)} s; ${ctx.rounds} interleaved rounds per figure. Every figure was measured in this run, every reference in the same run (the benchmarks and their references are in \`bench/\`; the targets are QUALITY.md's). Do not edit: run \`npm run bench\` again.`,
+    '',
+    '## Machine',
+    '',
+    ...machineLines.map((line) => `- ${line}`),
+    '',
+    '## Results',
+    '',
+    `${table.length - missed.length} of ${table.length} targets met.`,
+    '',
+    formatMarkdownTable(table),
+    ...(errors.length
+      ? ['', '## Benchmarks that could not run', '', ...errors.map((e) => `- ${e.split('\n')[0]}`)]
+      : []),
+    '',
+  ].join('\n');
+}

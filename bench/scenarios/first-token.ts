@@ -1,0 +1,159 @@
+// S3: time to the first token added by schema-chat (auth, rate limits, saving the question,
+// history, context building) against asking the fake upstream directly. One request at a time
+// (no queueing), each on a fresh connection; the turns continue conversations that already have
+// history, so the history query and the context of a follow-up question are part of the figure.
+// Plain erasable TypeScript: Node runs it directly (type stripping).
+
+import type { BenchContext, ResultRow } from '../lib/bench-context.ts';
+import type { BenchProcess } from '../lib/bench-process.ts';
+import {
+  startLoadGenerator,
+  startSchemaChat,
+  startUpstream,
+  stopAll,
+} from '../lib/bench-servers.ts';
+import { median, percentile } from '../lib/statistics.ts';
+import type { LoadJob, LoadResult } from '../load/load-generator.ts';
+import { BENCH_SCHEMA } from '../servers/bench-project.ts';
+
+/** Prior turns of every conversation: 2 turns, 4 stored messages of history. */
+const PRIOR_TURNS = 2;
+/** The router allows 10 new streams per user per minute: 2 prior + 8 measured turns per user. */
+const TURNS_PER_USER = 8;
+/** Turns before the measured ones (JIT, SQLite page cache, upstream keep-alive), on both sides. */
+const WARM_UP = 60;
+
+/** Runs S3. */
+export async function benchFirstToken(ctx: BenchContext): Promise<ResultRow[]> {
+  const perRound = ctx.quick ? 40 : 80;
+  const processes: BenchProcess[] = [];
+  try {
+    const upstream = await startUpstream();
+    processes.push(upstream);
+    const upstreamUrl = upstream.info.url as string;
+    const load = await startLoadGenerator();
+    processes.push(load);
+    const server = await startSchemaChat(ctx, upstreamUrl);
+    processes.push(server.process);
+
+    // Conversations with history, one per user.
+    const userCount = Math.ceil((perRound * ctx.rounds) / TURNS_PER_USER);
+    const users = Array.from({ length: userCount }, (_, i) => `s3-${i}-${Date.now().toString(36)}`);
+    const ask = (i: number) =>
+      `[[fake:tokens=3]] Question ${i}: which tables reference customers, and through which columns?`;
+    const conversations: string[] = [];
+    ctx.log(`S3 setup: ${userCount} conversations with history`);
+    for (let turn = 0; turn < PRIOR_TURNS; turn++) {
+      const result = await load.call<LoadResult>('run', {
+        url: server.url,
+        format: 'schema-chat',
+        streams: userCount,
+        sequential: true,
+        body: { projectId: 'shop', message: ask(turn) },
+        bodies: conversations.map((conversationId) => ({ conversationId })),
+        users,
+        secret: ctx.secret,
+      } satisfies LoadJob);
+      assertAllOk(result, 'setup');
+      if (turn === 0) {
+        for (const stream of result.streams) conversations.push(stream.conversationId ?? '');
+      }
+    }
+
+    ctx.log('S3 warm-up');
+    const warmUsers = Array.from(
+      { length: WARM_UP },
+      (_, i) => `s3-warm-${i}-${Date.now().toString(36)}`,
+    );
+    await load.call<LoadResult>('run', {
+      url: server.url,
+      format: 'schema-chat',
+      streams: WARM_UP,
+      sequential: true,
+      body: { projectId: 'shop', message: ask(0) },
+      users: warmUsers,
+      secret: ctx.secret,
+    } satisfies LoadJob);
+
+    const directJob = (round: number): LoadJob => ({
+      url: `${upstreamUrl}/chat/completions`,
+      format: 'openai',
+      streams: perRound,
+      sequential: true,
+      body: {
+        model: 'Qwen/Qwen2.5-7B-Instruct',
+        messages: [
+          { role: 'system', content: `You answer questions about this schema:\n${BENCH_SCHEMA}` },
+          { role: 'user', content: ask(PRIOR_TURNS + round) },
+        ],
+        stream: true,
+        stream_options: { include_usage: true },
+      },
+    });
+    await load.call<LoadResult>('run', { ...directJob(0), streams: WARM_UP });
+
+    const ours: number[] = [];
+    const direct: number[] = [];
+    const added: number[] = [];
+    let next = 0;
+    for (let round = 0; round < ctx.rounds; round++) {
+      ctx.log(`S3 round ${round + 1}/${ctx.rounds}`);
+      // Request by request, alternating sides (and which side goes first), so that a burst of
+      // background load hits both equally.
+      const times: Record<'ours' | 'direct', number[]> = { ours: [], direct: [] };
+      const message = ask(PRIOR_TURNS + round);
+      for (let k = 0; k < perRound; k++) {
+        const i = next++;
+        const oursJob: LoadJob = {
+          url: server.url,
+          format: 'schema-chat',
+          streams: 1,
+          body: { projectId: 'shop', message, conversationId: conversations[i % userCount] },
+          users: [users[i % userCount] as string],
+          secret: ctx.secret,
+        };
+        const directJobOne: LoadJob = { ...directJob(round), streams: 1 };
+        const order: Array<['ours' | 'direct', LoadJob]> = [
+          ['ours', oursJob],
+          ['direct', directJobOne],
+        ];
+        if (k % 2 === 1) order.reverse();
+        for (const [side, job] of order) {
+          const result = await load.call<LoadResult>('run', job);
+          assertAllOk(result, side);
+          times[side].push(result.streams[0]?.firstTextMs ?? Number.NaN);
+        }
+      }
+      const oursP50 = percentile(times.ours, 50);
+      const directP50 = percentile(times.direct, 50);
+      ours.push(oursP50);
+      direct.push(directP50);
+      added.push(oursP50 - directP50);
+    }
+    const difference = median(added);
+    return [
+      {
+        id: 'S3',
+        metric: 'time to first token, p50 (auth + rate limits + DB + history + context)',
+        ours: { value: median(ours), unit: 'ms', digits: 2 },
+        reference: {
+          name: 'fake upstream directly',
+          figure: { value: median(direct), unit: 'ms', digits: 2 },
+        },
+        comparison: { kind: 'difference', value: difference, unit: 'ms' },
+        target: '≤ +2 ms',
+        pass: difference <= 2,
+        note: `From sending the request to the first answer text, one request at a time on a fresh connection, ${perRound} requests per round and side, alternating; follow-up questions in conversations with ${PRIOR_TURNS * 2} stored messages. Requests alternate between the two sides; the difference is the median of the per-round differences of the p50s (${ctx.rounds} rounds).`,
+      },
+    ];
+  } finally {
+    await stopAll(processes);
+  }
+}
+
+function assertAllOk(result: LoadResult, what: string): void {
+  const failed = result.streams.filter((stream) => !stream.ok);
+  if (failed.length > 0) {
+    throw new Error(`S3 ${what}: ${failed.length} requests failed (first: ${failed[0]?.error}).`);
+  }
+}

@@ -1,0 +1,135 @@
+// S4: memory per idle open stream. Hundreds of streams held open with nothing flowing: through
+// schema-chat, each is a real turn whose answer has not started yet (the upstream delays its
+// first token: request, run, SQLite rows, upstream connection all live); against a raw node:http
+// SSE response. Each round starts both servers fresh, warms them up at the same concurrency, reads
+// RSS after a full GC, opens the streams, reads RSS after a full GC again, and divides.
+// Plain erasable TypeScript: Node runs it directly (type stripping).
+
+import type { BenchContext, ResultRow } from '../lib/bench-context.ts';
+import type { BenchProcess } from '../lib/bench-process.ts';
+import {
+  type StreamServer,
+  startLoadGenerator,
+  startReference,
+  startSchemaChat,
+  startUpstream,
+  stopAll,
+} from '../lib/bench-servers.ts';
+import { median } from '../lib/statistics.ts';
+import type { LoadJob, LoadResult } from '../load/load-generator.ts';
+
+/** How long the fake upstream waits before the first token: longer than any measurement. */
+const FIRST_TOKEN_DELAY_MS = 25_000;
+
+/** Runs S4. */
+export async function benchIdleMemory(ctx: BenchContext): Promise<ResultRow[]> {
+  const streams = ctx.quick ? 200 : 400;
+  const shared: BenchProcess[] = [];
+  try {
+    const upstream = await startUpstream();
+    shared.push(upstream);
+    const load = await startLoadGenerator();
+    shared.push(load);
+    const upstreamUrl = upstream.info.url as string;
+
+    const perStream: Record<'ours' | 'raw', number[]> = { ours: [], raw: [] };
+    const baselines: Record<'ours' | 'raw', number[]> = { ours: [], raw: [] };
+    for (let round = 0; round < ctx.rounds; round++) {
+      const sides: Array<'ours' | 'raw'> = round % 2 === 0 ? ['ours', 'raw'] : ['raw', 'ours'];
+      for (const side of sides) {
+        ctx.log(`S4 round ${round + 1}/${ctx.rounds}: ${side}`);
+        const server =
+          side === 'ours'
+            ? await startSchemaChat(ctx, upstreamUrl)
+            : await startReference('raw-sse-server');
+        try {
+          const { baselineKb, kbPerStream } = await measure(ctx, load, server, streams, `${round}`);
+          perStream[side].push(kbPerStream);
+          baselines[side].push(baselineKb);
+        } finally {
+          await load.call('release').catch(() => {});
+          await server.process.stop();
+        }
+      }
+    }
+    const ratio = median(perStream.ours.map((ours, i) => ours / (perStream.raw[i] ?? Number.NaN)));
+    return [
+      {
+        id: 'S4',
+        metric: `memory per idle open stream (${Math.floor(streams / 2)} + ${streams} held open)`,
+        ours: { value: median(perStream.ours), unit: 'KiB' },
+        reference: {
+          name: 'raw node:http SSE response',
+          figure: { value: median(perStream.raw), unit: 'KiB' },
+        },
+        comparison: { kind: 'ratio', value: ratio },
+        target: '≤ 1.5×',
+        pass: ratio <= 1.5,
+        note: `Each round on freshly started servers: 10 warm-up turns, then ${Math.floor(streams / 2)} idle streams opened and RSS read after a full GC (${median(baselines.ours).toFixed(0)} KiB for schema-chat, ${median(baselines.raw).toFixed(0)} KiB for the raw server), then ${streams} more and RSS read again: the figure is the growth divided by ${streams}, i.e. what each further open stream costs. A schema-chat stream here is a whole turn waiting for its first token: the client's response, the run, the saved rows and the upstream request; the seed estimated 1–2 MB per connection. Median of ${ctx.rounds} rounds; the ratio is the median of the per-round ratios.`,
+      },
+    ];
+  } finally {
+    await stopAll(shared);
+  }
+}
+
+async function measure(
+  ctx: BenchContext,
+  load: BenchProcess,
+  server: StreamServer,
+  streams: number,
+  tag: string,
+): Promise<{ baselineKb: number; kbPerStream: number }> {
+  const job = (count: number, message: string, prefix: string): LoadJob => ({
+    url: server.url,
+    format: server.format,
+    streams: count,
+    body: { projectId: 'shop', message },
+    userPrefix: `s4-${tag}-${prefix}-${Math.random().toString(36).slice(2, 8)}`,
+    rampMs: 500,
+    ...(server.needsToken ? { secret: ctx.secret } : {}),
+  });
+  const idle = `[[fake:first-token-delay=${FIRST_TOKEN_DELAY_MS},tokens=1]] idle`;
+  const hold = async (count: number, prefix: string) => {
+    const held = await load.call<{ open: number; failed: string[] }>(
+      'hold',
+      job(count, idle, prefix),
+    );
+    if (held.failed.length > 0) {
+      throw new Error(
+        `S4: ${held.failed.length} of ${count} idle streams through ${server.process.name} failed (first: ${held.failed[0]}).`,
+      );
+    }
+  };
+  // Warm-up: a few whole turns, so that the code paths of a stream are loaded and compiled.
+  const first = Math.floor(streams / 2);
+  if (server.needsToken) {
+    const warm = await load.call<LoadResult>('run', job(10, '[[fake:tokens=20]] warm up', 'warm'));
+    if (warm.streams.some((stream) => !stream.ok)) throw new Error('S4: warm-up turns failed.');
+  } else {
+    await load.call('hold', job(10, 'warm up', 'warm'));
+    await load.call('release');
+  }
+  // The slope between two steps: what each further stream costs. The first step absorbs what a
+  // fresh process pays once (lazy code, first heap growth); nothing before it was big enough to
+  // leave freed memory behind that the measured streams could reuse.
+  await hold(first, 'a');
+  await settle();
+  const atFirst = await server.process.stats(true);
+  await hold(streams, 'b');
+  await settle();
+  const atAll = await server.process.stats(true);
+  if (process.env.BENCH_DEBUG) {
+    ctx.log(
+      `S4 ${server.process.name}: rss ${((atAll.rssKb - atFirst.rssKb) / streams).toFixed(1)} KiB, heap ${((atAll.heapUsedBytes - atFirst.heapUsedBytes) / 1024 / streams).toFixed(1)} KiB per stream`,
+    );
+  }
+  return {
+    baselineKb: atFirst.rssKb,
+    kbPerStream: (atAll.rssKb - atFirst.rssKb) / streams,
+  };
+}
+
+function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 300));
+}

@@ -1,0 +1,97 @@
+// S12: SQLite time per turn against the server CPU of that turn. Realistic 500-token answers, 50
+// at once, through the full router; the upstream sends them at 250 tokens/s so a round takes
+// seconds (with token coalescing the server's CPU per token is the same at 50 or 250 tokens/s:
+// an event carries `flushTokens` tokens either way). SQLite time is the CPU of every statement and
+// transaction the store runs, timed inside the server.
+// Plain erasable TypeScript: Node runs it directly (type stripping).
+
+import { fakeText, fakeTokens } from '../../test/fake-upstream/fake-behaviour.ts';
+import type { BenchContext, ResultRow } from '../lib/bench-context.ts';
+import type { BenchProcess } from '../lib/bench-process.ts';
+import {
+  startLoadGenerator,
+  startSchemaChat,
+  startUpstream,
+  stopAll,
+} from '../lib/bench-servers.ts';
+import { median } from '../lib/statistics.ts';
+import type { LoadJob, LoadResult } from '../load/load-generator.ts';
+
+const STREAMS = 50;
+const TOKENS = 500;
+const INTERVAL_MS = 4;
+
+/** What the server counts about SQLite (bench/servers/schema-chat-server.ts). */
+interface SqliteCounters {
+  calls: number;
+  cpuUs: number;
+  wallMs: number;
+}
+
+/** Runs S12. */
+export async function benchSqliteShare(ctx: BenchContext): Promise<ResultRow[]> {
+  const processes: BenchProcess[] = [];
+  try {
+    const upstream = await startUpstream();
+    processes.push(upstream);
+    const load = await startLoadGenerator();
+    processes.push(load);
+    const server = await startSchemaChat(ctx, upstream.info.url as string);
+    processes.push(server.process);
+    const message = `[[fake:tokens=${TOKENS},interval=${INTERVAL_MS}]] Explain the orders schema and write a query for a customer's last orders.`;
+    const job = (tag: string, streams: number): LoadJob => ({
+      url: server.url,
+      format: server.format,
+      streams,
+      body: { projectId: 'shop', message },
+      secret: ctx.secret,
+      userPrefix: `s12-${tag}-${Math.random().toString(36).slice(2, 8)}`,
+      rampMs: 200,
+      expectText: fakeText(TOKENS),
+      tokens: fakeTokens(TOKENS),
+    });
+    ctx.log('S12 warm-up');
+    await load.call<LoadResult>('run', job('warm', 10));
+
+    const sqlitePerTurn: number[] = [];
+    const cpuPerTurn: number[] = [];
+    const shares: number[] = [];
+    let callsPerTurn = Number.NaN;
+    for (let round = 0; round < ctx.rounds; round++) {
+      ctx.log(`S12 round ${round + 1}/${ctx.rounds}`);
+      const before = await server.process.stats();
+      const result = await load.call<LoadResult>('run', job(`r${round}`, STREAMS));
+      const after = await server.process.stats();
+      const failed = result.streams.filter((stream) => !stream.ok);
+      if (failed.length > 0) {
+        throw new Error(`S12: ${failed.length} streams failed (first: ${failed[0]?.error}).`);
+      }
+      const sqliteBefore = before.extra.sqlite as SqliteCounters;
+      const sqliteAfter = after.extra.sqlite as SqliteCounters;
+      const sqlite = (sqliteAfter.cpuUs - sqliteBefore.cpuUs) / STREAMS;
+      const cpu = (after.cpuUs - before.cpuUs) / STREAMS;
+      callsPerTurn = (sqliteAfter.calls - sqliteBefore.calls) / STREAMS;
+      sqlitePerTurn.push(sqlite);
+      cpuPerTurn.push(cpu);
+      shares.push(sqlite / cpu);
+    }
+    const share = median(shares);
+    return [
+      {
+        id: 'S12',
+        metric: `SQLite CPU per turn (${TOKENS}-token answers, ${STREAMS} at once)`,
+        ours: { value: median(sqlitePerTurn), unit: 'µs' },
+        reference: {
+          name: "the turn's server CPU",
+          figure: { value: median(cpuPerTurn) / 1000, unit: 'ms' },
+        },
+        comparison: { kind: 'ratio', value: share },
+        target: '≤ 0.02× (2 %)',
+        pass: share <= 0.02,
+        note: `SQLite CPU: every statement and transaction of the store, timed on the server's main thread (${callsPerTurn.toFixed(1)} calls per turn: the question and the answer placeholder in one transaction, the checkpoints of all running answers batched into one transaction a second, the final save). The turn's server CPU is the whole process's CPU per turn (request, auth, context, streaming ${TOKENS} tokens, saves). Median of ${ctx.rounds} rounds of the per-round ratio.`,
+      },
+    ];
+  } finally {
+    await stopAll(processes);
+  }
+}

@@ -1,0 +1,28 @@
+// The project's fake OpenAI-compatible upstream (test/fake-upstream) as a bench child: the model
+// side of every server benchmark, over loopback, in its own process.
+//   BENCH_UPSTREAM_INTERVAL_MS, BENCH_UPSTREAM_TOKENS: the default answer (requests override it
+//   with a `[[fake:…]]` directive in the question).
+// Plain erasable TypeScript: Node runs it directly (type stripping).
+
+import { startFakeUpstream } from '../../test/fake-upstream/fake-upstream.ts';
+import { reportReady, serveBenchIpc } from '../lib/bench-ipc.ts';
+
+const upstream = await startFakeUpstream({
+  defaultBehaviour: {
+    kind: 'normal',
+    tokens: Number(process.env.BENCH_UPSTREAM_TOKENS ?? 8),
+    intervalMs: Number(process.env.BENCH_UPSTREAM_INTERVAL_MS ?? 0),
+  },
+});
+
+serveBenchIpc({
+  extra: () => ({ calls: upstream.calls.count, open: upstream.calls.open }),
+  calls: {
+    reset: () => {
+      upstream.reset();
+      return true;
+    },
+  },
+  onStop: () => upstream.close(),
+});
+reportReady({ url: upstream.url });

@@ -1,0 +1,127 @@
+// The server under test: the *built* package (`schema-chat/express`, imported by name as a user
+// would) in an Express app on node:http, with JWT auth, the default rate limits, the SQLite store
+// on a temp file and the default OpenAI-compatible model pointed at the fake upstream. The store's
+// connection times every SQLite call (S12). Configured by BENCH_CONFIG (JSON):
+//   { upstreamUrl, dbPath, secret, router?: partial createChatRouter options (timeouts…) }
+// Plain erasable TypeScript: Node runs it directly (type stripping).
+
+import { createServer } from 'node:http';
+import type { ChatStore } from 'schema-chat/express';
+import { reportReady, serveBenchIpc } from '../lib/bench-ipc.ts';
+import { BENCH_PROJECT_ID, BENCH_SCHEMA } from './bench-project.ts';
+
+interface ServerConfig {
+  upstreamUrl: string;
+  dbPath: string;
+  secret: string;
+  router?: Record<string, unknown>;
+}
+
+const config = JSON.parse(process.env.BENCH_CONFIG ?? '{}') as ServerConfig;
+// The default model reads its base URL from the environment, exactly as in production.
+process.env.VLLM_QWEN_7B_URL = config.upstreamUrl;
+
+let pkg: typeof import('schema-chat/express');
+try {
+  pkg = await import('schema-chat/express');
+} catch (error) {
+  process.stderr.write(
+    `schema-chat-server: cannot load schema-chat/express (${(error as Error).message}); run \`npm run build\` first.\n`,
+  );
+  process.exit(1);
+}
+const { default: express } = await import('express');
+const { default: Database } = await import('better-sqlite3');
+
+/**
+ * CPU time spent in SQLite (S12): every statement the store prepares and every transaction it
+ * runs is timed (better-sqlite3 is synchronous, so the call is SQLite's work: parsing bindings,
+ * b-tree updates, the WAL write of each commit). Nested calls (statements inside a transaction)
+ * count once, in the outermost call.
+ */
+const sqlite = { calls: 0, cpuUs: 0, wallMs: 0 };
+// This thread's CPU time only: SQLite runs on the main thread, and process-wide time would also
+// count what GC helper threads happen to do during the call.
+const threadCpuUsage: typeof process.cpuUsage =
+  (process as { threadCpuUsage?: typeof process.cpuUsage }).threadCpuUsage?.bind(process) ??
+  process.cpuUsage.bind(process);
+let depth = 0;
+function timedCall<T extends (...args: never[]) => unknown>(call: T): T {
+  return function (this: unknown, ...args: never[]) {
+    if (depth++ > 0) {
+      try {
+        return call.apply(this, args);
+      } finally {
+        depth--;
+      }
+    }
+    const cpu = threadCpuUsage();
+    const started = performance.now();
+    try {
+      return call.apply(this, args);
+    } finally {
+      depth--;
+      const used = threadCpuUsage(cpu);
+      sqlite.cpuUs += used.user + used.system;
+      sqlite.wallMs += performance.now() - started;
+      sqlite.calls++;
+    }
+  } as T;
+}
+const database = new Database(config.dbPath);
+const prepare = database.prepare.bind(database);
+database.prepare = ((sql: string) => {
+  const statement = prepare(sql) as unknown as Record<string, (...args: never[]) => unknown>;
+  for (const method of ['run', 'get', 'all', 'iterate']) {
+    statement[method] = timedCall(
+      (statement[method] as (...args: never[]) => unknown).bind(statement),
+    );
+  }
+  return statement;
+}) as unknown as typeof database.prepare;
+const transaction = database.transaction.bind(database);
+database.transaction = ((fn: (...args: never[]) => unknown) => {
+  const original = transaction(fn) as unknown as Record<string, (...args: never[]) => unknown>;
+  const wrapped = timedCall(
+    original as unknown as (...args: never[]) => unknown,
+  ) as unknown as Record<string, unknown>;
+  for (const variant of ['deferred', 'immediate', 'exclusive']) {
+    wrapped[variant] = timedCall(original[variant] as (...args: never[]) => unknown);
+  }
+  return wrapped;
+}) as unknown as typeof database.transaction;
+
+const store: ChatStore = new pkg.SqliteChatStore({ database });
+let turnsEnded = 0;
+const router = pkg.createChatRouter({
+  auth: { secret: config.secret },
+  projects: (projectId: string) =>
+    projectId === BENCH_PROJECT_ID
+      ? { id: BENCH_PROJECT_ID, name: 'Shop', schema: BENCH_SCHEMA }
+      : undefined,
+  store,
+  logger: pkg.silentLogger,
+  widget: false,
+  onTurnEnd: () => {
+    turnsEnded++;
+  },
+  ...(config.router ?? {}),
+} as Parameters<typeof pkg.createChatRouter>[0]);
+await router.ready;
+
+const app = express();
+app.disable('x-powered-by');
+app.use('/api/v1/ai', router);
+const server = createServer(app);
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+
+serveBenchIpc({
+  extra: () => ({ sqlite: { ...sqlite }, turnsEnded }),
+  onStop: async () => {
+    server.close();
+    await router.close();
+    database.close();
+    server.closeAllConnections();
+  },
+});
+reportReady({ port: (server.address() as { port: number }).port, path: '/api/v1/ai/chat/stream' });
