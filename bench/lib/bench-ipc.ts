@@ -17,6 +17,8 @@ export interface ProcessStats {
   gc: boolean;
   /** Extra figures of the child (open streams, store timings…). */
   extra: Record<string, unknown>;
+  /** `process.memoryUsage()` in bytes (heap total, external, array buffers…). */
+  memory: NodeJS.MemoryUsage;
 }
 
 /** A message from the orchestrator. */
@@ -67,6 +69,7 @@ export async function readProcessStats(
     cpuUs: cpu.user + cpu.system,
     rssKb: readRssKb(),
     heapUsedBytes: process.memoryUsage().heapUsed,
+    memory: process.memoryUsage(),
     gc,
     extra: extra ? await extra() : {},
   };

@@ -33,6 +33,7 @@ export async function benchIdleMemory(ctx: BenchContext): Promise<ResultRow[]> {
     const upstreamUrl = upstream.info.url as string;
 
     const perStream: Record<'ours' | 'raw', number[]> = { ours: [], raw: [] };
+    const heapPerStream: Record<'ours' | 'raw', number[]> = { ours: [], raw: [] };
     const baselines: Record<'ours' | 'raw', number[]> = { ours: [], raw: [] };
     for (let round = 0; round < ctx.rounds; round++) {
       const sides: Array<'ours' | 'raw'> = round % 2 === 0 ? ['ours', 'raw'] : ['raw', 'ours'];
@@ -43,8 +44,15 @@ export async function benchIdleMemory(ctx: BenchContext): Promise<ResultRow[]> {
             ? await startSchemaChat(ctx, upstreamUrl)
             : await startReference('raw-sse-server');
         try {
-          const { baselineKb, kbPerStream } = await measure(ctx, load, server, streams, `${round}`);
+          const { baselineKb, kbPerStream, heapKbPerStream } = await measure(
+            ctx,
+            load,
+            server,
+            streams,
+            `${round}`,
+          );
           perStream[side].push(kbPerStream);
+          heapPerStream[side].push(heapKbPerStream);
           baselines[side].push(baselineKb);
         } finally {
           await load.call('release').catch(() => {});
@@ -65,7 +73,7 @@ export async function benchIdleMemory(ctx: BenchContext): Promise<ResultRow[]> {
         comparison: { kind: 'ratio', value: ratio },
         target: '≤ 1.5×',
         pass: ratio <= 1.5,
-        note: `Each round on freshly started servers: 10 warm-up turns, then ${Math.floor(streams / 2)} idle streams opened and RSS read after a full GC (${median(baselines.ours).toFixed(0)} KiB for schema-chat, ${median(baselines.raw).toFixed(0)} KiB for the raw server), then ${streams} more and RSS read again: the figure is the growth divided by ${streams}, i.e. what each further open stream costs. A schema-chat stream here is a whole turn waiting for its first token: the client's response, the run, the saved rows and the upstream request; the seed estimated 1–2 MB per connection. Median of ${ctx.rounds} rounds; the ratio is the median of the per-round ratios.`,
+        note: `Each round on freshly started servers: 10 warm-up turns, then ${Math.floor(streams / 2)} idle streams opened and RSS read after a full GC (${median(baselines.ours).toFixed(0)} KiB for schema-chat, ${median(baselines.raw).toFixed(0)} KiB for the raw server), then ${streams} more and RSS read again: the figure is the growth divided by ${streams}, i.e. what each further open stream costs (of which V8 heap: ${median(heapPerStream.ours).toFixed(1)} KiB for schema-chat, ${median(heapPerStream.raw).toFixed(1)} KiB for the raw server). A schema-chat stream here is a whole turn waiting for its first token: the client's connection, the run, the saved rows and its own upstream HTTP connection, which alone costs about what the raw server's whole stream does; the seed estimated 1–2 MB per connection. Median of ${ctx.rounds} rounds; the ratio is the median of the per-round ratios.`,
       },
     ];
   } finally {
@@ -79,7 +87,7 @@ async function measure(
   server: StreamServer,
   streams: number,
   tag: string,
-): Promise<{ baselineKb: number; kbPerStream: number }> {
+): Promise<{ baselineKb: number; kbPerStream: number; heapKbPerStream: number }> {
   const job = (count: number, message: string, prefix: string): LoadJob => ({
     url: server.url,
     format: server.format,
@@ -119,14 +127,10 @@ async function measure(
   await hold(streams, 'b');
   await settle();
   const atAll = await server.process.stats(true);
-  if (process.env.BENCH_DEBUG) {
-    ctx.log(
-      `S4 ${server.process.name}: rss ${((atAll.rssKb - atFirst.rssKb) / streams).toFixed(1)} KiB, heap ${((atAll.heapUsedBytes - atFirst.heapUsedBytes) / 1024 / streams).toFixed(1)} KiB per stream`,
-    );
-  }
   return {
     baselineKb: atFirst.rssKb,
     kbPerStream: (atAll.rssKb - atFirst.rssKb) / streams,
+    heapKbPerStream: (atAll.heapUsedBytes - atFirst.heapUsedBytes) / 1024 / streams,
   };
 }
 
