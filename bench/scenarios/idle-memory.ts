@@ -32,17 +32,23 @@ export async function benchIdleMemory(ctx: BenchContext): Promise<ResultRow[]> {
     shared.push(load);
     const upstreamUrl = upstream.info.url as string;
 
-    const perStream: Record<'ours' | 'raw', number[]> = { ours: [], raw: [] };
-    const heapPerStream: Record<'ours' | 'raw', number[]> = { ours: [], raw: [] };
-    const baselines: Record<'ours' | 'raw', number[]> = { ours: [], raw: [] };
+    // The hand-written relay is context, not the reference: like schema-chat, it holds an upstream
+    // connection per open stream, so it shows what that connection costs on its own.
+    type Side = 'ours' | 'raw' | 'relay';
+    const perStream: Record<Side, number[]> = { ours: [], raw: [], relay: [] };
+    const heapPerStream: Record<Side, number[]> = { ours: [], raw: [], relay: [] };
+    const baselines: Record<Side, number[]> = { ours: [], raw: [], relay: [] };
+    const order: Side[] = ['ours', 'raw', 'relay'];
     for (let round = 0; round < ctx.rounds; round++) {
-      const sides: Array<'ours' | 'raw'> = round % 2 === 0 ? ['ours', 'raw'] : ['raw', 'ours'];
-      for (const side of sides) {
+      for (let i = 0; i < order.length; i++) {
+        const side = order[(round + i) % order.length] as Side;
         ctx.log(`S4 round ${round + 1}/${ctx.rounds}: ${side}`);
         const server =
           side === 'ours'
             ? await startSchemaChat(ctx, upstreamUrl)
-            : await startReference('raw-sse-server');
+            : side === 'raw'
+              ? await startReference('raw-sse-server')
+              : await startReference('hand-written-relay', upstreamUrl);
         try {
           const { baselineKb, kbPerStream, heapKbPerStream } = await measure(
             ctx,
@@ -73,7 +79,7 @@ export async function benchIdleMemory(ctx: BenchContext): Promise<ResultRow[]> {
         comparison: { kind: 'ratio', value: ratio },
         target: '≤ 1.5×',
         pass: ratio <= 1.5,
-        note: `Each round on freshly started servers: 10 warm-up turns, then ${Math.floor(streams / 2)} idle streams opened and RSS read after a full GC (${median(baselines.ours).toFixed(0)} KiB for schema-chat, ${median(baselines.raw).toFixed(0)} KiB for the raw server), then ${streams} more and RSS read again: the figure is the growth divided by ${streams}, i.e. what each further open stream costs (of which V8 heap: ${median(heapPerStream.ours).toFixed(1)} KiB for schema-chat, ${median(heapPerStream.raw).toFixed(1)} KiB for the raw server). A schema-chat stream here is a whole turn waiting for its first token: the client's connection, the run, the saved rows and its own upstream HTTP connection, which alone costs about what the raw server's whole stream does; the seed estimated 1–2 MB per connection. Median of ${ctx.rounds} rounds; the ratio is the median of the per-round ratios.`,
+        note: `Each round on freshly started servers: 10 warm-up turns, then ${Math.floor(streams / 2)} idle streams opened and RSS read after a full GC (${median(baselines.ours).toFixed(0)} KiB for schema-chat, ${median(baselines.raw).toFixed(0)} KiB for the raw server), then ${streams} more and RSS read again: the figure is the growth divided by ${streams}, i.e. what each further open stream costs (of which V8 heap: ${median(heapPerStream.ours).toFixed(1)} KiB for schema-chat, ${median(heapPerStream.raw).toFixed(1)} KiB for the raw server). A schema-chat stream here is a whole turn waiting for its first token: the client's connection, the run, the saved rows and its own upstream HTTP connection. For context, a hand-written node:http relay, which holds nothing but the two connections, costs ${median(perStream.relay).toFixed(1)} KiB per stream measured the same way (${median(perStream.relay.map((relay, i) => relay / (perStream.raw[i] ?? Number.NaN))).toFixed(2)}× the raw server, ${median(heapPerStream.relay).toFixed(1)} KiB of heap). The seed estimated 1–2 MB per connection. Median of ${ctx.rounds} rounds; the ratio is the median of the per-round ratios.`,
       },
     ];
   } finally {

@@ -174,6 +174,21 @@ const bench = {
     await nextFrame();
     await nextFrame();
   },
+  /**
+   * The cost of a frame itself: `frames` frames that each append one character to a text node of
+   * a small page (nothing else changes), for the notes of the results.
+   */
+  async frameProbe(frames: number): Promise<void> {
+    const target = document.createElement('p');
+    target.textContent = 'x';
+    document.body.replaceChildren(target);
+    await nextFrame();
+    const text = target.firstChild as Text;
+    for (let i = 0; i < frames; i++) {
+      text.appendData('x');
+      await nextFrame();
+    }
+  },
   /** Text of the rendered answer (to check that each variant rendered the same thing). */
   renderedText(): string {
     const element = document.body.firstElementChild as HTMLElement | null;
