@@ -105,7 +105,11 @@ describe('retryDelayMs', () => {
   });
 
   it('falls back to exponential backoff (0.5 s doubling, 25 % jitter) when absent or longer than a minute', () => {
-    const cases: Record<string, string>[] = [{}, { 'retry-after': '120' }, { 'retry-after': 'soon' }];
+    const cases: Record<string, string>[] = [
+      {},
+      { 'retry-after': '120' },
+      { 'retry-after': 'soon' },
+    ];
     for (const init of cases) {
       const first = retryDelayMs(headers(init), 2, 2);
       expect(first).toBeGreaterThanOrEqual(375);
