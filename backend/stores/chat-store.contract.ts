@@ -20,7 +20,8 @@
 // - Ordering is insertion order, never timestamps: equal `now`s keep their order.
 // - `updatedAt` moves to `now` on every new turn.
 // - Deleting a conversation frees the idempotency keys of its turns, but its token usage still
-//   counts in `tokensUsedSince` (deleting must not reset a quota).
+//   counts in `tokensUsedSince` (deleting must not reset a quota) for at least
+//   `DELETED_USAGE_RETENTION_MS` before the user's latest turn; older deleted usage is dropped.
 // - `recoverInterrupted` sets `finishReason: 'interrupted'` on the messages it ends.
 // - A malformed `cursor` or a `limit` outside 1–100 rejects with `VALIDATION_FAILED` (status 400).
 // - Returned objects are copies: mutating them never changes what is stored.
@@ -28,12 +29,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FinishReason, MessageStatus, Usage } from '../../sdk/protocol.js';
-import type {
-  BeginTurnInput,
-  BeginTurnResult,
-  ChatStore,
-  FinishTurnInput,
-  StoredMessage,
+import {
+  type BeginTurnInput,
+  type BeginTurnResult,
+  type ChatStore,
+  DELETED_USAGE_RETENTION_MS,
+  type FinishTurnInput,
+  type StoredMessage,
 } from './chat-store.js';
 
 /** What the factory of {@link describeChatStoreContract} returns for each test. */
@@ -870,6 +872,27 @@ export function describeChatStoreContract(
         expect(await store.tokensUsedSince(ALICE, at(0))).toBe(USAGE.totalTokens);
         expect(await store.tokensUsedSince(ALICE, at(6))).toBe(0);
         expect(await store.tokensUsedSince(BOB, at(0))).toBe(0);
+      });
+
+      it("forgets deleted usage older than the retention before the user's next turn, and only the user's", async () => {
+        const retention = DELETED_USAGE_RETENTION_MS / 1000;
+        const old = await completeTurn(ALICE, turnInput({ now: at(0) }));
+        const recent = await completeTurn(ALICE, turnInput({ now: at(retention) }));
+        const bobs = await completeTurn(BOB, turnInput({ now: at(0) }));
+        for (const [user, turn] of [
+          [ALICE, old],
+          [ALICE, recent],
+          [BOB, bobs],
+        ] as const) {
+          await store.deleteConversation(user, turn.conversation.id);
+        }
+        // Still within the retention of each other: nothing forgotten yet.
+        expect(await store.tokensUsedSince(ALICE, at(-1))).toBe(2 * USAGE.totalTokens);
+
+        expectStarted(await store.beginTurn(ALICE, turnInput({ now: at(retention + 1) })));
+        expect(await store.tokensUsedSince(ALICE, at(-1))).toBe(USAGE.totalTokens);
+        expect(await store.tokensUsedSince(ALICE, at(retention))).toBe(USAGE.totalTokens);
+        expect(await store.tokensUsedSince(BOB, at(-1))).toBe(USAGE.totalTokens);
       });
     });
 

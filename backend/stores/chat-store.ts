@@ -88,6 +88,12 @@ export interface StoredPage<T> {
 }
 
 /**
+ * How long a store keeps the token usage of deleted conversations, counted back from the user's
+ * latest turn: two days, so a daily quota never loses a deleted conversation's tokens.
+ */
+export const DELETED_USAGE_RETENTION_MS = 2 * 24 * 60 * 60 * 1000;
+
+/**
  * Storage of conversations and messages. Every method takes the user id first so that ownership
  * cannot be forgotten; "not found" (including "belongs to someone else") is `undefined` or
  * `false`, never an exception. Methods throw only for storage faults (`ChatError`
@@ -153,6 +159,9 @@ export interface ChatStore {
   /**
    * Total tokens (prompt + completion) of the user's assistant messages created at or after
    * `since`, including those of conversations deleted since (deleting must not reset a quota).
+   * The usage of deleted conversations may be forgotten once it is older than
+   * {@link DELETED_USAGE_RETENTION_MS} before the user's latest `beginTurn` (quotas count one day),
+   * so it does not pile up forever.
    */
   tokensUsedSince(userId: string, since: Date): Promise<number>;
 

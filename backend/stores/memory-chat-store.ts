@@ -1,15 +1,16 @@
 // MemoryChatStore: a ChatStore in plain Maps, for tests and examples (nothing survives a restart).
 
-import type {
-  BeginTurnInput,
-  BeginTurnResult,
-  ChatStore,
-  FinishTurnInput,
-  ListOptions,
-  StoredConversation,
-  StoredMessage,
-  StoredPage,
-  StoredTurn,
+import {
+  type BeginTurnInput,
+  type BeginTurnResult,
+  type ChatStore,
+  DELETED_USAGE_RETENTION_MS,
+  type FinishTurnInput,
+  type ListOptions,
+  type StoredConversation,
+  type StoredMessage,
+  type StoredPage,
+  type StoredTurn,
 } from './chat-store.js';
 import { checkBeginTurnInput, checkFinishTurnInput } from './chat-store-input.js';
 import { deriveConversationTitle } from './conversation-title.js';
@@ -76,8 +77,8 @@ export class MemoryChatStore implements ChatStore {
   readonly #messages = new Map<string, MessageRecord>();
   /** User id → idempotency key → turn. Nested maps: no separator can collide. */
   readonly #turns = new Map<string, Map<string, TurnRecord>>();
-  /** Usage of deleted conversations: deleting must not reset a quota. */
-  readonly #deletedUsage: { userId: string; createdAt: number; totalTokens: number }[] = [];
+  /** User id → usage of deleted conversations: deleting must not reset a quota. */
+  readonly #deletedUsage = new Map<string, { createdAt: number; totalTokens: number }[]>();
 
   async beginTurn(userId: string, input: BeginTurnInput): Promise<BeginTurnResult> {
     const now = checkBeginTurnInput(userId, input);
@@ -98,6 +99,14 @@ export class MemoryChatStore implements ChatStore {
     if (this.#messages.has(input.userMessage.id) || this.#messages.has(input.assistantMessage.id)) {
       // The SQLite store's UNIQUE constraint fails the same way: ids must be fresh UUIDs.
       throw new TypeError('beginTurn: a message with this id already exists.');
+    }
+
+    // The user's old usage of deleted conversations no longer counts for any quota.
+    const deleted = this.#deletedUsage.get(userId);
+    if (deleted !== undefined) {
+      const kept = deleted.filter(({ createdAt }) => createdAt >= now - DELETED_USAGE_RETENTION_MS);
+      if (kept.length > 0) this.#deletedUsage.set(userId, kept);
+      else this.#deletedUsage.delete(userId);
     }
 
     const conversationCreated = record === undefined;
@@ -281,7 +290,9 @@ export class MemoryChatStore implements ChatStore {
       if (message.idempotencyKey !== undefined) keys?.delete(message.idempotencyKey);
       const totalTokens = message.usage?.totalTokens ?? 0;
       if (message.role === 'assistant' && totalTokens > 0) {
-        this.#deletedUsage.push({ userId, createdAt, totalTokens });
+        const deleted = this.#deletedUsage.get(userId) ?? [];
+        deleted.push({ createdAt, totalTokens });
+        this.#deletedUsage.set(userId, deleted);
       }
     }
     this.#conversations.delete(conversationId);
@@ -301,8 +312,8 @@ export class MemoryChatStore implements ChatStore {
         total += record.message.usage?.totalTokens ?? 0;
       }
     }
-    for (const usage of this.#deletedUsage) {
-      if (usage.userId === userId && usage.createdAt >= time) total += usage.totalTokens;
+    for (const usage of this.#deletedUsage.get(userId) ?? []) {
+      if (usage.createdAt >= time) total += usage.totalTokens;
     }
     return total;
   }

@@ -2,16 +2,17 @@
 
 import type Database from 'better-sqlite3';
 import type { FinishReason, MessageRole, MessageStatus } from '../../sdk/protocol.js';
-import type {
-  BeginTurnInput,
-  BeginTurnResult,
-  ChatStore,
-  FinishTurnInput,
-  ListOptions,
-  StoredConversation,
-  StoredMessage,
-  StoredPage,
-  StoredTurn,
+import {
+  type BeginTurnInput,
+  type BeginTurnResult,
+  type ChatStore,
+  DELETED_USAGE_RETENTION_MS,
+  type FinishTurnInput,
+  type ListOptions,
+  type StoredConversation,
+  type StoredMessage,
+  type StoredPage,
+  type StoredTurn,
 } from './chat-store.js';
 import { checkBeginTurnInput, checkFinishTurnInput } from './chat-store-input.js';
 import { deriveConversationTitle } from './conversation-title.js';
@@ -81,6 +82,7 @@ export const CHAT_STORE_SQL = {
     SELECT user_id, created_at, total_tokens FROM messages
     WHERE conversation_id = ? AND role = 'assistant' AND total_tokens > 0`,
   deleteConversation: `DELETE FROM conversations WHERE id = ? AND user_id = ?`,
+  pruneDeletedUsage: `DELETE FROM deleted_usage WHERE user_id = ? AND created_at < ?`,
   tokensUsedSince: `SELECT
       (SELECT coalesce(sum(total_tokens), 0) FROM messages
         WHERE user_id = @userId AND role = 'assistant' AND created_at >= @since)
@@ -441,6 +443,8 @@ export class SqliteChatStore implements ChatStore {
       return { kind: 'busy', conversationId: input.conversationId };
     }
 
+    // The user's old usage of deleted conversations no longer counts for any quota (index seek).
+    this.#statements.pruneDeletedUsage.run(userId, now - DELETED_USAGE_RETENTION_MS);
     let conversation: ConversationRow;
     if (existing === undefined) {
       const title = deriveConversationTitle(input.userMessage.content);
