@@ -119,6 +119,17 @@ export class ChatController implements ReactiveController {
   phase: ChatPhase = 'idle';
   /** The error on display, if any. */
   error: SchemaChatErrorDetail | undefined;
+  /**
+   * Whole seconds left before the error on display may be retried (a 429's `Retry-After`, counted
+   * down once a second); 0 when a retry may go now.
+   */
+  retryWait = 0;
+  #retryTimer: ReturnType<typeof setInterval> | undefined;
+  /** Cursor of the page before the oldest message shown; `undefined` when that is the first. */
+  olderCursor: string | undefined;
+  /** Whether an older page is being loaded. */
+  loadingOlder = false;
+  #olderAbort: AbortController | undefined;
   /** A transient note (REST fallback happened). */
   notice: string | undefined;
   /** The conversation shown; `undefined` until the server names a new one. */
@@ -181,6 +192,7 @@ export class ChatController implements ReactiveController {
     this.#abortAll();
     const epoch = ++this.#epoch;
     this.messages = [];
+    this.olderCursor = undefined;
     this.error = undefined;
     this.notice = undefined;
     this.conversationId = undefined;
@@ -271,7 +283,8 @@ export class ChatController implements ReactiveController {
   /** Retries what failed: the last turn (same idempotency key when the error was retryable) or the history load. */
   retry(): void {
     const error = this.error;
-    if (!error || this.phase !== 'idle') return;
+    // Before the server's wait is over, a retry would only be refused again (and count).
+    if (!error || this.phase !== 'idle' || this.retryWait > 0) return;
     if (error.operation === 'history') {
       this.error = undefined;
       const epoch = this.#epoch;
@@ -495,6 +508,37 @@ export class ChatController implements ReactiveController {
     turn.abort.abort();
   }
 
+  /** Loads the page of messages before the oldest one shown and puts it above them. */
+  async loadOlder(): Promise<void> {
+    const config = this.#config();
+    const id = this.conversationId;
+    const cursor = this.olderCursor;
+    if (!config.client || !id || !cursor || this.loadingOlder) return;
+    const epoch = this.#epoch;
+    const abort = new AbortController();
+    this.#olderAbort = abort;
+    this.loadingOlder = true;
+    this.#update();
+    try {
+      const page = await config.client.getMessages(id, { cursor, signal: abort.signal });
+      if (epoch !== this.#epoch || abort.signal.aborted) return;
+      // A turn may have been written meanwhile; never show a message twice.
+      const shown = new Set(this.messages.map((message) => message.id));
+      const older = page.items.filter((message) => !shown.has(message.id)).map(toViewMessage);
+      this.messages = [...older, ...this.messages];
+      this.olderCursor = page.nextCursor;
+    } catch (error) {
+      if (epoch !== this.#epoch || abort.signal.aborted) return;
+      this.#showError(describeChatError(error, 'history', config.strings));
+    } finally {
+      if (this.#olderAbort === abort) {
+        this.#olderAbort = undefined;
+        this.loadingOlder = false;
+      }
+      this.#update();
+    }
+  }
+
   async #loadHistory(epoch: number, remembered: boolean): Promise<void> {
     const config = this.#config();
     const id = this.conversationId;
@@ -508,6 +552,7 @@ export class ChatController implements ReactiveController {
       const page = await config.client.getMessages(id, { signal: abort.signal });
       if (epoch !== this.#epoch) return;
       this.messages = page.items.map(toViewMessage);
+      this.olderCursor = page.nextCursor;
       this.phase = 'idle';
     } catch (error) {
       if (epoch !== this.#epoch) return;
@@ -548,6 +593,10 @@ export class ChatController implements ReactiveController {
   }
 
   #abortAll(): void {
+    this.#stopRetryWait();
+    this.#olderAbort?.abort();
+    this.#olderAbort = undefined;
+    this.loadingOlder = false;
     this.#historyAbort?.abort();
     this.#historyAbort = undefined;
     const turn = this.#turn;
@@ -566,8 +615,27 @@ export class ChatController implements ReactiveController {
 
   #showError(detail: SchemaChatErrorDetail): void {
     this.error = detail;
+    this.#stopRetryWait();
+    if (detail.retryAfter && this.canRetry) this.#startRetryWait(detail.retryAfter);
     this.#update();
     this.#host.dispatchEvent(new SchemaChatErrorEvent(detail));
+  }
+
+  /** Counts `seconds` down once a second (from a deadline: timers may fire late) to 0. */
+  #startRetryWait(seconds: number): void {
+    const until = Date.now() + seconds * 1000;
+    this.retryWait = seconds;
+    this.#retryTimer = setInterval(() => {
+      this.retryWait = Math.max(0, Math.ceil((until - Date.now()) / 1000));
+      if (this.retryWait === 0) this.#stopRetryWait();
+      this.#update();
+    }, 1000);
+  }
+
+  #stopRetryWait(): void {
+    clearInterval(this.#retryTimer);
+    this.#retryTimer = undefined;
+    this.retryWait = 0;
   }
 
   #dispatchConversationChange(id: string | undefined, previous: string | undefined): void {

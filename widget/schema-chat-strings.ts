@@ -49,6 +49,10 @@ export interface SchemaChatStrings {
   image: string;
   /** Retry button of the error display. Defaults to "Retry". */
   retry: string;
+  /** Above the oldest message shown when there are earlier ones. Defaults to "Show earlier messages". */
+  loadOlder: string;
+  /** The retry button while a 429's wait runs (counts down, disabled). Defaults to "Retry in {seconds} s". */
+  retryIn: string;
   /** Shown when streaming failed and the answer came through REST. Defaults to "Streaming is unavailable; this answer arrived in one piece." */
   fallbackNotice: string;
   /** 401. Defaults to "Your session has expired or is not valid. Sign in again, then retry." */
@@ -101,6 +105,8 @@ export const defaultStrings: Readonly<SchemaChatStrings> = Object.freeze({
   copyFailed: 'Copy failed',
   image: 'image',
   retry: 'Retry',
+  loadOlder: 'Show earlier messages',
+  retryIn: 'Retry in {seconds} s',
   fallbackNotice: 'Streaming is unavailable; this answer arrived in one piece.',
   errorAuth: 'Your session has expired or is not valid. Sign in again, then retry.',
   errorForbidden: 'This page is not allowed to use the assistant.',

@@ -19,7 +19,7 @@ import {
 import { IncrementalMarkdown } from './markdown/incremental-markdown.js';
 import type { MarkdownContext } from './markdown/render-markdown-tokens.js';
 import { schemaChatStyles } from './schema-chat.styles.js';
-import { resolveStrings, type SchemaChatStrings } from './schema-chat-strings.js';
+import { formatString, resolveStrings, type SchemaChatStrings } from './schema-chat-strings.js';
 
 /** `inline` (a panel in the page flow) or `launcher` (a bubble that opens a floating panel). */
 export type SchemaChatMode = 'inline' | 'launcher';
@@ -79,6 +79,7 @@ export type SchemaChatTransport = 'sse' | 'rest';
  * @csspart new-button - The new-conversation button.
  * @csspart close-button - The launcher panel's close button.
  * @csspart retry-button - The error display's retry button.
+ * @csspart older-button - Above the oldest message shown: loads the earlier ones.
  * @csspart copy-button - A code block's copy button.
  *
  * @cssprop [--schema-chat-accent=#2563eb] - Buttons, links, focus rings (dark: #60a5fa).
@@ -349,7 +350,11 @@ export class SchemaChat extends LitElement {
           aria-live="polite"
           aria-relevant="additions"
           aria-label=${s.logLabel}
-          aria-busy=${streaming || controller.phase === 'loading' ? 'true' : 'false'}
+          aria-busy=${
+            streaming || controller.phase === 'loading' || controller.loadingOlder
+              ? 'true'
+              : 'false'
+          }
           tabindex="0"
           @scroll=${this.#onScroll}
         >
@@ -359,6 +364,17 @@ export class SchemaChat extends LitElement {
               : controller.messages.length === 0
                 ? html`<slot name="empty"><p class="empty">${s.empty}</p></slot>`
                 : nothing
+          }
+          ${
+            controller.olderCursor && controller.phase !== 'loading'
+              ? html`<button
+                type="button"
+                class="older"
+                part="button older-button"
+                ?disabled=${controller.loadingOlder}
+                @click=${this.#loadOlder}
+              >${controller.loadingOlder ? s.loading : s.loadOlder}</button>`
+              : nothing
           }
           ${repeat(
             controller.messages,
@@ -381,8 +397,17 @@ export class SchemaChat extends LitElement {
               <code>${error.status ? `${error.status} ${error.code}` : error.code}</code>
               ${
                 controller.canRetry
-                  ? html`<button type="button" part="button retry-button" @click=${() => this.#retry()}>
-                    ${retryIcon}${s.retry}
+                  ? html`<button
+                    type="button"
+                    part="button retry-button"
+                    ?disabled=${controller.retryWait > 0}
+                    @click=${() => this.#retry()}
+                  >
+                    ${retryIcon}${
+                      controller.retryWait > 0
+                        ? formatString(s.retryIn, { seconds: controller.retryWait })
+                        : s.retry
+                    }
                   </button>`
                   : nothing
               }
@@ -486,6 +511,21 @@ export class SchemaChat extends LitElement {
   #input(): HTMLTextAreaElement | null {
     return this.renderRoot?.querySelector('textarea') ?? null;
   }
+
+  /**
+   * Loads earlier messages above the ones shown, then scrolls so that the message that was first
+   * sits at the top of the log: the reader goes on from where they were, with the earlier ones
+   * above (and it is the browser's scroll anchor while their sizes settle).
+   */
+  readonly #loadOlder = async (): Promise<void> => {
+    const first = this.renderRoot.querySelector<HTMLElement>('.message');
+    await this.#controller.loadOlder();
+    await this.updateComplete;
+    const log = this.renderRoot.querySelector<HTMLElement>('.log');
+    if (!log || !first?.isConnected) return;
+    const padding = Number.parseFloat(getComputedStyle(log).paddingTop) || 0;
+    log.scrollTop += first.getBoundingClientRect().top - log.getBoundingClientRect().top - padding;
+  };
 
   #retry(): void {
     this.#stickToBottom = true;

@@ -189,6 +189,12 @@ export const schemaChatStyles = css`
     color: var(--_muted);
     max-width: 22rem;
   }
+  .older {
+    align-self: center;
+    border: 1px solid var(--_border);
+    padding: 0.2rem 0.75rem;
+    color: var(--_muted);
+  }
   .message {
     display: flex;
     flex-direction: column;
@@ -413,6 +419,11 @@ export const schemaChatStyles = css`
   .error button {
     border: 1px solid currentColor;
     padding: 0.2rem 0.6rem;
+    font-variant-numeric: tabular-nums;
+  }
+  .error button:disabled {
+    opacity: 0.6;
+    cursor: default;
   }
   .composer {
     position: sticky;

@@ -234,6 +234,30 @@ describe('<schema-chat>', () => {
     );
   });
 
+  it("counts a 429's wait down on a disabled retry button, then retries the same turn", async () => {
+    const client = new FakeChatClient()
+      .queueStream([
+        { fail: clientError('RATE_LIMITED', { status: 429, retryAfter: 2, retryable: true }) },
+      ])
+      .queueStream(answerSteps(CID, ['After the wait.']));
+    const chat = await mountChat({ client });
+    await chat.send('Hi');
+    await chat.updateComplete;
+    const button = () => $(chat, '[part~="retry-button"]') as HTMLButtonElement;
+    expect(button().disabled).to.equal(true);
+    expect(button().textContent?.trim()).to.equal('Retry in 2 s');
+    // The alert keeps its text (announced once), only the button counts.
+    expect($(chat, '.error-text').textContent).to.contain('Try again in 2 s');
+    await waitFor(() => button().textContent?.trim() === 'Retry in 1 s', 'the countdown');
+    expect(button().disabled).to.equal(true);
+    await waitFor(() => !button().disabled, 'the end of the wait', 4000);
+    expect(button().textContent?.trim()).to.equal('Retry');
+    expect(client.streamCalls).to.have.length(1);
+    button().click();
+    await waitFor(() => answers(chat)[0] === 'After the wait.', 'the retried answer');
+    expect(client.streamCalls[1]?.idempotencyKey).to.equal(client.streamCalls[0]?.idempotencyKey);
+  });
+
   const errorCases = [
     { code: 'AUTH_EXPIRED', status: 401, text: 'Sign in again', shown: '401 AUTH_EXPIRED' },
     {
@@ -319,6 +343,45 @@ describe('<schema-chat>', () => {
     expect($(chat, '[part~="notice"]').textContent).to.contain('Streaming is unavailable');
     expect(client.sendCalls).to.have.length(0);
     expect(answers(chat)).to.deep.equal(['Whole answer.']);
+  });
+
+  it('shows earlier messages page by page above the latest ones, the reader going on where they were', async () => {
+    const filler = 'The orders table references customers through customer_id. '.repeat(12);
+    const history = Array.from({ length: 10 }, (_, i) =>
+      storedMessage(i % 2 === 0 ? 'user' : 'assistant', `Message ${i}. ${filler}`),
+    );
+    const client = new FakeChatClient().setHistory(CID, history, 0, 4);
+    const chat = await mountChat({ client, attributes: { 'conversation-id': CID } });
+    const messages = () => $$(chat, '.message');
+    const shown = () =>
+      messages().map((message) => /Message \d+/.exec(message.textContent ?? '')?.[0]);
+    await waitFor(() => shown().length === 4, 'the latest page');
+    expect(shown()).to.deep.equal(['Message 6', 'Message 7', 'Message 8', 'Message 9']);
+    const older = () =>
+      chat.shadowRoot?.querySelector<HTMLButtonElement>('[part~="older-button"]') ?? null;
+    expect(older()?.textContent?.trim()).to.equal('Show earlier messages');
+
+    // The reader scrolls up to the button and asks for more.
+    const log = $(chat, '.log');
+    log.scrollTop = 0;
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    const wasFirst = messages()[0] as HTMLElement;
+    const logTop = () =>
+      log.getBoundingClientRect().top + Number.parseFloat(getComputedStyle(log).paddingTop);
+    older()?.click();
+    await waitFor(() => shown().length === 8, 'the second page');
+    // Once the earlier messages have rendered in place of their size estimates, too.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(shown().slice(0, 4)).to.deep.equal(['Message 2', 'Message 3', 'Message 4', 'Message 5']);
+    expect(Math.abs(wasFirst.getBoundingClientRect().top - logTop())).to.be.below(2);
+    expect(log.scrollTop).to.be.above(0);
+
+    older()?.click();
+    await waitFor(() => shown().length === 10, 'the first page');
+    expect(shown()[0]).to.equal('Message 0');
+    await chat.updateComplete;
+    expect(older()).to.equal(null);
+    expect(client.historyCursors).to.deep.equal([undefined, '6', '2']);
   });
 
   it('loads the remembered conversation with its history on start', async () => {

@@ -15,6 +15,8 @@ export function describeMachine(chromiumPath = '/usr/bin/chromium'): string[] {
     chromium = execFileSync(chromiumPath, ['--version'], {
       encoding: 'utf8',
       timeout: 10_000,
+      // Debian's launcher script complains on stderr about its own memory check; only stdout counts.
+      stdio: ['ignore', 'pipe', 'ignore'],
     }).trim();
   } catch {
     // Reported as not found; the widget benchmark then fails with its own message.

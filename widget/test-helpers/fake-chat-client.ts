@@ -134,12 +134,15 @@ export class FakeChatClient implements ChatClient {
   readonly sendCalls: { request: ChatRequest; idempotencyKey: string | undefined }[] = [];
   readonly stopCalls: string[] = [];
   readonly historyCalls: string[] = [];
+  /** The `cursor` of each `getMessages` call. */
+  readonly historyCursors: (string | undefined)[] = [];
   /** Streams aborted by the widget. */
   aborted = 0;
   readonly #streams: StreamStep[][] = [];
   readonly #sends: (ChatResponse | ChatClientError)[] = [];
   readonly #history = new Map<string, ChatMessage[] | ChatClientError>();
   #historyDelay = 0;
+  #historyPageSize: number | undefined;
   readonly #eventsPerTask: number;
 
   constructor(options: FakeChatClientOptions = {}) {
@@ -158,10 +161,19 @@ export class FakeChatClient implements ChatClient {
     return this;
   }
 
-  /** Sets what `getMessages(conversationId)` returns, after `delay` ms. */
-  setHistory(conversationId: string, messages: ChatMessage[] | ChatClientError, delay = 0): this {
+  /**
+   * Sets what `getMessages(conversationId)` returns, after `delay` ms; with `pageSize`, the
+   * messages come in pages of that size, newest first, each with a `nextCursor` to the older ones.
+   */
+  setHistory(
+    conversationId: string,
+    messages: ChatMessage[] | ChatClientError,
+    delay = 0,
+    pageSize?: number,
+  ): this {
     this.#history.set(conversationId, messages);
     this.#historyDelay = delay;
+    this.#historyPageSize = pageSize;
     return this;
   }
 
@@ -271,11 +283,19 @@ export class FakeChatClient implements ChatClient {
 
   async getMessages(conversationId: string, options: PageOptions = {}): Promise<Page<ChatMessage>> {
     this.historyCalls.push(conversationId);
+    this.historyCursors.push(options.cursor);
     await sleep(this.#historyDelay, options.signal ?? new AbortController().signal);
     const history = this.#history.get(conversationId);
     if (history instanceof ChatClientError) throw history;
     if (!history) throw clientError('CONVERSATION_NOT_FOUND', { status: 404 });
-    return { items: history };
+    if (this.#historyPageSize === undefined) return { items: history };
+    // Pages from the newest, as the server does; the cursor is where the next (older) page ends.
+    const end = options.cursor === undefined ? history.length : Number(options.cursor);
+    const start = Math.max(0, end - this.#historyPageSize);
+    return {
+      items: history.slice(start, end),
+      ...(start > 0 ? { nextCursor: String(start) } : {}),
+    };
   }
 
   async listConversations(
