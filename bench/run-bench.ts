@@ -1,5 +1,6 @@
 // `npm run bench`: runs the benchmarks S1–S12 of QUALITY.md on this machine and prints one table
-// (metric, ours, reference, ratio, target, pass/fail); a full run also writes bench/RESULTS.md.
+// (metric, ours, reference, ratio, target, pass/fail); a full run also writes bench/RESULTS.md and
+// copies its table into the performance section of README.md.
 //   node bench/run-bench.ts [--quick] [--write] [--only S1,S8]
 // --quick: smaller loads and 3 rounds instead of 5, under two minutes; it does not touch
 // RESULTS.md unless --write is given. Every figure is measured in this run; ratios compare with
@@ -7,7 +8,8 @@
 // met, 1 when one is not (printed as FAIL), 2 when a benchmark could not run.
 // Plain erasable TypeScript: Node runs it directly (type stripping).
 
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -105,8 +107,32 @@ if ((!quick && !only) || values.write) {
   const file = join(REPO_ROOT, 'bench/RESULTS.md');
   writeFileSync(file, resultsMarkdown(rows, machine, seconds, failures));
   process.stdout.write(`Wrote ${file} (${statSync(file).size} bytes).\n`);
+  if (!only && failures.length === 0) copyTableToReadme(formatMarkdownTable(rows));
 }
 process.exitCode = failures.length > 0 ? 2 : failed.length > 0 ? 1 : 0;
+
+/**
+ * Puts the table into README.md's performance section (between its `bench-table` markers) and
+ * formats it as the repo's formatter does; test/e2e/readme.test.ts checks that they agree.
+ */
+function copyTableToReadme(table: string): void {
+  const readme = join(REPO_ROOT, 'README.md');
+  const text = readFileSync(readme, 'utf8');
+  const start = text.indexOf('<!-- bench-table -->\n');
+  const end = text.indexOf('<!-- /bench-table -->');
+  if (start < 0 || end < start) {
+    process.stderr.write('bench: README.md has no bench-table markers; table not copied.\n');
+    return;
+  }
+  const head = text.slice(0, start + '<!-- bench-table -->\n'.length);
+  writeFileSync(readme, `${head}${table.trim()}\n${text.slice(end)}`);
+  execFileSync(
+    process.execPath,
+    [join(REPO_ROOT, 'node_modules/@biomejs/biome/bin/biome'), 'format', '--write', readme],
+    { stdio: 'ignore' },
+  );
+  process.stdout.write(`Copied the table into ${readme}; its prose figures are yours to check.\n`);
+}
 
 function idOrder(id: string): number {
   const match = /^S(\d+)([a-z]?)$/.exec(id);

@@ -1,5 +1,6 @@
 // Keeps the README true: its configuration table matches the router's defaults, it names every
-// environment variable the examples read, and what it links to exists.
+// environment variable the examples read, its performance table is the last full benchmark run's,
+// and what it links to exists.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -70,6 +71,26 @@ describe('README.md', () => {
     for (const name of new Set(variables)) {
       expect(readme, name).toMatch(new RegExp(`^\\| \`${name}\` +\\|`, 'm'));
     }
+  });
+
+  it("shows the last full benchmark run's table (bench/RESULTS.md) as it is", () => {
+    const cells = (text: string) =>
+      text
+        .split('\n')
+        .filter((line) => /^\| *S\d/.test(line))
+        .map((line) =>
+          line
+            .split('|')
+            .map((cell) => cell.trim())
+            .join('|'),
+        );
+    const section = readme.slice(
+      readme.indexOf('<!-- bench-table -->'),
+      readme.indexOf('<!-- /bench-table -->'),
+    );
+    const results = cells(readFileSync(join(REPO_ROOT, 'bench/RESULTS.md'), 'utf8'));
+    expect(results.length).toBeGreaterThanOrEqual(12);
+    expect(cells(section)).toEqual(results);
   });
 
   it('links only to files that exist', () => {
