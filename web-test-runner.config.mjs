@@ -3,6 +3,8 @@
 import { existsSync } from 'node:fs';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
+// Plain TypeScript with no imports: Node 22 loads it directly.
+import { CHROMIUM_ARGS } from './test/helpers/chromium-args.ts';
 
 // CI and this machine have Debian's Chromium; a developer machine without it falls back to
 // chrome-launcher's own detection of an installed Chrome (executablePath undefined).
@@ -55,15 +57,7 @@ export default {
       launchOptions: {
         executablePath,
         headless: true,
-        args: [
-          '--headless=new',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
+        args: [...CHROMIUM_ARGS],
       },
     }),
   ],

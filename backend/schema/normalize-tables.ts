@@ -1,26 +1,16 @@
 // Turns loosely collected tables (from DDL or a structured schema) into resolved ParsedTables.
 
-import type { ForeignKeySchema } from '../projects/project-resolver.js';
+import type { ColumnSchema, ForeignKeySchema } from '../projects/project-resolver.js';
 import type { ParsedColumn, ParsedIndex, ParsedTable } from './parsed-schema.js';
 
-/** A column as collected, before keys are resolved. */
-export interface DraftColumn {
-  name: string;
-  type: string;
-  nullable?: boolean;
-  primaryKey?: boolean;
-  unique?: boolean;
-  default?: string;
-  /** Inline foreign key; no `column` means the referenced table's primary key. */
+/** A column as collected, before keys are resolved: a structured schema's column, except that
+ * an inline foreign key (from DDL) may leave out `column` to mean the referenced primary key. */
+export interface DraftColumn extends Omit<ColumnSchema, 'references'> {
   references?: { table: string; column?: string };
-  description?: string;
 }
 
 /** A foreign key as collected; empty `references.columns` means the referenced primary key. */
-export interface DraftForeignKey {
-  columns: string[];
-  references: { table: string; columns: string[] };
-}
+export type DraftForeignKey = ForeignKeySchema;
 
 /** A table as collected, before keys are resolved. */
 export interface DraftTable {

@@ -7,6 +7,7 @@
 
 import { build } from 'esbuild';
 import { type Browser, type CDPSession, chromium, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../../test/helpers/chromium-args.ts';
 import type { BenchContext, ResultRow } from '../lib/bench-context.ts';
 import { REPO_ROOT } from '../lib/bench-process.ts';
 import { median } from '../lib/statistics.ts';
@@ -17,16 +18,8 @@ const TOKENS_PER_EVENT = 4;
 const PROBE_FRAMES = 200;
 /** The first and last this many tokens are timed on their own. */
 const EDGE_TOKENS = 500;
-/** Chromium flags: headless, no GPU, and frames as fast as they are rendered (not 60 Hz). */
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-frame-rate-limit',
-  '--disable-gpu-vsync',
-  '--disable-background-networking',
-  '--no-first-run',
-];
+/** The project's Chromium flags, and frames as fast as they are rendered (not 60 Hz). */
+const BENCH_CHROMIUM_ARGS = [...CHROMIUM_ARGS, '--disable-frame-rate-limit', '--disable-gpu-vsync'];
 
 /** A realistic long answer: prose, lists, tables and code, cut into model-sized tokens. */
 export function markdownAnswerTokens(count: number): string[] {
@@ -89,7 +82,7 @@ export async function benchWidgetRender(ctx: BenchContext): Promise<ResultRow[]>
   try {
     browser = await chromium.launch({
       executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-      args: CHROMIUM_ARGS,
+      args: BENCH_CHROMIUM_ARGS,
     });
     const ours: OursFigures[] = [];
     const naive: number[] = [];

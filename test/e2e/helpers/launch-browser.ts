@@ -6,17 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
-
-/** Flags of every test browser: headless, no sandbox (containers), nothing phoning home. */
-export const CHROMIUM_ARGS: readonly string[] = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+import { CHROMIUM_ARGS } from '../../helpers/chromium-args.js';
 
 /** The Chromium binary: `CHROME_PATH`, else Debian's. Throws how to get one when it is missing. */
 export function findChromium(): string {
