@@ -47,6 +47,8 @@ export interface SchemaChatStrings {
   copyFailed: string;
   /** Stands in for an image in an answer (images are never loaded). Defaults to "image". */
   image: string;
+  /** Name of a table in an answer (a keyboard-scrollable region). Defaults to "Table". */
+  table: string;
   /** Retry button of the error display. Defaults to "Retry". */
   retry: string;
   /** Above the oldest message shown when there are earlier ones. Defaults to "Show earlier messages". */
@@ -104,6 +106,7 @@ export const defaultStrings: Readonly<SchemaChatStrings> = Object.freeze({
   copied: 'Copied',
   copyFailed: 'Copy failed',
   image: 'image',
+  table: 'Table',
   retry: 'Retry',
   loadOlder: 'Show earlier messages',
   retryIn: 'Retry in {seconds} s',

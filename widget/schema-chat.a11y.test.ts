@@ -57,6 +57,37 @@ describe('<schema-chat> accessibility', function () {
   beforeEach(() => localStorage.clear());
   afterEach(() => unmountAll());
 
+  it('lets keyboard users scroll tables and long code lines (focusable regions)', async () => {
+    const columns = Array.from({ length: 14 }, (_, i) => `column_number_${i}`);
+    const wide = [
+      `| ${columns.join(' | ')} |`,
+      `|${columns.map(() => '---').join('|')}|`,
+      `| ${columns.map((_, i) => `value_${i}_long`).join(' | ')} |`,
+      '',
+      '```sql',
+      `SELECT ${columns.join(', ')} FROM a_table_with_a_long_name WHERE ${columns[0]} IS NOT NULL;`,
+      '```',
+    ].join('\n');
+    const client = new FakeChatClient().setHistory(CID, [
+      storedMessage('user', 'Show it all'),
+      storedMessage('assistant', wide),
+    ]);
+    const chat = await mountChat({ client, attributes: { 'conversation-id': CID } });
+    await waitFor(() => answers(chat).length === 1, 'the history');
+    const table = $(chat, '.table-wrap');
+    const pre = $(chat, '.code-block pre');
+    // A long code line scrolls sideways once rendered (off-screen blocks skip layout). Table
+    // cells wrap anywhere, but a table-wrap still scrolls while its block is skipped (sized by an
+    // estimate): both must be focusable, so axe judges them as keyboard-scrollable regions.
+    pre.scrollIntoView({ block: 'nearest' });
+    await waitFor(() => pre.scrollWidth > pre.clientWidth, 'a sideways scroll');
+    expect(pre.tabIndex).to.equal(0);
+    expect(table.tabIndex).to.equal(0);
+    expect(table.getAttribute('role')).to.equal('region');
+    expect(table.getAttribute('aria-label')).to.equal('Table');
+    await expectAccessible(chat, 'wide table and code');
+  });
+
   it('passes axe empty, with a conversation, with an error, in dark theme and in launcher mode', async () => {
     const client = new FakeChatClient()
       .setHistory(CID, [

@@ -8,7 +8,10 @@ import type { BlockToken, InlineToken } from './lex-markdown.js';
 import { toSafeHref } from './to-safe-href.js';
 
 /** The texts the markdown renderer shows. */
-export type MarkdownStrings = Pick<SchemaChatStrings, 'copy' | 'copied' | 'copyFailed' | 'image'>;
+export type MarkdownStrings = Pick<
+  SchemaChatStrings,
+  'copy' | 'copied' | 'copyFailed' | 'image' | 'table'
+>;
 
 /** What rendering needs besides the tokens. */
 export interface MarkdownContext {
@@ -49,7 +52,8 @@ export function renderBlockToken(token: BlockToken, context: MarkdownContext): R
           ? html`<th class=${className}>${content}</th>`
           : html`<td class=${className}>${content}</td>`;
       };
-      return html`<div class="table-wrap"><table>
+      // A wide table scrolls sideways: focusable and named, so keyboard users can scroll it too.
+      return html`<div class="table-wrap" role="region" tabindex="0" aria-label=${context.strings.table}><table>
         <thead><tr>${token.header.map((tokens, column) => cell(tokens, column, true))}</tr></thead>
         <tbody>${token.rows.map((row) => html`<tr>${row.map((tokens, column) => cell(tokens, column, false))}</tr>`)}</tbody>
       </table></div>`;
@@ -102,6 +106,7 @@ export function renderInlineTokens(tokens: InlineToken[], context: MarkdownConte
   });
 }
 
+// The <pre> is focusable: long lines scroll sideways, and keyboard users must be able to scroll them.
 function renderCodeBlock(code: string, lang: string, context: MarkdownContext): TemplateResult {
   const { copy } = context.strings;
   return html`<div class="code-block" part="code-block">
@@ -113,7 +118,7 @@ function renderCodeBlock(code: string, lang: string, context: MarkdownContext): 
       title=${copy}
       @click=${(event: Event) => copyCode(event.currentTarget as HTMLButtonElement, code, context)}
     >${copyIcon}</button></div>
-    <pre><code>${code}</code></pre>
+    <pre tabindex="0"><code>${code}</code></pre>
   </div>`;
 }
 
