@@ -327,6 +327,12 @@ export async function runLadder(job: LadderJob): Promise<LadderResult> {
         await sleep(job.rampMs / add);
       }
       await sleep(job.settleMs);
+      // A stream opened last may still wait for its first token on a busy machine: give the level
+      // up to 5 s more to start, measuring only once every stream is mid-answer.
+      for (let waited = 0; waited < 5000; waited += 50) {
+        if (streams.every((stream) => stream.ended || stream.texts > 0)) break;
+        await sleep(50);
+      }
       const broken = streams.find((stream) => stream.ended || stream.texts === 0);
       if (broken) {
         stoppedBy = 'failure';
