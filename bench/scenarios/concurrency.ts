@@ -85,7 +85,7 @@ export async function benchConcurrency(ctx: BenchContext): Promise<ResultRow[]> 
         );
         if (process.env.BENCH_DEBUG) ctx.log(detail.at(-1) as string);
         // Let stopped generations finish saving before the next ladder.
-        await new Promise((resolve) => setTimeout(resolve, 1000));
+        await new Promise((resolve) => setTimeout(resolve, ctx.quick ? 400 : 1000));
       }
     }
     const ratio = median(

@@ -23,7 +23,7 @@ const FIRST_TOKEN_DELAY_MS = 25_000;
 
 /** Runs S4. */
 export async function benchIdleMemory(ctx: BenchContext): Promise<ResultRow[]> {
-  const streams = ctx.quick ? 200 : 400;
+  const streams = ctx.quick ? 150 : 400;
   const shared: BenchProcess[] = [];
   try {
     const upstream = await startUpstream();
