@@ -161,4 +161,9 @@ export interface ChatClient {
   listProjects(options?: CallOptions): Promise<ProjectSummary[]>;
   /** Replaces the token (e.g. after the host page refreshed it). */
   setToken(token: string | undefined): void;
+  /**
+   * The bearer token the next request will carry (the one set, or what `getToken` gives): lets a
+   * UI that was handed this client tell who is signed in.
+   */
+  currentToken(): Promise<string | undefined>;
 }

@@ -215,3 +215,23 @@ describe('setToken()', () => {
     expect(() => client.setToken(5 as never)).toThrowError(TypeError);
   });
 });
+
+describe('currentToken()', () => {
+  it('gives the token the next request carries: the one set, else what getToken gives', async () => {
+    const handler = () => jsonResponse(200, { items: [] });
+    const { client } = createTestClient(handler);
+    expect(await client.currentToken()).toBe('jwt-1');
+    client.setToken('jwt-9');
+    expect(await client.currentToken()).toBe('jwt-9');
+
+    let calls = 0;
+    const refreshing = createTestClient(handler, {
+      token: undefined,
+      getToken: async () => `fresh-${++calls}`,
+    }).client;
+    expect(await refreshing.currentToken()).toBe('fresh-1');
+    expect(await createTestClient(handler, { token: undefined }).client.currentToken()).toBe(
+      undefined,
+    );
+  });
+});

@@ -118,6 +118,10 @@ export function createChatClientFromConfig(config: ChatClientConfig): ChatClient
       }
       ctx.tokens.set(token);
     },
+
+    currentToken() {
+      return ctx.tokens.get();
+    },
   };
 }
 

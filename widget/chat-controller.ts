@@ -661,6 +661,16 @@ export class ChatController implements ReactiveController {
           token = undefined;
         }
       }
+      // A host that hands over a ready client sets no token here: ask the client who it is for
+      // (duck-typed: the client may come from another copy of the sdk, or be the host's own).
+      const client = config.client as Partial<ChatClient> | undefined;
+      if (!token && typeof client?.currentToken === 'function') {
+        try {
+          token = await client.currentToken();
+        } catch {
+          token = undefined;
+        }
+      }
       return conversationStorageKey(config.apiUrl, readJwtSubject(token), config.projectId);
     })();
     return this.#storageKey;

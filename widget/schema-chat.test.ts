@@ -409,6 +409,15 @@ describe('<schema-chat>', () => {
     expect(changes[0]?.detail.conversationId).to.equal(CID);
   });
 
+  it('remembers the conversation per user when the host hands over a ready client', async () => {
+    const client = new FakeChatClient().queueStream(answerSteps(CID, ['Hi.']));
+    client.token = fakeJwt({ sub: 'carol' });
+    const chat = await mountChat({ client });
+    await chat.send('Hi');
+    expect(localStorage.getItem(conversationStorageKey(undefined, 'carol', 'p1'))).to.equal(CID);
+    expect(localStorage.getItem(conversationStorageKey(undefined, undefined, 'p1'))).to.equal(null);
+  });
+
   it("keeps each user's conversation apart and stores the id, never the token", async () => {
     const token = fakeJwt({ sub: 'alice' });
     const client = new FakeChatClient().queueStream(answerSteps(CID, ['Hi.']));

@@ -311,5 +311,14 @@ export class FakeChatClient implements ChatClient {
     return [];
   }
 
-  setToken(_token: string | undefined): void {}
+  /** What `currentToken()` gives (a host's ready client knows who is signed in). */
+  token: string | undefined;
+
+  setToken(token: string | undefined): void {
+    this.token = token;
+  }
+
+  async currentToken(): Promise<string | undefined> {
+    return this.token;
+  }
 }
