@@ -11,6 +11,7 @@ import {
   createConversationMemory,
   readJwtSubject,
 } from './conversation-memory.js';
+import { announceConversation, onConversationAnnounced } from './conversation-sync.js';
 import { describeChatError } from './describe-chat-error.js';
 import { SchemaChatConversationChangeEvent } from './events/schema-chat-conversation-change-event.js';
 import {
@@ -145,6 +146,9 @@ export class ChatController implements ReactiveController {
   #storageKey: Promise<string | undefined> | undefined;
   #epoch = 0;
   #running: Promise<void> = Promise.resolve();
+  /** The id remembered for this user and project when this widget last read or wrote it. */
+  #recalledId: string | undefined;
+  #unsubscribe: (() => void) | undefined;
 
   constructor(host: ReactiveControllerHost & HTMLElement, options: ChatControllerOptions) {
     this.#host = host;
@@ -173,13 +177,20 @@ export class ChatController implements ReactiveController {
     return this.#running;
   }
 
-  hostConnected(): void {}
+  hostConnected(): void {
+    this.#unsubscribe ??= onConversationAnnounced((announcement) => {
+      if (announcement.source !== this) void this.#follow(announcement.key);
+    });
+  }
 
   hostDisconnected(): void {
     // Moving the element in the DOM disconnects and reconnects it synchronously; only a real removal
     // closes the connection (the server keeps the generation for its grace period).
     queueMicrotask(() => {
-      if (!this.#host.isConnected) this.#abortAll();
+      if (this.#host.isConnected) return;
+      this.#abortAll();
+      this.#unsubscribe?.();
+      this.#unsubscribe = undefined;
     });
   }
 
@@ -204,8 +215,11 @@ export class ChatController implements ReactiveController {
     this.#running = (async () => {
       const explicit = config.conversationId;
       const key = await this.#key();
-      if (epoch !== this.#epoch) return;
-      const id = explicit || (key ? this.#memory.recall(key) : undefined);
+      // Finding the user may take a while (getToken, a client's currentToken): a turn the user
+      // started meanwhile decides the conversation.
+      if (epoch !== this.#epoch || this.#turn) return;
+      this.#recalledId = key ? this.#memory.recall(key) : undefined;
+      const id = explicit || this.#recalledId;
       this.conversationId = id;
       if (id !== previous) this.#dispatchConversationChange(id, previous);
       if (id) await this.#loadHistory(epoch, !explicit);
@@ -325,7 +339,12 @@ export class ChatController implements ReactiveController {
     this.#failed = undefined;
     this.conversationId = undefined;
     this.phase = 'idle';
-    void this.#key().then((key) => key && this.#memory.forget(key));
+    this.#recalledId = undefined;
+    void this.#key().then((key) => {
+      if (!key) return;
+      this.#memory.forget(key);
+      announceConversation(key, this);
+    });
     if (previous) this.#dispatchConversationChange(undefined, previous);
     this.#update();
   }
@@ -502,7 +521,11 @@ export class ChatController implements ReactiveController {
     const id = turn.conversationId;
     if (id) {
       // Best effort: the partial answer is already kept on screen; the server saves it as `stopped`.
-      turn.client.stop(id).catch(() => undefined);
+      // Other widgets showing this conversation follow once it is saved.
+      turn.client
+        .stop(id)
+        .then(() => this.#announce())
+        .catch(() => undefined);
     }
     turn.stream?.abort();
     turn.abort.abort();
@@ -580,7 +603,9 @@ export class ChatController implements ReactiveController {
     const previous = this.conversationId;
     this.conversationId = id;
     void this.#key().then((key) => {
-      if (key && this.conversationId === id) this.#memory.remember(key, id);
+      if (!key || this.conversationId !== id) return;
+      this.#memory.remember(key, id);
+      this.#recalledId = id;
     });
     this.#dispatchConversationChange(id, previous);
   }
@@ -590,6 +615,38 @@ export class ChatController implements ReactiveController {
     this.#turn = undefined;
     this.phase = 'idle';
     this.#update();
+    // A stopped answer is announced once the server has saved it (see #stopOnServer).
+    if (!turn.stopped) void this.#announce();
+  }
+
+  /** Tells the page's other widgets of this user and project that the conversation changed. */
+  async #announce(): Promise<void> {
+    const key = await this.#key();
+    if (key) announceConversation(key, this);
+  }
+
+  /**
+   * Another widget of this page changed the conversation remembered under `key`. When this one
+   * shows that user's remembered conversation (not one the host picked) and is idle, it shows the
+   * remembered conversation as it is now: the same one with its new messages, another, or none.
+   */
+  async #follow(key: string): Promise<void> {
+    if (this.phase !== 'idle' || (await this.#key()) !== key || this.phase !== 'idle') return;
+    if (this.conversationId !== this.#recalledId) return;
+    const id = this.#memory.recall(key);
+    const previous = this.conversationId;
+    this.#recalledId = id;
+    if (id !== previous) {
+      this.#epoch++;
+      this.messages = [];
+      this.olderCursor = undefined;
+      this.error = undefined;
+      this.#failed = undefined;
+      this.conversationId = id;
+      this.#dispatchConversationChange(id, previous);
+      this.#update();
+    }
+    if (id) this.#running = this.#loadHistory(this.#epoch, false);
   }
 
   #abortAll(): void {

@@ -29,6 +29,7 @@ import {
 } from './test-helpers/mount-chat.js';
 
 const CID = '0b6f3a52-1c2d-4e5f-8a9b-0c1d2e3f4a5b';
+const OTHER_CID = '7c1e2d3f-4a5b-4c6d-9e8f-0a1b2c3d4e5f';
 
 /** An unsigned JWT with the given claims (the widget only reads `sub`; the server verifies). */
 function fakeJwt(claims: Record<string, unknown>): string {
@@ -407,6 +408,50 @@ describe('<schema-chat>', () => {
     expect($(chat, '.message.assistant strong').textContent).to.equal('users');
     expect(chat.conversationId).to.equal(CID);
     expect(changes[0]?.detail.conversationId).to.equal(CID);
+  });
+
+  it("keeps two widgets of the user's conversation in step: a turn or a new conversation in one shows in the other", async () => {
+    const token = fakeJwt({ sub: 'erin' });
+    const client = new FakeChatClient()
+      .queueStream(answerSteps(CID, ['From the inline chat.']))
+      .setHistory(CID, [
+        storedMessage('user', 'Hi'),
+        storedMessage('assistant', 'From the inline chat.'),
+      ]);
+    const inline = await mountChat({ client, attributes: { token } });
+    const launcher = await mountChat({ client, attributes: { token, mode: 'launcher' } });
+    // A widget the host pointed at another conversation stays on it.
+    const pinned = await mountChat({
+      client: new FakeChatClient().setHistory(OTHER_CID, [storedMessage('assistant', 'Pinned.')]),
+      attributes: { token, 'conversation-id': OTHER_CID },
+    });
+    await waitFor(() => answers(pinned)[0] === 'Pinned.', 'the pinned history');
+
+    await inline.send('Hi');
+    await waitFor(() => answers(launcher)[0] === 'From the inline chat.', 'the launcher following');
+    expect(launcher.conversationId).to.equal(CID);
+    expect(answers(pinned)).to.deep.equal(['Pinned.']);
+    expect(pinned.conversationId).to.equal(OTHER_CID);
+
+    inline.newConversation();
+    await waitFor(() => answers(launcher).length === 0, 'the launcher starting over too');
+    expect(launcher.conversationId).to.equal(undefined);
+    expect(answers(pinned)).to.deep.equal(['Pinned.']);
+  });
+
+  it('keeps a turn sent while the widget is still finding out who the user is', async () => {
+    // The host hands the client over after the element is on the page, then sends at once: the
+    // start-up (asking the client whose conversation to show) ends while the answer streams.
+    const chat = await mountChat();
+    const client = new FakeChatClient().queueStream(answerSteps(CID, ['Kept', ' whole.']));
+    chat.client = client;
+    await chat.updateComplete;
+    expect(await chat.send('Hi')).to.equal(true);
+    expect(answers(chat)).to.deep.equal(['Kept whole.']);
+    expect(chat.conversationId).to.equal(CID);
+    // The late start-up neither reloaded nor cleared what the turn showed.
+    expect(client.historyCalls).to.deep.equal([]);
+    expect(has(chat, '[part~="error"]')).to.equal(false);
   });
 
   it('remembers the conversation per user when the host hands over a ready client', async () => {
