@@ -10,6 +10,7 @@ import {
   type Behaviour,
   type FakeUpstream,
   fakeText,
+  SEED_REQUEST_DEFAULTS,
   startFakeUpstream,
 } from './fake-upstream/fake-upstream.js';
 import { readSse, textOf } from './helpers/sse-client.js';
@@ -75,13 +76,7 @@ describe('the seed curl example against an OpenAI-compatible server', () => {
       expect(complete.metadata.usage.completionTokens).toBeGreaterThan(0);
 
       const body = upstream.calls.bodies[0];
-      expect(body).toMatchObject({
-        model: 'Qwen/Qwen2.5-7B-Instruct',
-        temperature: 0.7,
-        max_tokens: 1500,
-        stream: true,
-        stream_options: { include_usage: true },
-      });
+      expect(body).toMatchObject(SEED_REQUEST_DEFAULTS);
       expect(body.messages[0].role).toBe('system');
       expect(body.messages.at(-1)).toEqual({ role: 'user', content: 'Hello' });
     } finally {

@@ -9,6 +9,7 @@ import {
   type FakeUpstream,
   fakeText,
   fakeTokens,
+  SEED_REQUEST_DEFAULTS,
   startFakeUpstream,
 } from '../../test/fake-upstream/fake-upstream.ts';
 import { ChatError } from '../errors.js';
@@ -101,15 +102,7 @@ describe.each(TRANSPORTS)('over the %s', (name) => {
     it('sends the seed defaults, stream_options.include_usage and extra body fields', async () => {
       await run(model({ extraBody: { top_k: 20, model: 'cannot-override' } }));
       const body = upstream.calls.bodies[0];
-      expect(body).toMatchObject({
-        model: 'Qwen/Qwen2.5-7B-Instruct',
-        temperature: 0.7,
-        max_tokens: 1500,
-        stream: true,
-        stream_options: { include_usage: true },
-        top_k: 20,
-        messages,
-      });
+      expect(body).toMatchObject({ ...SEED_REQUEST_DEFAULTS, top_k: 20, messages });
       expect(upstream.calls.requests[0]?.headers.authorization).toBe('Bearer EMPTY');
     });
 

@@ -22,6 +22,15 @@ import {
 export * from './fake-behaviour.ts';
 
 /** Options of {@link startFakeUpstream}. */
+/** What the seed's default model sends upstream in every request body (DESIGN.md, the seed). */
+export const SEED_REQUEST_DEFAULTS = {
+  model: 'Qwen/Qwen2.5-7B-Instruct',
+  temperature: 0.7,
+  max_tokens: 1500,
+  stream: true,
+  stream_options: { include_usage: true },
+} as const;
+
 export interface FakeUpstreamOptions {
   /** Port to listen on. Defaults to 0 (any free port). */
   port?: number;
