@@ -21,15 +21,23 @@ const DOCUMENTS = [
   'Line one\nline two\n===\n\n    indented code\n\n    more\n\n<div>raw</div>\n\n---\n\n- [x] task\n- [ ] other\n',
 ];
 
+/** The blocks of `text` rendered in one update. */
+function renderWhole(text: string): MarkdownBlock[] {
+  const markdown = new IncrementalMarkdown(context);
+  markdown.update(text);
+  return markdown.blocks;
+}
+
 describe('IncrementalMarkdown', () => {
   for (const [index, document] of DOCUMENTS.entries()) {
     it(`renders document ${index} the same streamed in chunks as all at once`, () => {
-      const expected = toHtml(new IncrementalMarkdown(context).update(document));
+      const expected = toHtml(renderWhole(document));
       for (const chunkSize of [1, 3, 7, 40]) {
         const markdown = new IncrementalMarkdown(context);
         let blocks: MarkdownBlock[] = [];
         for (let end = chunkSize; end < document.length + chunkSize; end += chunkSize) {
-          blocks = markdown.update(document.slice(0, end));
+          markdown.update(document.slice(0, end));
+          blocks = markdown.blocks;
         }
         expect(toHtml(blocks), `chunks of ${chunkSize}`).to.equal(expected);
       }
@@ -46,7 +54,8 @@ describe('IncrementalMarkdown', () => {
     let previous: MarkdownBlock[] = [];
     for (const paragraph of paragraphs) {
       text += paragraph;
-      const blocks = markdown.update(text);
+      markdown.update(text);
+      const blocks = markdown.blocks;
       // Every block that was final stays the very same object.
       for (const block of previous.filter((candidate) => candidate.final)) {
         expect(blocks).to.include(block);
@@ -64,7 +73,8 @@ describe('IncrementalMarkdown', () => {
     const seen = new Map<number, readonly MarkdownBlock[]>();
     for (let i = 0; i < 100; i++) {
       text += `Paragraph ${i}.\n\n`;
-      const blocks = markdown.update(text);
+      markdown.update(text);
+      const blocks = markdown.blocks;
       const chunks = markdown.chunks;
       // The chunks hold exactly the final blocks, in order; the live tail the rest.
       expect(chunks.flatMap((chunk) => chunk.blocks)).to.deep.equal(blocks.filter((b) => b.final));
@@ -83,13 +93,13 @@ describe('IncrementalMarkdown', () => {
   it('starts over when the text is replaced rather than extended', () => {
     const markdown = new IncrementalMarkdown(context);
     markdown.update('a\n\nb\n\nc\n\nd');
-    const blocks = markdown.update('x\n\ny');
-    expect(toHtml(blocks)).to.equal('<p>x</p><p>y</p>');
+    markdown.update('x\n\ny');
+    expect(toHtml(markdown.blocks)).to.equal('<p>x</p><p>y</p>');
   });
 
   it('treats CRLF like LF', () => {
-    const crlf = toHtml(new IncrementalMarkdown(context).update('a\r\n\r\nb\r\n\r\nc\r\n\r\nd'));
-    const lf = toHtml(new IncrementalMarkdown(context).update('a\n\nb\n\nc\n\nd'));
+    const crlf = toHtml(renderWhole('a\r\n\r\nb\r\n\r\nc\r\n\r\nd'));
+    const lf = toHtml(renderWhole('a\n\nb\n\nc\n\nd'));
     expect(crlf).to.equal(lf);
   });
 });

@@ -40,7 +40,6 @@ export class IncrementalMarkdown {
   lexedChars = 0;
   readonly #context: MarkdownContext;
   #finalText = '';
-  #final: MarkdownBlock[] = [];
   #chunks: Array<{ key: number; blocks: MarkdownBlock[] }> = [];
   #live: MarkdownBlock[] = [];
   #links: LinkDefinitions = {};
@@ -50,8 +49,11 @@ export class IncrementalMarkdown {
     this.#context = context;
   }
 
-  /** Renders `source`, reusing the blocks of the previous call that `source` still starts with. */
-  update(source: string): MarkdownBlock[] {
+  /**
+   * Renders `source`, reusing the blocks of the previous call that `source` still starts with; the
+   * result is in {@link IncrementalMarkdown.chunks} and {@link IncrementalMarkdown.live}.
+   */
+  update(source: string): void {
     const text = normalizeNewlines(source);
     // A replaced text (a retry, a reloaded history) starts over.
     if (!text.startsWith(this.#finalText)) this.#reset();
@@ -73,7 +75,6 @@ export class IncrementalMarkdown {
           final: true,
           template: renderBlockToken(token, this.#context),
         };
-        this.#final.push(block);
         let chunk = this.#chunks.at(-1);
         if (!chunk || chunk.blocks.length >= CHUNK_SIZE) {
           chunk = { key: block.key, blocks: [] };
@@ -92,7 +93,11 @@ export class IncrementalMarkdown {
         final: false,
         template: renderBlockToken(token, this.#context),
       }));
-    return this.#live.length ? [...this.#final, ...this.#live] : this.#final.slice();
+  }
+
+  /** Every block of the last update, final ones first (a new array: for tests and one-off renders). */
+  get blocks(): MarkdownBlock[] {
+    return [...this.#chunks.flatMap((chunk) => chunk.blocks), ...this.#live];
   }
 
   /** The final blocks of the last {@link IncrementalMarkdown.update}, in chunks. */
@@ -107,7 +112,6 @@ export class IncrementalMarkdown {
 
   #reset(): void {
     this.#finalText = '';
-    this.#final = [];
     this.#chunks = [];
     this.#links = {};
   }
