@@ -201,13 +201,7 @@ export class ChatController implements ReactiveController {
   load(): Promise<void> {
     const previous = this.conversationId;
     this.#abortAll();
-    const epoch = ++this.#epoch;
-    this.messages = [];
-    this.olderCursor = undefined;
-    this.error = undefined;
-    this.notice = undefined;
-    this.conversationId = undefined;
-    this.#failed = undefined;
+    const epoch = this.#switchTo(undefined);
     this.#storageKey = undefined;
     const config = this.#config();
     this.#update();
@@ -331,13 +325,8 @@ export class ChatController implements ReactiveController {
 
   #clear(): void {
     const previous = this.conversationId;
-    this.#epoch++;
+    this.#switchTo(undefined);
     this.#historyAbort?.abort();
-    this.messages = [];
-    this.error = undefined;
-    this.notice = undefined;
-    this.#failed = undefined;
-    this.conversationId = undefined;
     this.phase = 'idle';
     this.#recalledId = undefined;
     void this.#key().then((key) => {
@@ -631,22 +620,34 @@ export class ChatController implements ReactiveController {
    * remembered conversation as it is now: the same one with its new messages, another, or none.
    */
   async #follow(key: string): Promise<void> {
-    if (this.phase !== 'idle' || (await this.#key()) !== key || this.phase !== 'idle') return;
-    if (this.conversationId !== this.#recalledId) return;
+    if (this.phase !== 'idle') return;
+    const own = await this.#key();
+    // Still idle, the same user and project, and showing the remembered conversation.
+    if (own !== key || this.phase !== 'idle' || this.conversationId !== this.#recalledId) return;
     const id = this.#memory.recall(key);
     const previous = this.conversationId;
     this.#recalledId = id;
     if (id !== previous) {
-      this.#epoch++;
-      this.messages = [];
-      this.olderCursor = undefined;
-      this.error = undefined;
-      this.#failed = undefined;
-      this.conversationId = id;
+      this.#switchTo(id);
       this.#dispatchConversationChange(id, previous);
       this.#update();
     }
     if (id) this.#running = this.#loadHistory(this.#epoch, false);
+  }
+
+  /**
+   * Empties the view for conversation `id` (or none yet): messages, paging, error, notice. Returns
+   * the new epoch: answers still arriving for what was shown before are dropped.
+   */
+  #switchTo(id: string | undefined): number {
+    this.messages = [];
+    this.olderCursor = undefined;
+    this.error = undefined;
+    this.notice = undefined;
+    this.#failed = undefined;
+    this.#stopRetryWait();
+    this.conversationId = id;
+    return ++this.#epoch;
   }
 
   #abortAll(): void {
@@ -710,24 +711,15 @@ export class ChatController implements ReactiveController {
     this.#storageKey ??= (async () => {
       const config = this.#config();
       if (!config.projectId) return undefined;
-      let token = config.token;
-      if (!token && config.getToken) {
-        try {
-          token = await config.getToken();
-        } catch {
-          token = undefined;
-        }
-      }
       // A host that hands over a ready client sets no token here: ask the client who it is for
       // (duck-typed: the client may come from another copy of the sdk, or be the host's own).
       const client = config.client as Partial<ChatClient> | undefined;
-      if (!token && typeof client?.currentToken === 'function') {
-        try {
-          token = await client.currentToken();
-        } catch {
-          token = undefined;
-        }
-      }
+      const token =
+        config.token ||
+        (await askForToken(config.getToken)) ||
+        (await askForToken(
+          typeof client?.currentToken === 'function' ? client.currentToken.bind(client) : undefined,
+        ));
       return conversationStorageKey(config.apiUrl, readJwtSubject(token), config.projectId);
     })();
     return this.#storageKey;
@@ -739,6 +731,18 @@ export class ChatController implements ReactiveController {
 
   #update(): void {
     this.#host.requestUpdate();
+  }
+}
+
+/** What `get` (a `getToken` or a client's `currentToken`) gives; `undefined` when it fails or is absent. */
+async function askForToken(
+  get: (() => string | undefined | Promise<string | undefined>) | undefined,
+): Promise<string | undefined> {
+  if (!get) return undefined;
+  try {
+    return await get();
+  } catch {
+    return undefined;
   }
 }
 

@@ -385,6 +385,16 @@ describe('<schema-chat>', () => {
     expect(client.historyCursors).to.deep.equal([undefined, '6', '2']);
   });
 
+  it('offers no earlier messages once a new conversation starts', async () => {
+    const history = Array.from({ length: 6 }, (_, i) => storedMessage('user', `Message ${i}.`));
+    const client = new FakeChatClient().setHistory(CID, history, 0, 2);
+    const chat = await mountChat({ client, attributes: { 'conversation-id': CID } });
+    await waitFor(() => has(chat, '[part~="older-button"]'), 'the older button');
+    chat.newConversation();
+    await chat.updateComplete;
+    expect(has(chat, '[part~="older-button"]')).to.equal(false);
+  });
+
   it('loads the remembered conversation with its history on start', async () => {
     const token = fakeJwt({ sub: 'user-7' });
     localStorage.setItem(conversationStorageKey(undefined, 'user-7', 'p1'), CID);
