@@ -47,7 +47,7 @@ export type SchemaChatTransport = 'sse' | 'rest';
  * @attr {'sse' | 'rest'} transport - Stream answers over SSE, or fetch them whole over REST; the "Stream responses" toggle switches it. Defaults to `sse`.
  * @attr {string} nonce - CSP nonce for browsers without constructable stylesheets (Lit then writes a `<style>`). Defaults to none.
  *
- * @prop {ChatClient | undefined} client - A client from `createChatClient()` (or any `ChatClient`); when set, requests go through it; `api-url` and the user of `token`/`getToken` still name the remembered conversation (so set them too if you want it remembered per user). Defaults to one created from `api-url`.
+ * @prop {ChatClient | undefined} client - A client from `createChatClient()` (or any `ChatClient`); when set, requests go through it, and the remembered conversation belongs to the user of its `currentToken()` (or of `token`/`getToken` when set). Defaults to one created from `api-url`.
  * @prop {(() => string | Promise<string>) | undefined} getToken - Returns a fresh JWT; called when no `token` is set and once after a 401. Defaults to none.
  * @prop {Partial<SchemaChatStrings> | undefined} strings - Overrides of any user-visible text (merged over the English defaults). Defaults to none.
  *

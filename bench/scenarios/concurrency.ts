@@ -5,6 +5,7 @@
 // mid-answer; the figure is the last level within 20 ms.
 // Plain erasable TypeScript: Node runs it directly (type stripping).
 
+import { median } from '../../test/helpers/statistics.ts';
 import type { BenchContext, ResultRow } from '../lib/bench-context.ts';
 import type { BenchProcess } from '../lib/bench-process.ts';
 import {
@@ -15,7 +16,6 @@ import {
   startUpstream,
   stopAll,
 } from '../lib/bench-servers.ts';
-import { median } from '../lib/statistics.ts';
 import type { LadderJob, LadderResult } from '../load/load-generator.ts';
 
 const THRESHOLD_MS = 20;

@@ -4,6 +4,7 @@
 // history, so the history query and the context of a follow-up question are part of the figure.
 // Plain erasable TypeScript: Node runs it directly (type stripping).
 
+import { median, percentile } from '../../test/helpers/statistics.ts';
 import type { BenchContext, ResultRow } from '../lib/bench-context.ts';
 import type { BenchProcess } from '../lib/bench-process.ts';
 import {
@@ -12,7 +13,6 @@ import {
   startUpstream,
   stopAll,
 } from '../lib/bench-servers.ts';
-import { median, percentile } from '../lib/statistics.ts';
 import type { LoadJob, LoadResult } from '../load/load-generator.ts';
 import { BENCH_SCHEMA } from '../servers/bench-project.ts';
 

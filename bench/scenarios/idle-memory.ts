@@ -5,6 +5,7 @@
 // RSS after a full GC, opens the streams, reads RSS after a full GC again, and divides.
 // Plain erasable TypeScript: Node runs it directly (type stripping).
 
+import { median } from '../../test/helpers/statistics.ts';
 import type { BenchContext, ResultRow } from '../lib/bench-context.ts';
 import type { BenchProcess } from '../lib/bench-process.ts';
 import {
@@ -15,7 +16,6 @@ import {
   startUpstream,
   stopAll,
 } from '../lib/bench-servers.ts';
-import { median } from '../lib/statistics.ts';
 import type { LoadJob, LoadResult } from '../load/load-generator.ts';
 
 /** How long the fake upstream waits before the first token: longer than any measurement. */

@@ -6,6 +6,7 @@
 // Plain erasable TypeScript: Node runs it directly (type stripping).
 
 import { fakeText, fakeTokens } from '../../test/fake-upstream/fake-behaviour.ts';
+import { median } from '../../test/helpers/statistics.ts';
 import type { BenchContext, ResultRow } from '../lib/bench-context.ts';
 import type { BenchProcess } from '../lib/bench-process.ts';
 import {
@@ -14,7 +15,6 @@ import {
   startUpstream,
   stopAll,
 } from '../lib/bench-servers.ts';
-import { median } from '../lib/statistics.ts';
 import type { LoadJob, LoadResult } from '../load/load-generator.ts';
 
 const STREAMS = 50;

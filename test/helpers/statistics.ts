@@ -1,5 +1,5 @@
-// Order statistics of the bench: medians of rounds, percentiles of latencies.
-// Plain erasable TypeScript: Node runs it directly (type stripping).
+// Order statistics of the benchmarks and the hardening summaries: medians of rounds, percentiles
+// of latencies. No imports, so that Node runs it directly (the benchmarks) as well as vitest.
 
 /** The value below which `p` (0–100) percent of `values` fall (nearest rank). NaN when empty. */
 export function percentile(values: readonly number[], p: number): number {
@@ -19,9 +19,8 @@ export function median(values: readonly number[]): number {
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
-/** Sum of `values`. */
-export function sum(values: readonly number[]): number {
-  let total = 0;
-  for (const value of values) total += value;
-  return total;
+/** Rounds for display. */
+export function round(value: number, digits = 1): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
 }
