@@ -54,6 +54,37 @@ describe('CORS', () => {
     expect(response.headers.get('access-control-max-age')).toBe('600');
   });
 
+  it('answers the preflight of every API route, allowing each method the router serves', async () => {
+    const s = await start({ cors: { origins: [ALLOWED] } });
+    const id = '6f1c1e5e-7b1a-4f7e-9d55-2c5b8d1f0a11';
+    const routes: Array<[string, string]> = [
+      ['/chat', 'POST'],
+      ['/chat/stream', 'GET'],
+      ['/chat/stream', 'POST'],
+      ['/chat/stop', 'POST'],
+      ['/conversations', 'GET'],
+      [`/conversations/${id}`, 'DELETE'],
+      [`/conversations/${id}/messages`, 'GET'],
+      ['/projects', 'GET'],
+    ];
+    for (const [path, method] of routes) {
+      const response = await fetch(`${s.baseUrl}${path}`, {
+        method: 'OPTIONS',
+        headers: { Origin: ALLOWED, 'Access-Control-Request-Method': method },
+      });
+      expect(response.status, `${method} ${path}`).toBe(204);
+      expect(response.headers.get('access-control-allow-methods')?.split(','), path).toContain(
+        method,
+      );
+    }
+    // Paths that are not routes of the router stay the host's.
+    const other = await fetch(`${s.baseUrl}/not-a-route`, {
+      method: 'OPTIONS',
+      headers: { Origin: ALLOWED, 'Access-Control-Request-Method': 'GET' },
+    });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('exposes the rate-limit headers to an allowed origin', async () => {
     const s = await start({ cors: { origins: [ALLOWED] } });
     const response = await fetch(`${s.baseUrl}/projects`, {
@@ -170,6 +201,52 @@ describe('mounting', () => {
         store: new MemoryChatStore(),
       }),
     ).toThrow(/auth\.secret is 8 bytes/);
+  });
+});
+
+describe('setup messages', () => {
+  const recordingLogger = () => {
+    const lines: Array<[string, string]> = [];
+    const logger = {
+      info: (_fields: unknown, message: string) => lines.push(['info', message]),
+      warn: (_fields: unknown, message: string) => lines.push(['warn', message]),
+      error: (_fields: unknown, message: string) => lines.push(['error', message]),
+    };
+    return { lines, logger };
+  };
+
+  it('logs an unknown option once, at setup, with the nearest known one', async () => {
+    const { lines, logger } = recordingLogger();
+    const s = await start({ logger, timeouts: { flushMS: 10 } as never });
+    await fetch(`${s.baseUrl}/projects`, { headers: s.headers() });
+    expect(lines).toEqual([
+      [
+        'warn',
+        'schema-chat: unknown option "timeouts.flushMS" is ignored; did you mean "timeouts.flushMs"?',
+      ],
+    ]);
+  });
+
+  it('says once which model and base URL a router with no model option calls', () => {
+    const { lines, logger } = recordingLogger();
+    const previous = process.env.VLLM_QWEN_7B_URL;
+    process.env.VLLM_QWEN_7B_URL = 'http://127.0.0.1:8003/v1';
+    try {
+      createChatRouter({
+        auth: { secret: TEST_SECRET },
+        projects: testProjects,
+        store: new MemoryChatStore(),
+        logger,
+        widget: false,
+      });
+    } finally {
+      if (previous === undefined) delete process.env.VLLM_QWEN_7B_URL;
+      else process.env.VLLM_QWEN_7B_URL = previous;
+    }
+    expect(lines).toHaveLength(1);
+    expect(lines[0]?.[0]).toBe('info');
+    expect(lines[0]?.[1]).toContain('Qwen/Qwen2.5-7B-Instruct at http://127.0.0.1:8003/v1');
+    expect(lines[0]?.[1]).toContain('new OfflineChatModel()');
   });
 });
 

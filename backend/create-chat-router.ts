@@ -23,14 +23,15 @@ import { type ChatLogger, createConsoleLogger } from './logging/chat-logger.js';
 import { OpenAIChatModel } from './models/openai-chat-model.js';
 import { toProjectResolver } from './projects/project-resolver.js';
 import { addConversationRoutes } from './routes/conversation-routes.js';
+import { listRoutePaths } from './routes/list-route-paths.js';
 import type { RouterContext } from './routes/router-context.js';
 import { addTurnRoutes } from './routes/turn-routes.js';
 import { createWidgetHandler } from './routes/widget-route.js';
 import { MemoryRunRegistry } from './runs/memory-run-registry.js';
-import { HeartbeatHub } from './sse/heartbeat-hub.js';
 import type { ChatStore } from './stores/chat-store.js';
 import { settleFinishedTurns } from './stores/settle-finished-turns.js';
 import { SqliteChatStore } from './stores/sqlite-chat-store.js';
+import { SharedInterval } from './timers/shared-interval.js';
 import { TurnService } from './turns/turn-service.js';
 
 /** The router, plus its lifecycle. */
@@ -60,15 +61,10 @@ export function createChatRouter(options: ChatRouterOptions): ChatRouter {
   const logger: ChatLogger = options.logger ?? createConsoleLogger();
   const ownsStore = options.store === undefined;
   const store: ChatStore = options.store ?? openDefaultStore();
-  // The default model's own timers follow the router's, so the router's codes win.
-  const model =
-    options.model ??
-    new OpenAIChatModel({
-      timeoutMs: config.timeouts.firstTokenMs,
-      idleTimeoutMs: config.timeouts.idleMs,
-    });
+  for (const warning of config.warnings) logger.warn({}, warning);
+  const model = options.model ?? defaultModel(logger);
   const runs = options.runs ?? new MemoryRunRegistry({ replayTtlMs: config.timeouts.replayTtlMs });
-  const hub = new HeartbeatHub(config.timeouts.heartbeatMs);
+  const heartbeat = new SharedInterval(config.timeouts.heartbeatMs);
   const rateLimitStore = options.limits?.rateLimitStore;
   const requestLimit = createUserRateLimit({
     name: 'requests',
@@ -135,25 +131,14 @@ export function createChatRouter(options: ChatRouterOptions): ChatRouter {
 
   const router = express.Router() as ChatRouter;
   const compress: RequestHandler[] = config.compression ? [compression()] : [];
-  const ctx: RouterContext = { config, turns, store, projects, hub, guard, compress, json };
-  // Preflights, for the routes only: other paths under the mount point belong to the host.
-  router.options(
-    [
-      '/chat',
-      '/chat/stream',
-      '/chat/stop',
-      '/conversations',
-      '/conversations/:id',
-      '/conversations/:id/messages',
-      '/projects',
-    ],
-    createCorsHandler(config.cors),
-    (_req, res) => {
-      res.status(204).end();
-    },
-  );
+  const ctx: RouterContext = { config, turns, store, projects, heartbeat, guard, compress, json };
   addTurnRoutes(router, ctx);
   addConversationRoutes(router, ctx);
+  // Preflights, for the API routes only (other paths under the mount point belong to the host,
+  // and the widget bundle is a plain GET that never needs one).
+  router.options(listRoutePaths(router), createCorsHandler(config.cors), (_req, res) => {
+    res.status(204).end();
+  });
   if (options.widget !== false) {
     router.get(
       '/widget.js',
@@ -184,6 +169,16 @@ export function createChatRouter(options: ChatRouterOptions): ChatRouter {
     },
   });
   return router;
+}
+
+/** The model of a router given none, said once so nobody wonders what it calls. */
+function defaultModel(logger: ChatLogger): OpenAIChatModel {
+  const model = new OpenAIChatModel();
+  logger.info(
+    { model: model.id, baseURL: model.baseURL },
+    `schema-chat: no model option given: answers come from ${model.id} at ${model.baseURL} (OpenAI-compatible; set VLLM_QWEN_7B_URL or OPENAI_BASE_URL, or pass model: new OfflineChatModel() to try it without one)`,
+  );
+  return model;
 }
 
 function openDefaultStore(): ChatStore {

@@ -72,6 +72,26 @@ describe('resolveChatRouterConfig', () => {
     expect(() => resolveChatRouterConfig({ ...base, ...patch })).toThrow(message);
   });
 
+  it('reports each unknown option once, naming the nearest known key', () => {
+    const config = resolveChatRouterConfig({
+      ...base,
+      timeouts: { flushMS: 20 } as never,
+      limits: { histroySize: 4 } as never,
+      auth: { secret: 'x'.repeat(32), isuer: 'me' } as never,
+      ...({ stores: {} } as object),
+      cors: { origins: [], colour: 'blue' } as never,
+    });
+    expect(config.warnings).toEqual([
+      'schema-chat: unknown option "stores" is ignored; did you mean "store"?',
+      'schema-chat: unknown option "auth.isuer" is ignored; did you mean "auth.issuer"?',
+      'schema-chat: unknown option "limits.histroySize" is ignored; did you mean "limits.historySize"?',
+      'schema-chat: unknown option "timeouts.flushMS" is ignored; did you mean "timeouts.flushMs"?',
+      'schema-chat: unknown option "cors.colour" is ignored.',
+    ]);
+    expect(config.timeouts.flushMs).toBe(DEFAULT_TIMEOUTS.flushMs);
+    expect(resolveChatRouterConfig(base).warnings).toEqual([]);
+  });
+
   it('leaves CORS to the host when cors is false', () => {
     expect(resolveChatRouterConfig({ ...base, cors: false }).cors).toBe(false);
   });

@@ -1,7 +1,9 @@
 // Resolves ChatRouterOptions once, at setup, into the internal ChatRouterConfig: defaults filled
-// in, every value checked, and a bad option thrown with its name and the fix.
+// in from one table, every value checked, a bad option thrown with its name and the fix, and an
+// unknown one reported with the nearest known name.
 
 import type { ChatRouterOptions, CorsOptions } from './chat-router-options.js';
+import { nearestName } from './nearest-name.js';
 
 /** Resolved limits. */
 export interface LimitsConfig {
@@ -38,32 +40,93 @@ export interface ChatRouterConfig {
   cors: CorsConfig;
   compression: boolean;
   instructions: string | undefined;
+  /** Setup warnings to log once (unknown option keys). */
+  warnings: string[];
 }
 
-/** Defaults of every numeric option (the seed's figures where it gives them). */
-export const DEFAULT_LIMITS: Readonly<LimitsConfig> = {
-  maxMessageChars: 4000,
-  historySize: 10,
-  streamsPerMinute: 10,
-  requestsPerMinute: 60,
-  maxConcurrentStreams: 3,
-  tokensPerDay: undefined,
-  schemaTokenBudget: 6000,
-  maxBodyBytes: 65_536,
+/** An integer option: its default (`undefined`: off unless set) and smallest allowed value. */
+interface IntegerOption {
+  default: number | undefined;
+  min: number;
+}
+
+/**
+ * Every numeric limit, its default and its floor: the one place a default is written. The
+ * figures are the original design's where it gives them (10 streams a minute, last 10 messages).
+ */
+const LIMIT_OPTIONS = {
+  maxMessageChars: { default: 4000, min: 1 },
+  historySize: { default: 10, min: 0 },
+  streamsPerMinute: { default: 10, min: 1 },
+  requestsPerMinute: { default: 60, min: 1 },
+  maxConcurrentStreams: { default: 3, min: 1 },
+  tokensPerDay: { default: undefined, min: 1 },
+  schemaTokenBudget: { default: 6000, min: 100 },
+  maxBodyBytes: { default: 65_536, min: 1024 },
+} as const satisfies Record<keyof LimitsConfig, IntegerOption>;
+
+/** Every timer, in milliseconds, its default and its floor. */
+const TIMEOUT_OPTIONS = {
+  firstTokenMs: { default: 30_000, min: 1 },
+  idleMs: { default: 60_000, min: 1 },
+  heartbeatMs: { default: 15_000, min: 1 },
+  disconnectGraceMs: { default: 30_000, min: 0 },
+  replayTtlMs: { default: 300_000, min: 0 },
+  checkpointMs: { default: 1_000, min: 1 },
+  flushMs: { default: 100, min: 0 },
+  flushTokens: { default: 4, min: 1 },
+  retryHintMs: { default: 2_000, min: 0 },
+} as const satisfies Record<keyof TimeoutsConfig, IntegerOption>;
+
+const CORS_MAX_AGE: IntegerOption = { default: 600, min: 0 };
+
+/** The keys each options object knows, for the unknown-option report. */
+const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
+  '': [
+    'auth',
+    'projects',
+    'store',
+    'model',
+    'instructions',
+    'limits',
+    'timeouts',
+    'cors',
+    'compression',
+    'runs',
+    'widget',
+    'logger',
+    'onTurnEnd',
+  ],
+  auth: [
+    'secret',
+    'publicKey',
+    'algorithms',
+    'issuer',
+    'audience',
+    'clockToleranceSec',
+    'maxAge',
+    'authenticate',
+  ],
+  limits: [...Object.keys(LIMIT_OPTIONS), 'rateLimitStore'],
+  timeouts: Object.keys(TIMEOUT_OPTIONS),
+  cors: ['origins', 'maxAgeSec'],
 };
 
+function defaultsOf<T extends Record<string, IntegerOption>>(
+  table: T,
+): { [K in keyof T]: T[K]['default'] } {
+  return Object.fromEntries(
+    Object.entries(table).map(([name, option]) => [name, option.default]),
+  ) as { [K in keyof T]: T[K]['default'] };
+}
+
+/** Defaults of every numeric limit (the original design's figures where it gives them). */
+export const DEFAULT_LIMITS: Readonly<LimitsConfig> = Object.freeze(defaultsOf(LIMIT_OPTIONS));
+
 /** Defaults of every timer, in milliseconds. */
-export const DEFAULT_TIMEOUTS: Readonly<TimeoutsConfig> = {
-  firstTokenMs: 30_000,
-  idleMs: 60_000,
-  heartbeatMs: 15_000,
-  disconnectGraceMs: 30_000,
-  replayTtlMs: 300_000,
-  checkpointMs: 1_000,
-  flushMs: 100,
-  flushTokens: 4,
-  retryHintMs: 2_000,
-};
+export const DEFAULT_TIMEOUTS: Readonly<TimeoutsConfig> = Object.freeze(
+  defaultsOf(TIMEOUT_OPTIONS),
+);
 
 /** Validates and defaults the plain-data options. Throws a TypeError naming the option. */
 export function resolveChatRouterConfig(options: ChatRouterOptions): ChatRouterConfig {
@@ -86,103 +149,14 @@ export function resolveChatRouterConfig(options: ChatRouterOptions): ChatRouterC
       'schema-chat: options.projects is required: a function (projectId, user) => project, or an object with get() (and optionally list()).',
     );
   }
-  const limitsIn = options.limits ?? {};
-  const timeoutsIn = options.timeouts ?? {};
-  const limits: LimitsConfig = {
-    maxMessageChars: integer(
-      'limits.maxMessageChars',
-      limitsIn.maxMessageChars,
-      DEFAULT_LIMITS.maxMessageChars,
-      1,
-    ),
-    historySize: integer('limits.historySize', limitsIn.historySize, DEFAULT_LIMITS.historySize, 0),
-    streamsPerMinute: integer(
-      'limits.streamsPerMinute',
-      limitsIn.streamsPerMinute,
-      DEFAULT_LIMITS.streamsPerMinute,
-      1,
-    ),
-    requestsPerMinute: integer(
-      'limits.requestsPerMinute',
-      limitsIn.requestsPerMinute,
-      DEFAULT_LIMITS.requestsPerMinute,
-      1,
-    ),
-    maxConcurrentStreams: integer(
-      'limits.maxConcurrentStreams',
-      limitsIn.maxConcurrentStreams,
-      DEFAULT_LIMITS.maxConcurrentStreams,
-      1,
-    ),
-    tokensPerDay:
-      limitsIn.tokensPerDay === undefined
-        ? undefined
-        : integer('limits.tokensPerDay', limitsIn.tokensPerDay, 0, 1),
-    schemaTokenBudget: integer(
-      'limits.schemaTokenBudget',
-      limitsIn.schemaTokenBudget,
-      DEFAULT_LIMITS.schemaTokenBudget,
-      100,
-    ),
-    maxBodyBytes: integer(
-      'limits.maxBodyBytes',
-      limitsIn.maxBodyBytes,
-      DEFAULT_LIMITS.maxBodyBytes,
-      1024,
-    ),
-  };
+  const limits: LimitsConfig = resolveIntegers('limits', LIMIT_OPTIONS, options.limits);
   // Multi-byte characters: a body must hold the longest message even at 4 bytes per character.
   if (limits.maxBodyBytes < limits.maxMessageChars * 4 + 1024) {
     throw new TypeError(
       `schema-chat: limits.maxBodyBytes (${limits.maxBodyBytes}) is too small for limits.maxMessageChars (${limits.maxMessageChars}); use at least ${limits.maxMessageChars * 4 + 1024}.`,
     );
   }
-  const timeouts: TimeoutsConfig = {
-    firstTokenMs: integer(
-      'timeouts.firstTokenMs',
-      timeoutsIn.firstTokenMs,
-      DEFAULT_TIMEOUTS.firstTokenMs,
-      1,
-    ),
-    idleMs: integer('timeouts.idleMs', timeoutsIn.idleMs, DEFAULT_TIMEOUTS.idleMs, 1),
-    heartbeatMs: integer(
-      'timeouts.heartbeatMs',
-      timeoutsIn.heartbeatMs,
-      DEFAULT_TIMEOUTS.heartbeatMs,
-      1,
-    ),
-    disconnectGraceMs: integer(
-      'timeouts.disconnectGraceMs',
-      timeoutsIn.disconnectGraceMs,
-      DEFAULT_TIMEOUTS.disconnectGraceMs,
-      0,
-    ),
-    replayTtlMs: integer(
-      'timeouts.replayTtlMs',
-      timeoutsIn.replayTtlMs,
-      DEFAULT_TIMEOUTS.replayTtlMs,
-      0,
-    ),
-    checkpointMs: integer(
-      'timeouts.checkpointMs',
-      timeoutsIn.checkpointMs,
-      DEFAULT_TIMEOUTS.checkpointMs,
-      1,
-    ),
-    flushMs: integer('timeouts.flushMs', timeoutsIn.flushMs, DEFAULT_TIMEOUTS.flushMs, 0),
-    flushTokens: integer(
-      'timeouts.flushTokens',
-      timeoutsIn.flushTokens,
-      DEFAULT_TIMEOUTS.flushTokens,
-      1,
-    ),
-    retryHintMs: integer(
-      'timeouts.retryHintMs',
-      timeoutsIn.retryHintMs,
-      DEFAULT_TIMEOUTS.retryHintMs,
-      0,
-    ),
-  };
+  const timeouts: TimeoutsConfig = resolveIntegers('timeouts', TIMEOUT_OPTIONS, options.timeouts);
   if (options.instructions !== undefined && typeof options.instructions !== 'string') {
     throw new TypeError('schema-chat: options.instructions must be a string.');
   }
@@ -195,7 +169,54 @@ export function resolveChatRouterConfig(options: ChatRouterOptions): ChatRouterC
     cors: resolveCors(options.cors),
     compression: options.compression ?? false,
     instructions: options.instructions,
+    warnings: findUnknownOptions(options),
   };
+}
+
+/** The resolved values of an option table: a number, or `undefined` where the default is off. */
+type Resolved<T extends Record<string, IntegerOption>> = {
+  [K in keyof T]: T[K]['default'] extends number ? number : number | undefined;
+};
+
+/** Each option of `table` from `given`, checked, or its default. */
+function resolveIntegers<T extends Record<string, IntegerOption>>(
+  scope: string,
+  table: T,
+  given: object | undefined,
+): Resolved<T> {
+  const values = (given ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.entries(table).map(([name, option]) => {
+      const value = values[name];
+      return [
+        name,
+        value === undefined ? option.default : integer(`${scope}.${name}`, value, option.min),
+      ];
+    }),
+  ) as Resolved<T>;
+}
+
+/**
+ * One message per option key nobody reads (a typo such as `timeouts.flushMS` would otherwise be
+ * ignored without a word), naming the nearest known key.
+ */
+function findUnknownOptions(options: ChatRouterOptions): string[] {
+  const warnings: string[] = [];
+  for (const [scope, known] of Object.entries(KNOWN_KEYS)) {
+    const object = scope === '' ? options : (options as unknown as Record<string, unknown>)[scope];
+    if (typeof object !== 'object' || object === null) continue;
+    for (const key of Object.keys(object)) {
+      if (known.includes(key)) continue;
+      const name = scope === '' ? key : `${scope}.${key}`;
+      const nearest = nearestName(key, known);
+      warnings.push(
+        `schema-chat: unknown option "${name}" is ignored${
+          nearest ? `; did you mean "${scope === '' ? nearest : `${scope}.${nearest}`}"?` : '.'
+        }`,
+      );
+    }
+  }
+  return warnings;
 }
 
 function resolveCors(cors: CorsOptions | false | undefined): CorsConfig {
@@ -227,12 +248,14 @@ function resolveCors(cors: CorsOptions | false | undefined): CorsConfig {
   }
   return {
     origins: normalized,
-    maxAgeSec: integer('cors.maxAgeSec', cors === undefined ? undefined : cors.maxAgeSec, 600, 0),
+    maxAgeSec:
+      cors?.maxAgeSec === undefined
+        ? (CORS_MAX_AGE.default as number)
+        : integer('cors.maxAgeSec', cors.maxAgeSec, CORS_MAX_AGE.min),
   };
 }
 
-function integer(name: string, value: unknown, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
+function integer(name: string, value: unknown, min: number): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
     throw new TypeError(
       `schema-chat: options.${name} must be an integer ≥ ${min}, got ${String(value)}.`,

@@ -1,10 +1,11 @@
 // The ChatModel for any OpenAI-compatible server (vLLM serving Qwen2.5-7B-Instruct is the
-// reference): the `openai` client's protocol, retries and error classes, coded errors and an
-// idle-stream timeout, over a lean node:http transport (or the caller's own `openai` client).
+// reference): the `openai` client's protocol, retries and error classes and coded errors, over a
+// lean node:http transport (or the caller's own `openai` client). Silence timeouts are the turn's
+// (backend/turns/silence-watch.ts), so every ChatModel gets them; this model keeps only the
+// transport's own timeout for the response headers.
 
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type OpenAI from 'openai';
-import { APIError } from 'openai';
 import type {
   ChatCompletionChunk,
   ChatCompletionCreateParamsStreaming,
@@ -17,16 +18,19 @@ import type {
   ChatModelRequest,
   FinishPart,
 } from './chat-model.js';
-import { IdleTimer } from './idle-timer.js';
 import {
   createNodeHttpTransport,
   type NodeHttpResponse,
   type NodeHttpTransport,
 } from './node-http-transport.js';
-import { NodeTextQueue } from './node-text-queue.js';
+import {
+  readCompletionChunks,
+  readNodeText,
+  readWebText,
+  type StreamEnd,
+} from './read-completion-chunks.js';
 import { requestChatCompletion, toHeaders } from './request-chat-completion.js';
-import { SseDataDecoder } from './sse-data-decoder.js';
-import { badResponseError, timeoutError, toUpstreamError } from './to-upstream-error.js';
+import { badResponseError, toUpstreamError } from './to-upstream-error.js';
 
 /** Options of {@link OpenAIChatModel}. Environment variables are read when the model is created. */
 export interface OpenAIChatModelOptions {
@@ -58,12 +62,6 @@ export interface OpenAIChatModelOptions {
   /** Most time to wait for the response headers of one attempt, ms. Defaults to 60000. */
   timeoutMs?: number;
   /**
-   * Most silence allowed once the response has started: before the first token (prompt
-   * processing) and between tokens, ms. Only content resets it: keep-alive or empty chunks do not.
-   * When it runs out the request is aborted and `UPSTREAM_TIMEOUT` thrown. Defaults to 30000.
-   */
-  idleTimeoutMs?: number;
-  /**
    * Extra fields for the request body, e.g. vLLM's `{ top_k: 20, repetition_penalty: 1.05 }`.
    * They cannot override `model`, `messages` or the streaming fields. Defaults to none.
    */
@@ -76,7 +74,8 @@ interface OpenAIChatModelConfig {
   client: OpenAI | undefined;
   /** Without a `client`: requests go out on this transport (see `requestChatCompletion`). */
   transport: NodeHttpTransport | undefined;
-  /** `<baseURL>/chat/completions` and the key, for the transport. */
+  /** The API's base URL and `<baseURL>/chat/completions`, for the transport. */
+  baseURL: string | undefined;
   completionsUrl: string;
   apiKey: string;
   model: string;
@@ -84,7 +83,6 @@ interface OpenAIChatModelConfig {
   maxTokens: number;
   maxRetries: number;
   timeoutMs: number;
-  idleTimeoutMs: number;
   extraBody: Record<string, unknown>;
 }
 
@@ -108,11 +106,14 @@ export const DEFAULT_OPENAI_MODEL = 'Qwen/Qwen2.5-7B-Instruct';
  */
 export class OpenAIChatModel implements ChatModel {
   readonly id: string;
+  /** Where requests go (`<baseURL>/chat/completions`); `undefined` with a caller's `client`. */
+  readonly baseURL: string | undefined;
   readonly #config: OpenAIChatModelConfig;
 
   constructor(options: OpenAIChatModelOptions = {}) {
     this.#config = resolveConfig(options);
     this.id = this.#config.model;
+    this.baseURL = this.#config.baseURL;
   }
 
   stream(request: ChatModelRequest, options: ChatModelCallOptions): AsyncIterable<ChatModelPart> {
@@ -144,118 +145,60 @@ export class OpenAIChatModel implements ChatModel {
     const config = this.#config;
     signal.throwIfAborted();
     // Our transport is tied to `signal` directly (one abort listener, no controller per stream);
-    // a caller's client gets a controller of its own, which the idle timer can abort as well.
+    // a caller's client gets a controller of its own, so the request ends when we stop reading.
     const controller = config.transport ? undefined : new AbortController();
     const forwardAbort = () => controller?.abort(signal.reason);
     if (controller) signal.addEventListener('abort', forwardAbort, { once: true });
-    // Upstream silence: armed once the response has started, touched by content only. While the
-    // consumer holds a token (suspended in `yield`) the upstream is not silent, it is waiting
-    // for us, so the timer postpones instead of firing.
-    let idleTimer: IdleTimer | undefined;
-    let idleExpired = false;
-    let consumerHolds = false;
-    const armIdle = () => {
-      idleTimer ??= new IdleTimer(
-        config.idleTimeoutMs,
-        () => {
-          idleExpired = true;
-          const error = new Error('upstream idle timeout');
-          if (nodeBody) nodeBody.destroy(error);
-          else controller?.abort(error);
-        },
-        { mayFire: () => !consumerHolds },
-      );
-      idleTimer.touch();
-    };
-    const disarmIdle = () => {
-      idleTimer?.stop();
-      idleTimer = undefined;
-    };
-    /** The error to throw for a failure, given why (or whether) the request was aborted. */
-    const failure = (error: unknown): unknown => {
-      if (signal.aborted) return signal.reason;
-      if (idleExpired) return timeoutError(error);
-      return toUpstreamError(error);
-    };
+    const failure = (error: unknown): unknown =>
+      signal.aborted ? signal.reason : toUpstreamError(error);
 
     let nodeBody: IncomingMessage | undefined;
-    let sawDone = false;
+    const end: StreamEnd = { sawDone: false };
     try {
-      // Our transport hands over a Node stream; a caller's client, a fetch Response.
-      let webResponse: Response | undefined;
-      let nodeHeaders: IncomingHttpHeaders | undefined;
+      let sent: NodeHttpResponse | Response;
       try {
-        const sent = await send(config, pending, controller?.signal ?? signal);
-        if (sent instanceof Response) webResponse = sent;
-        else {
-          nodeBody = sent.body;
-          nodeHeaders = sent.headers;
-        }
+        sent = await send(config, pending, controller?.signal ?? signal);
       } catch (error) {
         throw failure(error);
       }
-      const headers = () => webResponse?.headers ?? toHeaders(nodeHeaders ?? {});
+      // Our transport hands over a Node stream; a caller's client, a fetch Response.
+      let texts: AsyncIterable<string>;
+      let headers: () => Headers;
+      if (sent instanceof Response) {
+        texts = readWebText(sent);
+        headers = () => sent.headers;
+      } else {
+        nodeBody = sent.body;
+        texts = readNodeText(sent.body);
+        headers = () => toHeaders(sent.headers);
+      }
 
       let finishReason: FinishPart['finishReason'] | undefined;
       let usage: Usage | undefined;
-      const decoder = new SseDataDecoder();
-      armIdle();
       try {
-        const queue = nodeBody ? new NodeTextQueue(nodeBody) : undefined;
-        const texts = queue ? undefined : readText(webResponse)[Symbol.asyncIterator]();
-        read: for (;;) {
-          let text: string | undefined;
-          if (queue) {
-            text = queue.shift();
-            if (text === undefined) {
-              if (queue.done) break;
-              await queue.wait();
-              continue;
-            }
-          } else {
-            const step = await (texts as AsyncIterator<string>).next();
-            if (step.done) break;
-            text = step.value;
+        for await (const chunk of readCompletionChunks(texts, headers, end)) {
+          if (chunk.usage) usage = toUsage(chunk.usage);
+          const choice = chunk.choices?.[0];
+          if (!choice) continue; // the usage chunk has `choices: []`
+          const content = choice.delta?.content;
+          if (typeof content === 'string' && content.length > 0) {
+            yield { type: 'text-delta', text: content };
+            if (signal.aborted) break;
           }
-          for (const message of decoder.feed(text)) {
-            if (message.data === '[DONE]') {
-              sawDone = true;
-              break read;
-            }
-            const chunk = parseChunk(message.event, message.data, headers);
-            if (chunk.usage) usage = toUsage(chunk.usage);
-            const choice = chunk.choices?.[0];
-            if (!choice) continue; // the usage chunk has `choices: []`
-            const content = choice.delta?.content;
-            if (typeof content === 'string' && content.length > 0) {
-              consumerHolds = true;
-              yield { type: 'text-delta', text: content };
-              consumerHolds = false;
-              if (signal.aborted) break read;
-              armIdle(); // content: the upstream gets a full idle period from here
-            }
-            if (choice.finish_reason) {
-              finishReason = toFinishReason(choice.finish_reason);
-              armIdle(); // the usage chunk and [DONE] follow; they get the same allowance
-            }
-          }
+          if (choice.finish_reason) finishReason = toFinishReason(choice.finish_reason);
         }
       } catch (error) {
         // A reset after the finish chunk only costs the usage numbers: the answer is whole.
         if (finishReason === undefined || signal.aborted) throw failure(error);
       }
-      disarmIdle();
       if (signal.aborted) throw signal.reason;
-      // A silent upstream shows up here when its body was ended by the idle abort.
-      if (idleExpired && finishReason === undefined) throw timeoutError();
       if (finishReason === undefined) throw badResponseError();
       const finish: FinishPart = { type: 'finish', finishReason };
       if (usage) finish.usage = usage;
       yield finish;
     } finally {
-      disarmIdle();
       if (controller) signal.removeEventListener('abort', forwardAbort);
-      if (sawDone && nodeBody) {
+      if (end.sawDone && nodeBody) {
         // A finished answer: let the last bytes after [DONE] drain so the socket goes back to the
         // keep-alive pool (a new connection per turn costs more than the rest of the turn's
         // request), with a bound in case the upstream holds the response open.
@@ -315,41 +258,6 @@ function releaseWhenEnded(body: IncomingMessage): void {
   body.resume();
 }
 
-/** Text of a response body that was not handed over as a Node stream (a caller-supplied client). */
-async function* readText(response: Response | undefined): AsyncIterable<string> {
-  if (!response?.body) return;
-  const decoder = new TextDecoder();
-  for await (const bytes of response.body as unknown as AsyncIterable<Uint8Array>) {
-    const text = decoder.decode(bytes, { stream: true });
-    if (text) yield text;
-  }
-  const rest = decoder.decode();
-  if (rest) yield rest;
-}
-
-/**
- * One chunk of the stream. A chunk that is not JSON is a `SyntaxError` (UPSTREAM_BAD_RESPONSE);
- * an `error` payload (vLLM's engine failure mid-answer) is an `APIError` without status, as the
- * openai client reports it.
- */
-function parseChunk(
-  event: string | undefined,
-  data: string,
-  headers: () => Headers,
-): Partial<ChatCompletionChunk> {
-  let chunk: Partial<ChatCompletionChunk> & { error?: unknown };
-  try {
-    chunk = JSON.parse(data);
-  } catch {
-    throw new SyntaxError('Error reading response: malformed server-sent event JSON.');
-  }
-  if (event === 'error') {
-    throw new APIError(undefined, (chunk?.error ?? chunk) as object, undefined, headers());
-  }
-  if (chunk?.error) throw new APIError(undefined, chunk.error as object, undefined, headers());
-  return chunk ?? {};
-}
-
 function resolveConfig(options: OpenAIChatModelOptions): OpenAIChatModelConfig {
   const env = process.env;
   const model = options.model ?? DEFAULT_OPENAI_MODEL;
@@ -372,14 +280,6 @@ function resolveConfig(options: OpenAIChatModelOptions): OpenAIChatModelConfig {
   if (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
     throw optionError('timeoutMs', 'a positive number of milliseconds', timeoutMs);
   }
-  const idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
-  if (
-    typeof idleTimeoutMs !== 'number' ||
-    !(idleTimeoutMs > 0) ||
-    !Number.isFinite(idleTimeoutMs)
-  ) {
-    throw optionError('idleTimeoutMs', 'a positive number of milliseconds', idleTimeoutMs);
-  }
   const extraBody = options.extraBody ?? {};
   if (typeof extraBody !== 'object' || extraBody === null || Array.isArray(extraBody)) {
     throw optionError('extraBody', 'a plain object of extra request fields', extraBody);
@@ -387,10 +287,11 @@ function resolveConfig(options: OpenAIChatModelOptions): OpenAIChatModelConfig {
 
   const client = options.client;
   let transport: NodeHttpTransport | undefined;
+  let baseURL: string | undefined;
   let completionsUrl = '';
   let apiKey = '';
   if (!client) {
-    const baseURL =
+    baseURL =
       options.baseURL ?? env.VLLM_QWEN_7B_URL ?? env.OPENAI_BASE_URL ?? 'http://localhost:8003/v1';
     if (!URL.canParse(baseURL) || !/^https?:$/.test(new URL(baseURL).protocol)) {
       throw optionError('baseURL', 'an http(s) URL such as http://localhost:8003/v1', baseURL);
@@ -402,6 +303,7 @@ function resolveConfig(options: OpenAIChatModelOptions): OpenAIChatModelConfig {
   return {
     client,
     transport,
+    baseURL,
     completionsUrl,
     apiKey,
     model,
@@ -409,7 +311,6 @@ function resolveConfig(options: OpenAIChatModelOptions): OpenAIChatModelConfig {
     maxTokens,
     maxRetries,
     timeoutMs,
-    idleTimeoutMs,
     extraBody,
   };
 }

@@ -4,8 +4,8 @@
 import type { RequestHandler } from 'express';
 import type { ChatRouterConfig } from '../config/resolve-chat-router-config.js';
 import type { ProjectResolver } from '../projects/project-resolver.js';
-import type { HeartbeatHub } from '../sse/heartbeat-hub.js';
 import type { ChatStore } from '../stores/chat-store.js';
+import type { SharedInterval } from '../timers/shared-interval.js';
 import type { TurnService } from '../turns/turn-service.js';
 
 /** Shared by the route modules. */
@@ -14,7 +14,8 @@ export interface RouterContext {
   turns: TurnService;
   store: ChatStore;
   projects: ProjectResolver;
-  hub: HeartbeatHub;
+  /** The keep-alive pings of every open stream. */
+  heartbeat: SharedInterval;
   /** CORS, readiness, auth and the per-user request limit: the start of every API route. */
   guard: RequestHandler[];
   /** gzip for JSON responses when the `compression` option is on (streams gzip themselves). */

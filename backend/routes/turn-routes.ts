@@ -33,7 +33,7 @@ export function addTurnRoutes(router: Router, ctx: RouterContext): void {
         transport === 'sse'
           ? new SseSink(res, {
               retryHintMs: ctx.config.timeouts.retryHintMs,
-              hub: ctx.hub,
+              heartbeat: ctx.heartbeat,
               gzip: ctx.config.compression && req.acceptsEncodings('gzip', 'identity') === 'gzip',
             })
           : new RestSink(res);

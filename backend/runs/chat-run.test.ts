@@ -38,6 +38,7 @@ const init = (patch: Partial<ChatRunInit> = {}): ChatRunInit => ({
   transport: 'sse',
   disconnectGraceMs: 30_000,
   flushMs: 0,
+  flushTokens: 4,
   ...patch,
 });
 const complete: TerminalEvent = {

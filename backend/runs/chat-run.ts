@@ -58,8 +58,8 @@ export interface ChatRunInit {
    * same event-loop turn share one (see {@link ChatRun.append}).
    */
   flushMs: number;
-  /** A token event goes out as soon as it holds this many tokens. Defaults to 4. */
-  flushTokens?: number;
+  /** A token event goes out as soon as it holds this many tokens. */
+  flushTokens: number;
 }
 
 interface SinkState {
@@ -118,7 +118,7 @@ export class ChatRun {
     this.question = init.question;
     this.#graceMs = init.disconnectGraceMs;
     this.#flushMs = init.flushMs;
-    this.#flushTokens = init.flushTokens ?? 4;
+    this.#flushTokens = init.flushTokens;
   }
 
   /** Aborted by stop, timeouts, the grace period or shutdown; its reason is a {@link RunAbortReason}. */

@@ -17,6 +17,7 @@ const makeRun = (userId: string, key: string, conversationId = `c${next}`) =>
     transport: 'sse',
     disconnectGraceMs: 1000,
     flushMs: 0,
+    flushTokens: 1,
   });
 const finish = (run: ChatRun) => {
   run.start();

@@ -1,12 +1,13 @@
 // The default RunRegistry: runs of this process, indexed in memory. Finished runs stay for the
 // replay TTL so a late resume or retry still finds them, then the store takes over.
 
+import { DEFAULT_TIMEOUTS } from '../config/resolve-chat-router-config.js';
 import type { ChatRun } from './chat-run.js';
 import type { ClaimResult, RunRegistry } from './run-registry.js';
 
 /** Options of {@link MemoryRunRegistry}. */
 export interface MemoryRunRegistryOptions {
-  /** How long a finished run stays findable. Defaults to 300000 (5 minutes). */
+  /** How long a finished run stays findable, ms. Defaults to `timeouts.replayTtlMs`'s default (5 minutes). */
   replayTtlMs?: number;
 }
 
@@ -18,7 +19,7 @@ export class MemoryRunRegistry implements RunRegistry {
   readonly #active = new Map<string, Set<ChatRun>>();
 
   constructor(options: MemoryRunRegistryOptions = {}) {
-    this.#ttlMs = options.replayTtlMs ?? 300_000;
+    this.#ttlMs = options.replayTtlMs ?? DEFAULT_TIMEOUTS.replayTtlMs;
   }
 
   async claim(

@@ -9,6 +9,7 @@ import type { ChatError } from '../errors.js';
 import { sendError } from '../http/send-error.js';
 import type { ChatRun, RunSink } from '../runs/chat-run.js';
 import { formatEventId } from '../runs/event-id.js';
+import type { SharedInterval } from '../timers/shared-interval.js';
 import {
   formatEventIdPrefix,
   formatSseComment,
@@ -16,7 +17,6 @@ import {
   formatSseRetry,
   formatTokenEvent,
 } from './format-sse-event.js';
-import type { HeartbeatHub, Pingable } from './heartbeat-hub.js';
 
 /** Response headers of every stream. */
 export const SSE_HEADERS: Readonly<Record<string, string>> = {
@@ -34,7 +34,8 @@ const PING = formatSseComment('ping');
 export interface SseSinkOptions {
   /** The `retry:` hint in milliseconds. */
   retryHintMs: number;
-  hub: HeartbeatHub;
+  /** The keep-alive interval every open stream shares. */
+  heartbeat: SharedInterval;
   /** gzip the stream (the client accepts it and the router's `compression` is on). */
   gzip: boolean;
 }
@@ -46,7 +47,7 @@ export interface SseSinkOptions {
 const GZIP_OPTIONS = { level: 6, windowBits: 12, memLevel: 5 } as const;
 
 /** A {@link RunSink} that streams to one SSE response. */
-export class SseSink implements RunSink, Pingable {
+export class SseSink implements RunSink {
   readonly #res: Response;
   readonly #options: SseSinkOptions;
   #runId = '';
@@ -91,7 +92,7 @@ export class SseSink implements RunSink, Pingable {
       this.#res.writeHead(200, SSE_HEADERS);
     }
     this.#write(formatSseRetry(this.#options.retryHintMs));
-    this.#options.hub.add(this);
+    this.#options.heartbeat.add(this.#ping);
   }
 
   send(event: ChatEvent, seq: number): void {
@@ -104,24 +105,24 @@ export class SseSink implements RunSink, Pingable {
 
   end(event: TerminalEvent, seq: number): void {
     this.send(event, seq);
-    this.#options.hub.delete(this);
+    this.#options.heartbeat.delete(this.#ping);
     if (this.#closed) return;
     if (this.#gzip) this.#gzip.end();
     else this.#res.end();
   }
 
   fail(error: ChatError): void {
-    this.#options.hub.delete(this);
+    this.#options.heartbeat.delete(this.#ping);
     if (!this.#closed) sendError(this.#res, error);
   }
 
-  ping(): void {
+  readonly #ping = (): void => {
     this.#write(PING);
-  }
+  };
 
   /** Stops pinging and releases the compressor (the client went away). */
   close(): void {
-    this.#options.hub.delete(this);
+    this.#options.heartbeat.delete(this.#ping);
     this.#gzip?.destroy();
   }
 

@@ -114,3 +114,21 @@ describe('settleFinishedTurns', () => {
     expect(await settling.tokensUsedSince('alice', new Date(0))).toBe(0);
   });
 });
+
+describe('settleFinishedTurns passing the rest through', () => {
+  it("answers every other ChatStore method with the store's own, private state included", async () => {
+    const store = new MemoryChatStore();
+    const settling = settleFinishedTurns(store, { logger: logs().logger });
+    const messageId = await startedTurn(settling);
+    const [conversation] = (await settling.listConversations('alice', 'p1', { limit: 10 })).items;
+    expect(conversation).toBeDefined();
+    expect(await settling.getConversation('alice', conversation?.id ?? '')).toEqual(
+      await store.getConversation('alice', conversation?.id ?? ''),
+    );
+    await settling.saveProgress('alice', messageId, 'partial');
+    const page = await settling.listMessages('alice', conversation?.id ?? '', { limit: 10 });
+    expect(page?.items.map((message) => message.content)).toEqual(['question', 'partial']);
+    expect(await settling.recoverInterrupted()).toBe(1);
+    expect(settling.recoverInterrupted).toBe(settling.recoverInterrupted);
+  });
+});

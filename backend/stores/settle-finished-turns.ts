@@ -77,9 +77,7 @@ export function settleFinishedTurns(
     item.timer.unref();
   };
 
-  return {
-    beginTurn: (userId, input) => store.beginTurn(userId, input),
-    saveProgress: (userId, messageId, content) => store.saveProgress(userId, messageId, content),
+  const settling: Pick<SettlingChatStore, 'finishTurn' | 'pendingFinishes' | 'flush'> = {
     async finishTurn(userId, messageId, result) {
       try {
         return await store.finishTurn(userId, messageId, result);
@@ -92,16 +90,6 @@ export function settleFinishedTurns(
         throw error;
       }
     },
-    findTurn: (userId, key) => store.findTurn(userId, key),
-    getConversation: (userId, id) => store.getConversation(userId, id),
-    listConversations: (userId, projectId, list) =>
-      store.listConversations(userId, projectId, list),
-    listMessages: (userId, id, list) => store.listMessages(userId, id, list),
-    getHistory: (userId, id, before, limit) => store.getHistory(userId, id, before, limit),
-    deleteConversation: (userId, id) => store.deleteConversation(userId, id),
-    tokensUsedSince: (userId, since) => store.tokensUsedSince(userId, since),
-    recoverInterrupted: () => store.recoverInterrupted(),
-    close: () => store.close(),
     get pendingFinishes() {
       return pending.size;
     },
@@ -123,4 +111,28 @@ export function settleFinishedTurns(
       );
     },
   };
+  return delegateTo(store, settling);
+}
+
+/**
+ * `overrides` in front of `target`: every other property is the target's own, methods bound to
+ * it (stores keep their state in private fields, which only the real instance can read). So a
+ * method added to `ChatStore` later passes through without being listed here.
+ */
+function delegateTo<T extends object, O extends object>(target: T, overrides: O): T & O {
+  const bound = new Map<PropertyKey, unknown>();
+  return new Proxy(target, {
+    get(object, property) {
+      if (property in overrides) return Reflect.get(overrides, property);
+      const value = Reflect.get(object, property, object);
+      if (typeof value !== 'function') return value;
+      let method = bound.get(property);
+      if (method === undefined) {
+        method = value.bind(object);
+        bound.set(property, method);
+      }
+      return method;
+    },
+    has: (object, property) => property in overrides || property in object,
+  }) as T & O;
 }

@@ -1,5 +1,5 @@
 // Drives one generation: calls the model, feeds its text into the run, enforces the first-token
-// and idle timeouts, checkpoints the partial answer about once a second, saves the final state,
+// and idle timeouts (for every ChatModel), checkpoints the partial answer about once a second, saves the final state,
 // ends the run with exactly one terminal event, and reports the turn.
 
 import { estimateTokens } from '../context/estimate-tokens.js';
@@ -11,11 +11,11 @@ import type {
   ChatModelRequest,
   FinishPart,
 } from '../models/chat-model.js';
-import { IdleTimer } from '../models/idle-timer.js';
 import type { ChatRun, RunAbortReason } from '../runs/chat-run.js';
 import type { ChatStore } from '../stores/chat-store.js';
-import type { CheckpointClock } from './checkpoint-clock.js';
+import type { SharedInterval } from '../timers/shared-interval.js';
 import { decideTurnOutcome } from './decide-turn-outcome.js';
+import { SilenceWatch } from './silence-watch.js';
 import type { TurnRecord } from './turn-record.js';
 
 /** What a generation needs from the router. */
@@ -27,7 +27,7 @@ export interface GenerationDeps {
   firstTokenMs: number;
   idleMs: number;
   /** Calls this generation's checkpoint about once a second, together with every other's. */
-  checkpoints: CheckpointClock;
+  checkpoints: SharedInterval;
 }
 
 /** One generation's inputs. */
@@ -69,17 +69,23 @@ async function generate(
   let savedLength = 0;
   let saving = false;
 
-  const timeout = (what: string) => () =>
-    run.abort({
-      kind: 'error',
-      error: new ChatError('UPSTREAM_TIMEOUT', `The model sent ${what} in time.`, {
-        retryable: true,
+  // The turn's silence timeouts, whatever the model: a model that sends nothing (or only
+  // keep-alives, which never reach here) is aborted with a coded error.
+  const silence = new SilenceWatch({
+    firstTokenMs: deps.firstTokenMs,
+    idleMs: deps.idleMs,
+    onSilence: (which) =>
+      run.abort({
+        kind: 'error',
+        error: new ChatError(
+          'UPSTREAM_TIMEOUT',
+          which === 'first-token'
+            ? 'The model sent no first token in time.'
+            : 'The model sent nothing for too long.',
+          { retryable: true },
+        ),
       }),
-    });
-  const firstTokenTimer = setTimeout(timeout('no first token'), deps.firstTokenMs);
-  // The idle timer starts with the first token and is refreshed only by content: keep-alive
-  // chunks or empty deltas from a stuck upstream do not count as progress.
-  let idleTimer: IdleTimer | undefined;
+  });
   const checkpoint = () => {
     const text = run.text;
     if (saving || text.length === savedLength) return;
@@ -112,13 +118,8 @@ async function generate(
         continue;
       }
       if (part.text.length === 0) continue;
-      if (firstTokenAt === undefined) {
-        firstTokenAt = performance.now();
-        clearTimeout(firstTokenTimer);
-        idleTimer = new IdleTimer(deps.idleMs, timeout('nothing for too long'));
-      } else {
-        idleTimer?.touch();
-      }
+      firstTokenAt ??= performance.now();
+      silence.touch();
       run.append(part.text);
     }
   };
@@ -139,8 +140,7 @@ async function generate(
   } catch (error) {
     if (!signal.aborted) failure = modelFailure(error, deps.logger, run.id);
   } finally {
-    clearTimeout(firstTokenTimer);
-    idleTimer?.stop();
+    silence.stop();
     deps.checkpoints.delete(checkpoint);
     if (onAbort) signal.removeEventListener('abort', onAbort);
     // Closes the upstream request if the loop left early; its own errors are irrelevant now.

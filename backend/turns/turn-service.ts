@@ -17,7 +17,7 @@ import type { EventId } from '../runs/event-id.js';
 import { runIdFor } from '../runs/run-id.js';
 import type { RunRegistry } from '../runs/run-registry.js';
 import type { ChatStore, StoredTurn } from '../stores/chat-store.js';
-import { CheckpointClock } from './checkpoint-clock.js';
+import { SharedInterval } from '../timers/shared-interval.js';
 import { type GenerationInput, runGeneration } from './run-generation.js';
 import type { TurnRecord } from './turn-record.js';
 
@@ -57,11 +57,11 @@ export interface OpenedTurn {
 /** Turn orchestration (see the file comment). */
 export class TurnService {
   readonly #deps: TurnServiceDeps;
-  readonly #checkpoints: CheckpointClock;
+  readonly #checkpoints: SharedInterval;
 
   constructor(deps: TurnServiceDeps) {
     this.#deps = deps;
-    this.#checkpoints = new CheckpointClock(deps.timeouts.checkpointMs);
+    this.#checkpoints = new SharedInterval(deps.timeouts.checkpointMs);
   }
 
   /** Finds or starts the run for a turn request. Throws a ChatError for an HTTP error. */
@@ -287,6 +287,7 @@ export class TurnService {
       transport: turn.transport,
       disconnectGraceMs: 0,
       flushMs: 0,
+      flushTokens: 1,
     });
     run.start();
     run.append(answer.content);

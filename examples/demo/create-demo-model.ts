@@ -1,12 +1,7 @@
 // Picks the demo's model: an OpenAI-compatible server when one is configured, otherwise the
 // offline schema assistant, with the words the console and the page use to say which.
 
-import {
-  type ChatModel,
-  DEFAULT_TIMEOUTS,
-  OfflineChatModel,
-  OpenAIChatModel,
-} from 'schema-chat/express';
+import { type ChatModel, OfflineChatModel, OpenAIChatModel } from 'schema-chat/express';
 import type { DemoConfig } from './resolve-demo-config.ts';
 
 /** What the page shows about the model (`GET /demo/config`); never the API key. */
@@ -41,9 +36,6 @@ export function createDemoModel(config: DemoConfig['model']): DemoModel {
     baseURL: config.baseUrl,
     ...(config.apiKey === undefined ? {} : { apiKey: config.apiKey }),
     model: config.name,
-    // The router's own first-token and idle timers then decide, as with its default model.
-    timeoutMs: DEFAULT_TIMEOUTS.firstTokenMs,
-    idleTimeoutMs: DEFAULT_TIMEOUTS.idleMs,
   });
   return {
     model,
