@@ -285,7 +285,7 @@ describe('monitoring', () => {
 });
 
 describe('rate-limit store', () => {
-  it('passes the given store to express-rate-limit, one per limiter', async () => {
+  it('passes the given store to express-rate-limit for the request limit (turns are budgeted by the run registry)', async () => {
     const { MemoryStore } = await import('express-rate-limit');
     const hits: string[] = [];
     const stores: InstanceType<typeof MemoryStore>[] = [];
@@ -308,8 +308,8 @@ describe('rate-limit store', () => {
       headers: s.headers(),
       body: JSON.stringify({ projectId: ALICE_PROJECT.id, message: 'hi' }),
     });
-    expect(stores).toHaveLength(2);
-    expect(hits).toEqual(['requests:alice', 'streams:alice']);
+    expect(stores).toHaveLength(1);
+    expect(hits).toEqual(['requests:alice']);
   });
 });
 

@@ -71,11 +71,6 @@ export function createChatRouter(options: ChatRouterOptions): ChatRouter {
     limit: config.limits.requestsPerMinute,
     ...(rateLimitStore ? { store: rateLimitStore() } : {}),
   });
-  const streamLimit = createUserRateLimit({
-    name: 'streams',
-    limit: config.limits.streamsPerMinute,
-    ...(rateLimitStore ? { store: rateLimitStore() } : {}),
-  });
   // The turn service's final saves are retried past a storage fault, so an answer is never left
   // `streaming` (blocking its conversation) just because the database was locked at its end.
   const settling = settleFinishedTurns(store, { logger });
@@ -89,10 +84,9 @@ export function createChatRouter(options: ChatRouterOptions): ChatRouter {
     limits: config.limits,
     timeouts: config.timeouts,
     instructions: config.instructions,
-    streamLimit,
   });
 
-  const ready = store.recoverInterrupted().then(
+  const ready = runs.start(store, logger).then(
     (count) => {
       if (count > 0)
         logger.warn({ count }, 'marked turns left streaming by a previous process as interrupted');

@@ -2,6 +2,7 @@
 // may help, so every failure reaches the client as the one JSON error shape of DESIGN.md §2.
 
 import type { ErrorBody, ErrorCode, ErrorDetail } from '../sdk/protocol.js';
+import type { RateLimitState } from './limits/format-rate-limit-headers.js';
 
 /** The HTTP status of each code when it happens before a stream starts (DESIGN.md §2). */
 export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
@@ -49,6 +50,8 @@ export interface ChatErrorInit {
   retryable?: boolean;
   /** Seconds to wait before retrying (sent as `Retry-After`). */
   retryAfter?: number;
+  /** The budget that refused the request, sent as `RateLimit` headers. */
+  rateLimit?: RateLimitState;
   /** The underlying error, for logs only: it never reaches a client. */
   cause?: unknown;
 }
@@ -62,6 +65,7 @@ export class ChatError extends Error {
   readonly status: number;
   readonly retryable: boolean;
   readonly retryAfter: number | undefined;
+  readonly rateLimit: RateLimitState | undefined;
 
   constructor(code: ErrorCode, message: string, init: ChatErrorInit = {}) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -70,6 +74,7 @@ export class ChatError extends Error {
     this.status = init.status ?? STATUS_BY_CODE[code];
     this.retryable = init.retryable ?? false;
     this.retryAfter = init.retryAfter;
+    this.rateLimit = init.rateLimit;
   }
 
   /** The error as it appears on the wire. */

@@ -33,7 +33,16 @@ export {
 } from './projects/sqlite-project-store.js';
 export type { ChatRun, RunSink, Subscription } from './runs/chat-run.js';
 export { MemoryRunRegistry, type MemoryRunRegistryOptions } from './runs/memory-run-registry.js';
-export type { ClaimResult, RunRegistry } from './runs/run-registry.js';
+export type {
+  ClaimInput,
+  ClaimResult,
+  RunEnd,
+  RunEntry,
+  RunRecord,
+  RunRegistry,
+  RunRelay,
+  TurnBudget,
+} from './runs/run-registry.js';
 export { formatSchema } from './schema/format-schema.js';
 export { parseSchema } from './schema/parse-schema.js';
 export type * from './schema/parsed-schema.js';

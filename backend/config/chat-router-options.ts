@@ -46,9 +46,14 @@ export interface LimitsOptions {
   maxMessageChars?: number;
   /** Stored messages sent as context before the question. Defaults to 10. */
   historySize?: number;
-  /** New streamed turns per user per minute (the seed's recommendation). Defaults to 10. */
+  /**
+   * New turns per user in any 60 s, streamed and REST together: the budget of model calls. Only
+   * turns that start count (not those refused by a limit, a 409 or a 404); resumes and retries with
+   * the same `Idempotency-Key` are the same turn. Counted by the run registry, so a shared one
+   * (RedisRunRegistry) counts it across instances. Defaults to 10.
+   */
   streamsPerMinute?: number;
-  /** Requests of any kind per user per minute (REST turns, history, stop…). Defaults to 60. */
+  /** Requests of any kind per user per minute (turns, history, stop…). Defaults to 60. */
   requestsPerMinute?: number;
   /** Answers generating at once per user (SSE and REST). Defaults to 3. */
   maxConcurrentStreams?: number;
@@ -58,7 +63,10 @@ export interface LimitsOptions {
   schemaTokenBudget?: number;
   /** Largest JSON body, in bytes. Defaults to 65536. */
   maxBodyBytes?: number;
-  /** express-rate-limit store shared by several instances (e.g. rate-limit-redis). Defaults to in-memory. */
+  /**
+   * express-rate-limit store of the request limit (`requestsPerMinute`), shared by several
+   * instances (e.g. rate-limit-redis). Defaults to in-memory.
+   */
   rateLimitStore?: () => RateLimitStore;
 }
 

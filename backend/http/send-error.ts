@@ -3,6 +3,7 @@
 
 import type { Response } from 'express';
 import type { ChatError } from '../errors.js';
+import { formatRateLimitHeaders } from '../limits/format-rate-limit-headers.js';
 
 /** Sends `error` unless the response has already started (then it can only be ended). */
 export function sendError(res: Response, error: ChatError): void {
@@ -11,6 +12,7 @@ export function sendError(res: Response, error: ChatError): void {
     return;
   }
   if (error.retryAfter !== undefined) res.setHeader('Retry-After', String(error.retryAfter));
+  if (error.rateLimit) res.set(formatRateLimitHeaders(error.rateLimit));
   if (error.status === 401) {
     // RFC 6750 §3: no error attribute when the request had no credentials at all.
     res.setHeader(

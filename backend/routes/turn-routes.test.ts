@@ -384,6 +384,52 @@ describe('rate limits and quotas', () => {
     expect(server.scripted.calls).toHaveLength(2);
   });
 
+  it('counts only turns that start: refused attempts leave the per-minute budget alone', async () => {
+    await start({ limits: { maxConcurrentStreams: 3, streamsPerMinute: 10 } });
+    server.scripted.setDefault({ firstTokenDelayMs: 300 });
+    const running = [postStream(ask('a')), postStream(ask('b')), postStream(ask('c'))];
+    await sleep(100);
+    for (let i = 0; i < 7; i++) {
+      const refused = await postStream(ask(`refused ${i}`));
+      expect(refused.status).toBe(429);
+      expect((refused.body as ErrorBody).error.code).toBe('CONCURRENT_STREAM_LIMIT');
+      expect(refused.headers.get('retry-after')).toBe('1');
+    }
+    await Promise.all(running);
+    server.scripted.setDefault({});
+    const next = await postStream(ask('next'));
+    expect(next.status).toBe(200);
+    expect(next.headers.get('ratelimit')).toMatch(/"streams"; r=6; t=\d+/);
+    expect(server.scripted.calls).toHaveLength(4);
+  });
+
+  it('budgets REST and streamed turns together: the model is called streamsPerMinute times', async () => {
+    await start({ limits: { streamsPerMinute: 3 } });
+    expect((await postChat(ask('one'))).status).toBe(200);
+    expect((await postStream(ask('two'))).status).toBe(200);
+    expect((await postChat(ask('three'))).status).toBe(200);
+    const restRefused = await postChat(ask('four'));
+    expect(restRefused.status).toBe(429);
+    expect((restRefused.body as ErrorBody).error.code).toBe('RATE_LIMITED');
+    const streamRefused = await postStream(ask('five'));
+    expect(streamRefused.status).toBe(429);
+    expect((streamRefused.body as ErrorBody).error.code).toBe('RATE_LIMITED');
+    expect(server.scripted.calls).toHaveLength(3);
+  });
+
+  it('gives a turn back when it fails before streaming (409 in a busy conversation)', async () => {
+    await start({ limits: { streamsPerMinute: 2 } });
+    const conversationId = randomUUID();
+    server.scripted.next({ firstTokenDelayMs: 300 });
+    const first = postStream(ask('first', { conversationId }));
+    await sleep(100);
+    const busy = await postStream(ask('second', { conversationId }));
+    expect(busy.status).toBe(409);
+    await first;
+    expect((await postStream(ask('third'))).status).toBe(200);
+    expect(server.scripted.calls).toHaveLength(2);
+  });
+
   it('keys limits by user, not by a spoofable X-Forwarded-For', async () => {
     await start({ limits: { streamsPerMinute: 1 } });
     expect((await postStream(ask(), { 'X-Forwarded-For': '1.1.1.1' })).status).toBe(200);

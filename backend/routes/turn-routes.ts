@@ -6,9 +6,11 @@ import { LAST_EVENT_ID_HEADER } from '../../sdk/protocol.js';
 import { parseChatRequest, parseIdempotencyKey } from '../http/parse-chat-request.js';
 import { userOf } from '../http/request-user.js';
 import { RestSink } from '../http/rest-sink.js';
+import { formatRateLimitHeaders } from '../limits/format-rate-limit-headers.js';
 import type { ChatRun, RunSink } from '../runs/chat-run.js';
 import { parseEventId } from '../runs/event-id.js';
 import { SseSink } from '../sse/sse-sink.js';
+import { TURN_BUDGET_POLICY } from '../turns/turn-service.js';
 import type { RouterContext } from './router-context.js';
 
 /** Mounts the turn routes. */
@@ -17,18 +19,23 @@ export function addTurnRoutes(router: Router, ctx: RouterContext): void {
     async function handleTurn(req: Request, res: Response): Promise<void> {
       const requestedAt = performance.now();
       const request = parseChatRequest(from === 'body' ? req.body : req.query, ctx.config.limits);
-      const opened = await ctx.turns.open(
-        {
-          user: userOf(res),
-          request,
-          idempotencyKey: parseIdempotencyKey(req.headers['idempotency-key']),
-          lastEventId: parseEventId(req.get(LAST_EVENT_ID_HEADER)),
-          transport,
-          requestedAt,
-        },
-        req,
-        res,
-      );
+      const opened = await ctx.turns.open({
+        user: userOf(res),
+        request,
+        idempotencyKey: parseIdempotencyKey(req.headers['idempotency-key']),
+        lastEventId: parseEventId(req.get(LAST_EVENT_ID_HEADER)),
+        transport,
+        requestedAt,
+      });
+      if (opened.budget) {
+        res.set(
+          formatRateLimitHeaders({
+            policy: TURN_BUDGET_POLICY,
+            windowSeconds: 60,
+            ...opened.budget,
+          }),
+        );
+      }
       const sink =
         transport === 'sse'
           ? new SseSink(res, {

@@ -1,9 +1,17 @@
-// The default RunRegistry: runs of this process, indexed in memory. Finished runs stay for the
-// replay TTL so a late resume or retry still finds them, then the store takes over.
+// The default RunRegistry: the runs of this one process, indexed in memory. Finished runs stay
+// findable for the replay TTL so a late resume or retry still finds them; then the store answers.
 
+import { randomUUID } from 'node:crypto';
 import { DEFAULT_TIMEOUTS } from '../config/resolve-chat-router-config.js';
-import type { ChatRun } from './chat-run.js';
-import type { ClaimResult, RunRegistry } from './run-registry.js';
+import type { ChatStore } from '../stores/chat-store.js';
+import type {
+  ClaimInput,
+  ClaimResult,
+  RunEnd,
+  RunRecord,
+  RunRegistry,
+  TurnBudget,
+} from './run-registry.js';
 
 /** Options of {@link MemoryRunRegistry}. */
 export interface MemoryRunRegistryOptions {
@@ -11,84 +19,120 @@ export interface MemoryRunRegistryOptions {
   replayTtlMs?: number;
 }
 
-/** In-memory {@link RunRegistry} for a single server instance. */
+/** The window of the per-minute turn budget. */
+const BUDGET_WINDOW_MS = 60_000;
+
+/** What the registry keeps per user. */
+interface UserRuns {
+  /** Runs generating now. */
+  active: Set<RunRecord>;
+  /** Claim times of the last minute, oldest first, with the run that claimed each. */
+  claims: Array<{ at: number; runId: string }>;
+}
+
+/**
+ * In-memory {@link RunRegistry} for a single server process. Claims are atomic because nothing
+ * awaits between the check and the registration.
+ */
 export class MemoryRunRegistry implements RunRegistry {
+  readonly instanceId = `memory-${randomUUID()}`;
   readonly #ttlMs: number;
-  readonly #byKey = new Map<string, ChatRun>();
-  readonly #byId = new Map<string, ChatRun>();
-  readonly #active = new Map<string, Set<ChatRun>>();
+  readonly #byKey = new Map<string, RunRecord>();
+  readonly #byId = new Map<string, RunRecord>();
+  readonly #users = new Map<string, UserRuns>();
 
   constructor(options: MemoryRunRegistryOptions = {}) {
     this.#ttlMs = options.replayTtlMs ?? DEFAULT_TIMEOUTS.replayTtlMs;
   }
 
-  async claim(
-    userId: string,
-    key: string,
-    maxActive: number,
-    create: () => ChatRun,
-  ): Promise<ClaimResult> {
-    // No await before the maps are updated: check-and-register is atomic on the event loop.
-    const existing = this.#byKey.get(keyOf(userId, key));
-    if (existing) return { kind: 'existing', run: existing };
-    const active = this.#active.get(userId)?.size ?? 0;
-    if (active >= maxActive) return { kind: 'limit', active };
-    const run = create();
-    this.#register(run);
-    return { kind: 'created', run };
+  async claim(input: ClaimInput): Promise<ClaimResult> {
+    const { record, maxActive, turnsPerMinute, now } = input;
+    const existing = this.#byKey.get(keyOf(record.userId, record.idempotencyKey));
+    if (existing) return { kind: 'existing', record: existing };
+    const user = this.#user(record.userId);
+    if (user.active.size >= maxActive) return { kind: 'limit', active: user.active.size };
+    while (user.claims.length > 0 && (user.claims[0]?.at ?? 0) <= now - BUDGET_WINDOW_MS) {
+      user.claims.shift();
+    }
+    if (user.claims.length >= turnsPerMinute) {
+      return { kind: 'rate-limited', budget: budgetOf(user, turnsPerMinute, now) };
+    }
+    user.claims.push({ at: now, runId: record.id });
+    user.active.add(record);
+    this.#byKey.set(keyOf(record.userId, record.idempotencyKey), record);
+    this.#byId.set(record.id, record);
+    return { kind: 'created', budget: budgetOf(user, turnsPerMinute, now) };
   }
 
-  async findByKey(userId: string, key: string): Promise<ChatRun | undefined> {
+  async findByKey(userId: string, key: string): Promise<RunRecord | undefined> {
     return this.#byKey.get(keyOf(userId, key));
   }
 
-  async findById(userId: string, runId: string): Promise<ChatRun | undefined> {
-    const run = this.#byId.get(runId);
-    return run?.userId === userId ? run : undefined;
+  async findById(userId: string, runId: string): Promise<RunRecord | undefined> {
+    const record = this.#byId.get(runId);
+    return record?.userId === userId ? record : undefined;
   }
 
   async findActiveByConversation(
     userId: string,
     conversationId: string,
-  ): Promise<ChatRun | undefined> {
-    for (const run of this.#active.get(userId) ?? []) {
-      if (run.conversationId === conversationId) return run;
+  ): Promise<RunRecord | undefined> {
+    for (const record of this.#users.get(userId)?.active ?? []) {
+      if (record.conversationId === conversationId) return record;
     }
     return undefined;
   }
 
-  async activeCount(userId: string): Promise<number> {
-    return this.#active.get(userId)?.size ?? 0;
-  }
-
-  list(): ChatRun[] {
-    return [...this.#byId.values()];
-  }
-
-  #register(run: ChatRun): void {
-    const key = keyOf(run.userId, run.idempotencyKey);
-    this.#byKey.set(key, run);
-    this.#byId.set(run.id, run);
-    let active = this.#active.get(run.userId);
-    if (!active) {
-      active = new Set();
-      this.#active.set(run.userId, active);
+  async finish(record: RunRecord, end: RunEnd): Promise<void> {
+    const user = this.#users.get(record.userId);
+    // Released exactly once per run, whatever ended it (complete, stop, error, grace, shutdown).
+    if (!user?.active.delete(record)) return;
+    record.state = 'ended';
+    const key = keyOf(record.userId, record.idempotencyKey);
+    const evict = () => {
+      if (this.#byKey.get(key) === record) this.#byKey.delete(key);
+      if (this.#byId.get(record.id) === record) this.#byId.delete(record.id);
+      if (user.active.size === 0 && user.claims.length === 0) this.#users.delete(record.userId);
+    };
+    if (end.kind === 'failed') {
+      // Nothing to replay, and only turns that start count against the budget.
+      const index = user.claims.findIndex((claim) => claim.runId === record.id);
+      if (index >= 0) user.claims.splice(index, 1);
+      evict();
+    } else {
+      setTimeout(evict, this.#ttlMs).unref();
     }
-    active.add(run);
-    run.onEnd(() => {
-      // Released exactly once per run, whatever ended it (complete, stop, error, grace, shutdown).
-      const set = this.#active.get(run.userId);
-      set?.delete(run);
-      if (set?.size === 0) this.#active.delete(run.userId);
-      const evict = () => {
-        if (this.#byKey.get(key) === run) this.#byKey.delete(key);
-        if (this.#byId.get(run.id) === run) this.#byId.delete(run.id);
-      };
-      // A run that failed before streaming has nothing to replay; its key is free at once.
-      if (run.failure) evict();
-      else setTimeout(evict, this.#ttlMs).unref();
-    });
   }
+
+  /**
+   * One process owns every run of its store, so whatever a previous process left `streaming` is
+   * dead: all of it is settled. Running several instances on one store needs a shared registry.
+   */
+  async start(store: ChatStore): Promise<number> {
+    return store.recoverInterrupted();
+  }
+
+  async close(): Promise<void> {}
+
+  #user(userId: string): UserRuns {
+    let user = this.#users.get(userId);
+    if (!user) {
+      user = { active: new Set(), claims: [] };
+      this.#users.set(userId, user);
+    }
+    return user;
+  }
+}
+
+function budgetOf(user: UserRuns, limit: number, now: number): TurnBudget {
+  const oldest = user.claims[0]?.at;
+  return {
+    limit,
+    remaining: Math.max(0, limit - user.claims.length),
+    // When the oldest claim of the window leaves it, a turn is free again.
+    resetSeconds:
+      oldest === undefined ? 0 : Math.max(1, Math.ceil((oldest + BUDGET_WINDOW_MS - now) / 1000)),
+  };
 }
 
 function keyOf(userId: string, key: string): string {

@@ -1,38 +1,141 @@
-// The RunRegistry plug point: in-flight (and recently finished) generations, found by the
-// caller's idempotency key, run id or conversation. The default keeps them in memory; a
-// multi-instance deployment can keep the index in Redis and relay events between instances.
+// The RunRegistry plug point: which generations are in flight (and recently finished) for whom,
+// as plain data that any instance can read — shaped like express-rate-limit's `Store`, so a
+// shared implementation (Redis) can stand behind it. The live `ChatRun` objects of this process
+// are held apart, in `LiveRuns`; the registry only ever sees records.
+//
+// The default, MemoryRunRegistry, serves one process. RedisRunRegistry (entry
+// `schema-chat/redis`) serves several: it also relays the events of a run to the other instances
+// (`relay`), carries stops to the owner, and settles the runs of an owner that died.
 
-import type { ChatRun } from './chat-run.js';
+import type { ChatEvent, TerminalEvent } from '../../sdk/protocol.js';
+import type { ChatLogger } from '../logging/chat-logger.js';
+import type { ChatStore } from '../stores/chat-store.js';
+
+/** A run as every instance sees it. */
+export interface RunRecord {
+  /** Short id, the first half of every event id (`<runId>:<seq>`). */
+  id: string;
+  userId: string;
+  idempotencyKey: string;
+  projectId: string;
+  conversationId: string;
+  /** The assistant message the run writes. */
+  messageId: string;
+  /** ISO 8601 time the turn was saved. */
+  createdAt: string;
+  /** The question, so a retry with the same key but another question is refused. */
+  question: string;
+  /** How the first request arrived. */
+  transport: 'sse' | 'rest';
+  /** The instance generating it (`RunRegistry.instanceId` there). */
+  ownerId: string;
+  /** `running` until its terminal event, then `ended` (kept for the replay TTL). */
+  state: 'running' | 'ended';
+}
+
+/** One claim: the run to register and the limits it must fit in. */
+export interface ClaimInput {
+  record: RunRecord;
+  /** Most runs of the user generating at once (`limits.maxConcurrentStreams`). */
+  maxActive: number;
+  /** Most new runs of the user in any 60 s (`limits.streamsPerMinute`). */
+  turnsPerMinute: number;
+  /** `Date.now()` of the claim. */
+  now: number;
+}
+
+/** The per-minute budget after a claim, for the `RateLimit` headers. */
+export interface TurnBudget {
+  limit: number;
+  /** New turns left in the window. */
+  remaining: number;
+  /** Seconds until the oldest turn of the window leaves it (0 when the window is empty). */
+  resetSeconds: number;
+}
 
 /** Outcome of {@link RunRegistry.claim}. */
 export type ClaimResult =
-  /** No run had this key: `create()` ran and its run is registered. */
-  | { kind: 'created'; run: ChatRun }
-  /** A run with this key exists (running or finished within the replay TTL): attach to it. */
-  | { kind: 'existing'; run: ChatRun }
-  /** The user already has `maxActive` generations running: nothing was registered. */
-  | { kind: 'limit'; active: number };
+  /** The key was free and the user within both limits: the record is registered. */
+  | { kind: 'created'; budget: TurnBudget }
+  /** A run with this key exists (running, or ended within the replay TTL): attach to it. */
+  | { kind: 'existing'; record: RunRecord }
+  /** The user already has `maxActive` runs generating: nothing was registered. */
+  | { kind: 'limit'; active: number }
+  /** The user started `turnsPerMinute` runs in the last minute: nothing was registered. */
+  | { kind: 'rate-limited'; budget: TurnBudget };
+
+/** How a run ended, for {@link RunRegistry.finish}. */
+export type RunEnd =
+  /** It streamed and ended with this terminal event: replayable for the TTL. */
+  | { kind: 'ended'; terminal: TerminalEvent }
+  /**
+   * It failed before streaming (409, 404, storage…): nothing to replay, the key is free at once
+   * and the run does not count against the per-minute budget (only turns that start count).
+   */
+  | { kind: 'failed' };
+
+/** One event of a run with its seq (see event-id.ts), as the relay carries it. */
+export interface RunEntry {
+  seq: number;
+  event: ChatEvent;
+}
 
 /**
- * Index of runs. `claim` is atomic per user and key: two concurrent requests with the same
- * `Idempotency-Key` get the same run, never two generations.
+ * The distributed half of a registry: what lets a request on one instance follow, stop and keep
+ * alive a run generated on another. A single-process registry has none.
+ */
+export interface RunRelay {
+  /**
+   * The owner adds a flush of events. Never awaited by the generation (a slow relay must not slow
+   * the model loop); appends are idempotent by seq.
+   */
+  publish(record: RunRecord, entries: readonly RunEntry[]): void;
+  /**
+   * Every entry after `afterSeq` (all of them when undefined), replayed and then live, up to and
+   * including the terminal one; ends early when `signal` aborts. Throws `RESUME_UNAVAILABLE` when
+   * the run's events are gone.
+   */
+  follow(
+    record: RunRecord,
+    afterSeq: number | undefined,
+    signal: AbortSignal,
+  ): AsyncIterable<RunEntry>;
+  /** Asks the owner, wherever it is, to stop the run. */
+  requestStop(record: RunRecord): Promise<void>;
+  /** Calls `listener` with the id of each run of this instance that someone asked to stop. */
+  onStopRequested(listener: (runId: string) => void): () => void;
+  /** A client elsewhere follows the run (or left it): the owner's grace period counts it. */
+  setFollowing(record: RunRecord, following: boolean): Promise<void>;
+  /** How many clients follow the run from other instances. */
+  followerCount(record: RunRecord): Promise<number>;
+}
+
+/**
+ * Index of runs by user and idempotency key, id and conversation. `claim` is atomic per user: two
+ * concurrent requests with the same key get one run, never two generations, and the concurrent
+ * cap and per-minute budget hold exactly however many requests race.
  */
 export interface RunRegistry {
-  /** Returns the user's run for `key`, or registers `create()` when the user is under `maxActive`. */
-  claim(
-    userId: string,
-    key: string,
-    maxActive: number,
-    create: () => ChatRun,
-  ): Promise<ClaimResult>;
-  /** The user's run for this idempotency key (live or within the replay TTL). */
-  findByKey(userId: string, key: string): Promise<ChatRun | undefined>;
-  /** The user's run with this id (live or within the replay TTL). */
-  findById(userId: string, runId: string): Promise<ChatRun | undefined>;
+  /** This instance's id: the `ownerId` of the runs it generates. */
+  readonly instanceId: string;
+  /** Registers `input.record` unless its key is taken or a limit is reached. */
+  claim(input: ClaimInput): Promise<ClaimResult>;
+  /** The user's run for this idempotency key (running, or ended within the replay TTL). */
+  findByKey(userId: string, key: string): Promise<RunRecord | undefined>;
+  /** The user's run with this id (running, or ended within the replay TTL). */
+  findById(userId: string, runId: string): Promise<RunRecord | undefined>;
   /** The user's run still generating in this conversation. */
-  findActiveByConversation(userId: string, conversationId: string): Promise<ChatRun | undefined>;
-  /** How many of the user's runs are generating. */
-  activeCount(userId: string): Promise<number>;
-  /** Every run this instance holds (for shutdown). */
-  list(): ChatRun[];
+  findActiveByConversation(userId: string, conversationId: string): Promise<RunRecord | undefined>;
+  /** The owner reports the end of its run: its place under the cap is free. */
+  finish(record: RunRecord, end: RunEnd): Promise<void>;
+  /**
+   * Called once by the router at setup, before it serves: settles the answers that runs of dead
+   * owners left `streaming` in `store` — those only — and returns how many. A shared registry
+   * also starts here what keeps settling them later (owner leases, a reaper).
+   */
+  start(store: ChatStore, logger: ChatLogger): Promise<number>;
+  /** Shared registries only: follow, stop and keep alive runs of other instances. */
+  readonly relay?: RunRelay;
+  /** Releases connections and timers. */
+  close(): Promise<void>;
 }

@@ -1,21 +1,21 @@
 // Opens a turn for a request: attaches it to the run it continues (same Idempotency-Key, or
-// Last-Event-ID), replays a finished turn from the store, or checks the limits, claims a new
-// run and starts its generation. Also stops runs. The HTTP routes stay thin around this.
+// Last-Event-ID), replays a finished turn from the store, or checks the quota, claims a new run
+// (idempotency key, concurrent cap and per-minute budget in one atomic claim) and starts its
+// generation. Also stops runs. No HTTP here: the routes stay thin around this.
 
 import { randomUUID } from 'node:crypto';
-import type { Request, Response } from 'express';
-import type { ChatRequest, StopResponse } from '../../sdk/protocol.js';
+import type { ChatRequest, StopResponse, TerminalEvent } from '../../sdk/protocol.js';
 import type { LimitsConfig, TimeoutsConfig } from '../config/resolve-chat-router-config.js';
 import { buildChatContext } from '../context/build-chat-context.js';
 import { ChatError, toChatError } from '../errors.js';
-import type { UserRateLimit } from '../limits/create-user-rate-limit.js';
 import type { ChatLogger } from '../logging/chat-logger.js';
 import type { ChatModel } from '../models/chat-model.js';
 import type { ChatUser, Project, ProjectResolver } from '../projects/project-resolver.js';
 import { ChatRun } from '../runs/chat-run.js';
 import type { EventId } from '../runs/event-id.js';
+import { LiveRuns } from '../runs/live-runs.js';
 import { runIdFor } from '../runs/run-id.js';
-import type { RunRegistry } from '../runs/run-registry.js';
+import type { RunRecord, RunRegistry, TurnBudget } from '../runs/run-registry.js';
 import type { ChatStore, StoredTurn } from '../stores/chat-store.js';
 import { SharedInterval } from '../timers/shared-interval.js';
 import { type GenerationInput, runGeneration } from './run-generation.js';
@@ -32,8 +32,6 @@ export interface TurnServiceDeps {
   limits: LimitsConfig;
   timeouts: TimeoutsConfig;
   instructions: string | undefined;
-  /** Counts new streamed turns (`streamsPerMinute`). */
-  streamLimit: UserRateLimit;
 }
 
 /** One turn request, validated. */
@@ -52,41 +50,49 @@ export interface OpenedTurn {
   run: ChatRun;
   /** Seq of the last event the client has; undefined for the whole stream. */
   lastSeq: number | undefined;
+  /** The per-minute turn budget after this turn, when it started a new one. */
+  budget?: TurnBudget;
 }
+
+/** The `RateLimit` policy name of the per-minute turn budget. */
+export const TURN_BUDGET_POLICY = 'streams';
 
 /** Turn orchestration (see the file comment). */
 export class TurnService {
   readonly #deps: TurnServiceDeps;
   readonly #checkpoints: SharedInterval;
+  readonly #live: LiveRuns;
 
   constructor(deps: TurnServiceDeps) {
     this.#deps = deps;
     this.#checkpoints = new SharedInterval(deps.timeouts.checkpointMs);
+    this.#live = new LiveRuns(deps.timeouts.replayTtlMs);
   }
 
   /** Finds or starts the run for a turn request. Throws a ChatError for an HTTP error. */
-  async open(turn: TurnRequest, req: Request, res: Response): Promise<OpenedTurn> {
+  async open(turn: TurnRequest): Promise<OpenedTurn> {
     const { runs, store } = this.#deps;
     const { user, idempotencyKey: key, lastEventId } = turn;
     if (key !== undefined) {
-      const live = await runs.findByKey(user.id, key);
+      const record = await runs.findByKey(user.id, key);
+      const live = record && this.#live.get(record.id);
       if (live) return attach(live, turn);
       const stored = await store.findTurn(user.id, key);
       if (stored) return attach(this.#replay(stored, turn), turn);
     } else if (lastEventId) {
-      const live = await runs.findById(user.id, lastEventId.runId);
-      if (live) return attach(live, turn);
+      const live = this.#live.get(lastEventId.runId);
+      if (live && live.userId === user.id) return attach(live, turn);
       throw new ChatError(
         'RESUME_UNAVAILABLE',
         'That answer can no longer be resumed; send the question again.',
       );
     }
-    return this.#start(turn, key ?? randomUUID(), req, res);
+    return this.#start(turn, key ?? randomUUID());
   }
 
   /** Stops the running answer of a conversation and waits until its partial text is saved. */
   async stop(user: ChatUser, conversationId: string): Promise<StopResponse> {
-    const run = await this.#deps.runs.findActiveByConversation(user.id, conversationId);
+    const run = await this.#activeRun(user, conversationId);
     if (run) {
       await stopAndWait(run);
       return { stopped: true, messageId: run.messageId };
@@ -98,7 +104,7 @@ export class TurnService {
 
   /** Stops any running answer, then deletes the conversation. */
   async deleteConversation(user: ChatUser, conversationId: string): Promise<void> {
-    const run = await this.#deps.runs.findActiveByConversation(user.id, conversationId);
+    const run = await this.#activeRun(user, conversationId);
     if (run) await stopAndWait(run);
     if (!(await this.#deps.store.deleteConversation(user.id, conversationId))) {
       throw conversationNotFound();
@@ -108,18 +114,22 @@ export class TurnService {
   /** Ends every run of this instance as interrupted (server shutdown) and waits for their saves. */
   async shutdown(): Promise<void> {
     await Promise.all(
-      this.#deps.runs.list().map((run) => {
-        if (!run.active) return undefined;
+      this.#live.active().map((run) => {
         run.abort({ kind: 'interrupted', why: 'shutdown' });
         return new Promise<void>((resolve) => run.onEnd(() => resolve()));
       }),
     );
   }
 
-  async #start(turn: TurnRequest, key: string, req: Request, res: Response): Promise<OpenedTurn> {
+  /** The conversation's running answer, if this instance generates it. */
+  async #activeRun(user: ChatUser, conversationId: string): Promise<ChatRun | undefined> {
+    const record = await this.#deps.runs.findActiveByConversation(user.id, conversationId);
+    return record && this.#live.get(record.id);
+  }
+
+  async #start(turn: TurnRequest, key: string): Promise<OpenedTurn> {
     const deps = this.#deps;
     const { user, request } = turn;
-    if (turn.transport === 'sse') await deps.streamLimit(req, res);
     await this.#checkQuota(user);
     const project = await deps.projects.get(request.projectId, user);
     if (!project) {
@@ -127,36 +137,85 @@ export class TurnService {
     }
     const messageId = randomUUID();
     const now = new Date();
-    const claim = await deps.runs.claim(
-      user.id,
-      key,
-      deps.limits.maxConcurrentStreams,
-      () =>
-        new ChatRun({
-          id: runIdFor(messageId),
-          userId: user.id,
-          idempotencyKey: key,
-          projectId: project.id,
-          conversationId: request.conversationId ?? randomUUID(),
-          messageId,
-          createdAt: now.toISOString(),
-          question: request.message,
-          transport: turn.transport,
-          disconnectGraceMs: deps.timeouts.disconnectGraceMs,
-          flushMs: deps.timeouts.flushMs,
-          flushTokens: deps.timeouts.flushTokens,
-        }),
-    );
-    if (claim.kind === 'existing') return attach(claim.run, turn);
-    if (claim.kind === 'limit') {
-      throw new ChatError(
-        'CONCURRENT_STREAM_LIMIT',
-        `At most ${deps.limits.maxConcurrentStreams} answers can be generated at once; wait for one to finish.`,
-        { retryable: true, retryAfter: 1 },
-      );
+    const record: RunRecord = {
+      id: runIdFor(messageId),
+      userId: user.id,
+      idempotencyKey: key,
+      projectId: project.id,
+      conversationId: request.conversationId ?? randomUUID(),
+      messageId,
+      createdAt: now.toISOString(),
+      question: request.message,
+      transport: turn.transport,
+      ownerId: deps.runs.instanceId,
+      state: 'running',
+    };
+    const claim = await deps.runs.claim({
+      record,
+      maxActive: deps.limits.maxConcurrentStreams,
+      turnsPerMinute: deps.limits.streamsPerMinute,
+      now: now.getTime(),
+    });
+    switch (claim.kind) {
+      case 'existing': {
+        const live = this.#live.get(claim.record.id);
+        if (live) return attach(live, turn);
+        throw turnInProgress('This turn is already being answered.');
+      }
+      case 'limit':
+        throw new ChatError(
+          'CONCURRENT_STREAM_LIMIT',
+          `At most ${deps.limits.maxConcurrentStreams} answers can be generated at once; wait for one to finish.`,
+          { retryable: true, retryAfter: 1 },
+        );
+      case 'rate-limited': {
+        const { budget } = claim;
+        throw new ChatError(
+          'RATE_LIMITED',
+          `Too many new questions: at most ${budget.limit} per 60 s. Try again in ${budget.resetSeconds} s.`,
+          {
+            retryable: true,
+            retryAfter: budget.resetSeconds,
+            rateLimit: { policy: TURN_BUDGET_POLICY, windowSeconds: 60, ...budget },
+          },
+        );
+      }
     }
-    void this.#generate(claim.run, project, turn, now);
-    return { run: claim.run, lastSeq: undefined };
+    const run = this.#createRun(record, turn.transport, 'live');
+    this.#live.add(run);
+    run.onEnd(() => {
+      void deps.runs
+        .finish(
+          record,
+          run.failure
+            ? { kind: 'failed' }
+            : { kind: 'ended', terminal: run.terminal as TerminalEvent },
+        )
+        .catch((error: unknown) =>
+          deps.logger.error({ err: error, runId: run.id }, 'releasing a run failed'),
+        );
+    });
+    void this.#generate(run, project, turn, now);
+    return { run, lastSeq: undefined, budget: claim.budget };
+  }
+
+  /**
+   * The one place a ChatRun is built: a live one that generates (grace period and token
+   * coalescing from the config), or a replay of a stored turn that only ever holds its text.
+   */
+  #createRun(
+    record: Omit<RunRecord, 'ownerId' | 'state'>,
+    transport: 'sse' | 'rest',
+    kind: 'live' | 'replay',
+  ): ChatRun {
+    const { timeouts } = this.#deps;
+    return new ChatRun({
+      ...record,
+      transport,
+      disconnectGraceMs: kind === 'live' ? timeouts.disconnectGraceMs : 0,
+      flushMs: kind === 'live' ? timeouts.flushMs : 0,
+      flushTokens: timeouts.flushTokens,
+    });
   }
 
   /** Saves the question, builds the context and starts the model; every failure ends the run. */
@@ -175,20 +234,13 @@ export class TurnService {
         now,
       });
       if (begin.kind === 'busy') {
-        throw new ChatError(
-          'TURN_IN_PROGRESS',
+        throw turnInProgress(
           'An answer is still being generated in this conversation; stop it or wait.',
-          { retryable: true, retryAfter: 1 },
         );
       }
       if (begin.kind === 'not-found') throw conversationNotFound();
-      if (begin.kind === 'duplicate') {
-        // Another instance saved this key between our lookup and now: the retry will replay it.
-        throw new ChatError('TURN_IN_PROGRESS', 'This turn is already being answered.', {
-          retryable: true,
-          retryAfter: 1,
-        });
-      }
+      // Another instance saved this key between our lookup and now: the retry will replay it.
+      if (begin.kind === 'duplicate') throw turnInProgress('This turn is already being answered.');
       saved = true;
       // A conversation this turn created has no history before the question: skip the query.
       const history = begin.conversationCreated
@@ -270,25 +322,23 @@ export class TurnService {
   #replay(stored: StoredTurn, turn: TurnRequest): ChatRun {
     const { conversation, userMessage, assistantMessage: answer } = stored;
     if (answer.status === 'streaming') {
-      throw new ChatError('TURN_IN_PROGRESS', 'This turn is still being answered elsewhere.', {
-        retryable: true,
-        retryAfter: 1,
-      });
+      throw turnInProgress('This turn is still being answered elsewhere.');
     }
-    const run = new ChatRun({
-      id: runIdFor(answer.id),
-      userId: turn.user.id,
-      idempotencyKey: answer.idempotencyKey ?? turn.idempotencyKey ?? '',
-      projectId: conversation.projectId,
-      conversationId: conversation.id,
-      messageId: answer.id,
-      createdAt: answer.createdAt,
-      question: userMessage.content,
-      transport: turn.transport,
-      disconnectGraceMs: 0,
-      flushMs: 0,
-      flushTokens: 1,
-    });
+    const run = this.#createRun(
+      {
+        id: runIdFor(answer.id),
+        userId: turn.user.id,
+        idempotencyKey: answer.idempotencyKey ?? turn.idempotencyKey ?? '',
+        projectId: conversation.projectId,
+        conversationId: conversation.id,
+        messageId: answer.id,
+        createdAt: answer.createdAt,
+        question: userMessage.content,
+        transport: turn.transport,
+      },
+      turn.transport,
+      'replay',
+    );
     run.start();
     run.append(answer.content);
     if (answer.status === 'complete' || answer.status === 'stopped') {
@@ -335,6 +385,11 @@ async function stopAndWait(run: ChatRun): Promise<void> {
   const ended = new Promise<void>((resolve) => run.onEnd(() => resolve()));
   run.abort({ kind: 'stopped' });
   await ended;
+}
+
+/** The one 409: an answer is already being generated (in the conversation, or for this key). */
+function turnInProgress(message: string): ChatError {
+  return new ChatError('TURN_IN_PROGRESS', message, { retryable: true, retryAfter: 1 });
 }
 
 function conversationNotFound(): ChatError {
