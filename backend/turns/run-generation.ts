@@ -1,5 +1,6 @@
 // Drives one generation: calls the model, feeds its text into the run, enforces the first-token
-// and idle timeouts (for every ChatModel), checkpoints the partial answer about once a second, saves the final state,
+// and idle timeouts (for every ChatModel), checkpoints the partial answer (its first text at once,
+// then about once a second), saves the final state,
 // ends the run with exactly one terminal event, and reports the turn.
 
 import { estimateTokens } from '../context/estimate-tokens.js';
@@ -118,9 +119,15 @@ async function generate(
         continue;
       }
       if (part.text.length === 0) continue;
-      firstTokenAt ??= performance.now();
       silence.touch();
       run.append(part.text);
+      if (firstTokenAt === undefined) {
+        firstTokenAt = performance.now();
+        // The first text is saved at once, not a checkpoint interval later: the store writes it
+        // in this event-loop turn, before the run's flush sends it, so a crash right after the
+        // client saw its first words still finds them (stored as `interrupted`).
+        checkpoint();
+      }
     }
   };
   let onAbort: (() => void) | undefined;
