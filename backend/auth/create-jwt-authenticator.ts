@@ -6,7 +6,7 @@ import type { Request } from 'express';
 import jwt from 'jsonwebtoken';
 import type { ErrorCode } from '../../sdk/protocol.js';
 import type { AuthOptions } from '../config/chat-router-options.js';
-import { ChatError } from '../errors.js';
+import { ChatError, isChatError } from '../errors.js';
 import type { ChatUser } from '../projects/project-resolver.js';
 
 /** Turns a request into its user, or throws a 401 `ChatError`. */
@@ -62,8 +62,13 @@ export function createJwtAuthenticator(options: AuthOptions): Authenticate {
     if (known) return known;
     let payload: unknown;
     try {
-      payload = jwt.verify(token, key, verifyOptions);
+      const verifiedToken = jwt.verify(token, key, { ...verifyOptions, complete: true });
+      // RFC 7515 §4.1.11: a recipient that does not understand every extension a `crit` header
+      // names must reject the token. This one understands none (and an empty list is invalid).
+      if (Object.hasOwn(verifiedToken.header, 'crit')) throw authError('AUTH_INVALID');
+      payload = verifiedToken.payload;
     } catch (error) {
+      if (isChatError(error)) throw error;
       throw authError(codeForJwtError(error), error);
     }
     const user = userFromClaims(payload);

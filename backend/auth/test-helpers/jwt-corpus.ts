@@ -110,6 +110,16 @@ export function createJwtCorpus(options: JwtCorpusOptions): JwtCorpusRow[] {
       `Bearer ${sign(claims(), { header: { alg: 'HS256', jku: 'https://evil.example/jwks' } }, 'attacker-secret-that-is-32-bytes-long!!')}`,
       'AUTH_INVALID',
     ],
+    [
+      'a correctly signed token with a critical header extension (crit)',
+      `Bearer ${sign(claims(), { header: { alg: 'HS256', crit: ['exp-v2'], 'exp-v2': 1 } as jwt.JwtHeader })}`,
+      'AUTH_INVALID',
+    ],
+    [
+      'a correctly signed token with an empty crit list',
+      `Bearer ${sign(claims(), { header: { alg: 'HS256', crit: [] } as jwt.JwtHeader })}`,
+      'AUTH_INVALID',
+    ],
     ['an expired token', `Bearer ${sign(claims({ exp: now() - 3600 }))}`, 'AUTH_EXPIRED'],
     [
       'a token not valid yet',
