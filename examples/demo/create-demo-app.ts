@@ -11,6 +11,8 @@ import {
   createChatRouter,
   type SqliteProjectStore,
 } from 'schema-chat/express';
+import { checkHost } from '../lib/check-host.ts';
+import { sendExampleError } from '../lib/send-example-error.ts';
 import type { DemoModelInfo } from './create-demo-model.ts';
 import { DEMO_TOKEN_AUDIENCE, DEMO_TOKEN_ISSUER, mintDemoToken } from './mint-demo-token.ts';
 import { DEMO_USERS } from './seed-demo-projects.ts';
@@ -46,6 +48,8 @@ export interface DemoAppOptions {
   modelInfo: DemoModelInfo;
   /** Origins of other sites allowed to embed the chat. */
   corsOrigins: string[];
+  /** Host names the demo answers to (`Host` header); every other one gets 403. */
+  allowedHosts: string[];
   logger: ChatLogger;
 }
 
@@ -70,6 +74,8 @@ export function createDemoApp(options: DemoAppOptions): DemoApp {
 
   const app = express();
   app.disable('x-powered-by');
+  // First of all: the demo hands out tokens, so it answers only to its own names.
+  app.use(checkHost(options.allowedHosts));
   app.use(DEMO_API_PATH, router);
 
   // Demo sign-in. A real app mints this token for its signed-in user (see examples/express-app);
@@ -102,5 +108,6 @@ export function createDemoApp(options: DemoAppOptions): DemoApp {
     next();
   });
   app.use(express.static(PUBLIC_DIR, { index: 'index.html', maxAge: 0 }));
+  app.use(sendExampleError);
   return { app, router };
 }

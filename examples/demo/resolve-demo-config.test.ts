@@ -33,6 +33,7 @@ describe('resolveDemoConfig', () => {
       SCHEMA_CHAT_DB: '/tmp/chat.db',
       SCHEMA_CHAT_JWT_SECRET: 'a-secret-of-at-least-thirty-two-bytes!!',
       SCHEMA_CHAT_CORS_ORIGINS: ' https://shop.example , http://localhost:8080 ,',
+      SCHEMA_CHAT_ALLOWED_HOSTS: ' chat.example.com , Localhost ,',
       OPENAI_BASE_URL: 'https://api.example/v1',
       OPENAI_API_KEY: 'sk-test',
       SCHEMA_CHAT_MODEL: 'gpt-4o-mini',
@@ -44,6 +45,7 @@ describe('resolveDemoConfig', () => {
       jwtSecret: 'a-secret-of-at-least-thirty-two-bytes!!',
       jwtSecretGenerated: false,
       corsOrigins: ['https://shop.example', 'http://localhost:8080'],
+      allowedHosts: ['chat.example.com', 'localhost'],
       model: {
         kind: 'openai',
         baseUrl: 'https://api.example/v1',
@@ -51,6 +53,21 @@ describe('resolveDemoConfig', () => {
         name: 'gpt-4o-mini',
       },
     });
+  });
+
+  it('answers to the loopback names and a named HOST by default, never to a wildcard', () => {
+    expect(resolveDemoConfig({}).allowedHosts).toEqual([
+      'localhost',
+      '127.0.0.1',
+      '[::1]',
+    ]);
+    expect(resolveDemoConfig({ HOST: 'chat.internal' }).allowedHosts).toContain('chat.internal');
+    expect(resolveDemoConfig({ HOST: '::' }).allowedHosts).toEqual([
+      'localhost',
+      '127.0.0.1',
+      '[::1]',
+    ]);
+    expect(resolveDemoConfig({ HOST: 'fd00::5' }).allowedHosts).toContain('[fd00::5]');
   });
 
   it('prefers VLLM_QWEN_7B_URL (the seed’s variable) and defaults to the seed’s model', () => {

@@ -2,6 +2,7 @@
 // allow-list and which model answers (an OpenAI-compatible server, or the offline one).
 
 import { randomBytes } from 'node:crypto';
+import { LOOPBACK_HOSTS } from '../lib/check-host.ts';
 
 /** An OpenAI-compatible model server (vLLM serving Qwen2.5-7B-Instruct is the reference). */
 export interface DemoRemoteModel {
@@ -33,6 +34,12 @@ export interface DemoConfig {
   jwtSecretGenerated: boolean;
   /** `SCHEMA_CHAT_CORS_ORIGINS`: other origins whose pages may embed the chat. */
   corsOrigins: string[];
+  /**
+   * `SCHEMA_CHAT_ALLOWED_HOSTS`: host names the demo answers to (the `Host` header); others get
+   * 403, so a DNS-rebinding page cannot get demo tokens. Defaults to the loopback names and
+   * `HOST` when it is a name or an address of its own.
+   */
+  allowedHosts: string[];
   model: DemoRemoteModel | DemoOfflineModel;
 }
 
@@ -77,6 +84,18 @@ export function resolveDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoCon
           .map((origin) => origin.trim())
           .filter((origin) => origin !== '');
 
+  const allowedHosts =
+    env.SCHEMA_CHAT_ALLOWED_HOSTS === undefined
+      ? [
+          ...new Set([
+            ...LOOPBACK_HOSTS,
+            ...(isWildcard(host) ? [] : [host.includes(':') ? `[${host}]` : host.toLowerCase()]),
+          ]),
+        ]
+      : env.SCHEMA_CHAT_ALLOWED_HOSTS.split(',')
+          .map((name) => name.trim().toLowerCase())
+          .filter((name) => name !== '');
+
   const baseUrl = nonEmpty(env.VLLM_QWEN_7B_URL) ?? nonEmpty(env.OPENAI_BASE_URL);
   let model: DemoConfig['model'] = { kind: 'offline' };
   if (baseUrl !== undefined) {
@@ -101,8 +120,14 @@ export function resolveDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoCon
     jwtSecret,
     jwtSecretGenerated: givenSecret === undefined,
     corsOrigins,
+    allowedHosts,
     model,
   };
+}
+
+/** Whether `HOST` listens on every interface (then it names no host of its own). */
+function isWildcard(host: string): boolean {
+  return host === '0.0.0.0' || host === '::';
 }
 
 function parsePort(value: string | undefined): number {

@@ -2,6 +2,7 @@
 // bundle, per-user projects, and a database that survives a restart.
 
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jwt from 'jsonwebtoken';
@@ -55,7 +56,62 @@ async function tokenFor(user: string): Promise<string> {
   return ((await response.json()) as { token: string }).token;
 }
 
+/** A raw request with headers fetch() refuses to set (Host), answered with status and body text. */
+function rawRequest(
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: demo?.port, path, headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 describe('startDemoServer', () => {
+  it('answers only to its own host names, so a DNS-rebinding page gets no token', async () => {
+    await start();
+    const rebound = await rawRequest('/demo/token?user=alice', {
+      Host: 'attacker.example',
+      Origin: 'http://attacker.example',
+    });
+    expect(rebound.status).toBe(403);
+    expect(rebound.body).not.toContain('token');
+    const api = await rawRequest('/api/v1/ai/projects', {
+      Host: 'attacker.example:3001',
+      Origin: 'http://attacker.example:3001',
+      Authorization: `Bearer ${await tokenFor('alice')}`,
+    });
+    expect(api.status).toBe(403);
+    for (const host of [
+      `localhost:${demo?.port}`,
+      `127.0.0.1:${demo?.port}`,
+      `[::1]:${demo?.port}`,
+    ]) {
+      const own = await rawRequest('/demo/token?user=alice', { Host: host });
+      expect(own.status, host).toBe(200);
+    }
+  });
+
+  it('answers static-file errors without a stack trace or a file path, whatever NODE_ENV', async () => {
+    await start();
+    const cases: Record<string, string>[] = [{ Range: 'bytes=999999-' }, { 'If-Match': '"x"' }];
+    for (const headers of cases) {
+      const response = await fetch(`${origin}/demo.css`, { headers });
+      const body = await response.text();
+      expect([412, 416]).toContain(response.status);
+      expect(body).not.toMatch(/\bat \w|node_modules|examples\/|\/work|Error:/);
+      expect(JSON.parse(body)).toMatchObject({ error: { retryable: false } });
+    }
+  });
+
   it('signs demo users in with short-lived HS256 tokens and refuses unknown ones', async () => {
     await start();
     const token = await tokenFor('alice');

@@ -11,6 +11,7 @@ import {
   SqliteChatStore,
   SqliteProjectStore,
 } from 'schema-chat/express';
+import { createHttpServer } from '../lib/create-http-server.ts';
 import { createDemoApp } from './create-demo-app.ts';
 import { createDemoLogger } from './create-demo-logger.ts';
 import { createDemoModel, type DemoModelInfo } from './create-demo-model.ts';
@@ -61,6 +62,7 @@ export async function startDemoServer(
       model: model.model,
       modelInfo: model.info,
       corsOrigins: config.corsOrigins,
+      allowedHosts: config.allowedHosts,
       logger: options.logger ?? createDemoLogger(),
     });
     router = demo.router;
@@ -99,11 +101,9 @@ export async function startDemoServer(
 
 function listen(app: ReturnType<typeof createDemoApp>['app'], config: DemoConfig): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(config.port, config.host);
-    // Slow senders are closed sooner than Node's defaults (60 s / 300 s); answers still stream
-    // for as long as they take (README "Scaling notes").
-    server.headersTimeout = 10_000;
-    server.requestTimeout = 30_000;
+    // Slow senders are closed after 10 s (headers) and 30 s (whole request), on time; answers
+    // still stream for as long as they take (README "Scaling notes").
+    const server = createHttpServer(app).listen(config.port, config.host);
     server.once('listening', () => {
       server.off('error', reject);
       resolve(server);

@@ -12,6 +12,7 @@ import {
   type ChatStore,
   createChatRouter,
 } from 'schema-chat/express';
+import { sendExampleError } from '../lib/send-example-error.ts';
 import { AppDatabase, EXAMPLE_LOGINS } from './app-database.ts';
 import { createSessions } from './create-sessions.ts';
 import { renderLoginPage, renderProjectPage, renderProjectsPage } from './render-pages.ts';
@@ -150,6 +151,8 @@ export function createApp(options: ExampleAppOptions): ExampleApp {
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
+  // Static-file and body errors (416, 412, 413…) answer without a stack trace.
+  app.use(sendExampleError);
 
   return { app, router, db };
 }

@@ -15,6 +15,7 @@ import {
   OpenAIChatModel,
   SqliteChatStore,
 } from 'schema-chat/express';
+import { createHttpServer } from '../lib/create-http-server.ts';
 import { createApp } from './create-app.ts';
 
 const env = process.env;
@@ -35,15 +36,14 @@ const store = new SqliteChatStore({ path: databasePath });
 const { app, router } = createApp({ secret, store, model });
 await router.ready;
 
-const server = app.listen(port, host, () => {
+// Slow senders are closed after 10 s (headers) and 30 s (whole request), checked every second;
+// answers still stream as long as they take.
+const server = createHttpServer(app).listen(port, host, () => {
   const { port: actual } = server.address() as AddressInfo;
   const shown = host === '127.0.0.1' ? 'localhost' : host;
   process.stdout.write(`express-app example listening on http://${shown}:${actual}/\n`);
   process.stdout.write(`model: ${model.id}${modelUrl ? ` at ${modelUrl}` : ' (offline)'}\n`);
 });
-// Close slow senders sooner than Node's defaults; answers still stream as long as they take.
-server.headersTimeout = 10_000;
-server.requestTimeout = 30_000;
 server.on('error', (error) => {
   process.stderr.write(`express-app example: ${error.message}\n`);
   process.exit(1);

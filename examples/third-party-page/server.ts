@@ -6,8 +6,9 @@
 // origin; by default it allows http://localhost:3002 and http://127.0.0.1:3002.
 
 import { readFileSync } from 'node:fs';
-import { createServer, type ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createHttpServer } from '../lib/create-http-server.ts';
 import { hostPageCsp, renderHostPage } from './render-host-page.ts';
 
 const port = Number(process.env.PORT || 3002);
@@ -45,7 +46,7 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
   res.end(body);
 }
 
-const server = createServer((req, res) => {
+const server = createHttpServer((req, res) => {
   const path = (req.url ?? '/').split('?')[0];
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed');
