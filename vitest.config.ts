@@ -9,6 +9,7 @@ export default defineConfig({
       'sdk/**/*.test.ts',
       'examples/**/*.test.ts',
       'test/**/*.test.ts',
+      'scripts/**/*.test.ts',
     ],
     testTimeout: 20_000,
     hookTimeout: 20_000,
