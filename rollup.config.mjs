@@ -1,4 +1,4 @@
-// Builds dist/: the backend entry (ESM + CJS), the client entry, the widget entry (Lit external)
+// Builds dist/: the backend entry (ESM + CJS), the client entry (ESM + CJS), the widget entry (Lit external)
 // and the drop-in widget bundle (everything inlined and minified). Types come from `tsc -p
 // tsconfig.build.json`; rollup only transpiles (esbuild), since TypeScript 7 has no JS API.
 import { existsSync, readFileSync } from 'node:fs';
@@ -36,7 +36,10 @@ const entries = [
     // 22.7 cannot import: inline those few lines instead of importing them.
     external: (id) => !id.startsWith('@microsoft/fetch-event-source') && external(id),
     plugins: [nodeResolve(), transpile()],
-    output: { file: 'dist/client.js', format: 'es', sourcemap: true },
+    output: [
+      { file: 'dist/client.js', format: 'es', sourcemap: true },
+      { file: 'dist/client.cjs', format: 'cjs', sourcemap: true, exports: 'named' },
+    ],
   },
 ];
 

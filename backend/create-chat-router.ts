@@ -27,6 +27,7 @@ import { listRoutePaths } from './routes/list-route-paths.js';
 import type { RouterContext } from './routes/router-context.js';
 import { addTurnRoutes } from './routes/turn-routes.js';
 import { createWidgetHandler } from './routes/widget-route.js';
+import type { LiveRunStats } from './runs/live-runs.js';
 import { MemoryRunRegistry } from './runs/memory-run-registry.js';
 import type { ChatStore } from './stores/chat-store.js';
 import { settleFinishedTurns } from './stores/settle-finished-turns.js';
@@ -43,6 +44,8 @@ export interface ChatRouter extends Router {
    * when the router created the store, closes it. Call before the process exits.
    */
   close(): Promise<void>;
+  /** What this instance is generating now, for a health check or metrics endpoint. */
+  stats(): LiveRunStats;
 }
 
 /** Where the default SQLite store lives. */
@@ -150,6 +153,7 @@ export function createChatRouter(options: ChatRouterOptions): ChatRouter {
 
   Object.defineProperties(router, {
     ready: { value: ready },
+    stats: { value: () => turns.stats() },
     close: {
       value: () => {
         closing ??= (async () => {

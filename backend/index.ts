@@ -4,6 +4,7 @@ export type {
   AuthOptions,
   ChatRouterOptions,
   CorsOptions,
+  JwtAlgorithm,
   LimitsOptions,
   TimeoutOptions,
 } from './config/chat-router-options.js';
@@ -32,6 +33,7 @@ export {
   type SqliteProjectStoreOptions,
 } from './projects/sqlite-project-store.js';
 export type { ChatRun, RunSink, Subscription } from './runs/chat-run.js';
+export type { LiveRunStats } from './runs/live-runs.js';
 export { MemoryRunRegistry, type MemoryRunRegistryOptions } from './runs/memory-run-registry.js';
 export type {
   ClaimInput,
@@ -50,4 +52,5 @@ export type * from './stores/chat-store.js';
 export { deriveConversationTitle } from './stores/conversation-title.js';
 export { MemoryChatStore } from './stores/memory-chat-store.js';
 export { SqliteChatStore, type SqliteChatStoreOptions } from './stores/sqlite-chat-store.js';
+export type { SqliteDatabase, SqliteStatement } from './stores/sqlite-database.js';
 export type { TurnRecord } from './turns/turn-record.js';

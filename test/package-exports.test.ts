@@ -23,9 +23,9 @@ beforeAll(() => {
 });
 
 describe('package.json', () => {
-  it('is an ESM package for Node 22 or later with types listed first in every entry', () => {
+  it('is an ESM package for Node 22.18 or later with types listed first in every entry', () => {
     expect(pkg.type).toBe('module');
-    expect(pkg.engines.node).toBe('>=22');
+    expect(pkg.engines.node).toBe('>=22.18.0');
     for (const [entry, target] of Object.entries(pkg.exports)) {
       if (typeof target === 'string') continue;
       expect([entry, Object.keys(target)[0]]).toEqual([entry, 'types']);
@@ -90,5 +90,32 @@ describe('schema-chat/client', () => {
     const client = await import('schema-chat/client');
     expect(typeof client.createChatClient).toBe('function');
     expect(client.PROTOCOL_VERSION).toBe(1);
+  });
+
+  it('loads from CommonJS too, with a working client', async () => {
+    const require = createRequire(import.meta.url);
+    const client = require('schema-chat/client') as typeof import('schema-chat/client');
+    expect(client.PROTOCOL_VERSION).toBe(1);
+    const calls: string[] = [];
+    const chat = client.createChatClient({
+      baseUrl: 'https://api.example/api/v1/ai',
+      token: 't',
+      fetch: async (input) => {
+        calls.push(String(input));
+        return new Response(JSON.stringify({ items: [] }), {
+          headers: { 'Content-Type': 'application/json' },
+        });
+      },
+    });
+    expect(await chat.listConversations('shop')).toEqual({ items: [] });
+    expect(calls).toEqual(['https://api.example/api/v1/ai/conversations?projectId=shop']);
+  });
+});
+
+describe('LICENSE', () => {
+  it('is the license package.json names', () => {
+    const license = readFileSync(new URL('LICENSE', root), 'utf8');
+    expect((pkg as { license?: string }).license).toBe('MIT');
+    expect(license).toMatch(/^MIT License/);
   });
 });

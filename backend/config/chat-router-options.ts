@@ -3,13 +3,30 @@
 import type { KeyObject } from 'node:crypto';
 import type { Request } from 'express';
 import type { Store as RateLimitStore } from 'express-rate-limit';
-import type { Algorithm } from 'jsonwebtoken';
 import type { ChatLogger } from '../logging/chat-logger.js';
 import type { ChatModel } from '../models/chat-model.js';
 import type { ChatUser, ProjectResolverLike } from '../projects/project-resolver.js';
 import type { RunRegistry } from '../runs/run-registry.js';
 import type { ChatStore } from '../stores/chat-store.js';
 import type { TurnRecord } from '../turns/turn-record.js';
+
+/**
+ * A JWT signature algorithm the router accepts (RFC 7518): HMAC with a `secret`, RSA (PKCS#1 v1.5
+ * or PSS) or ECDSA with a `publicKey`. `none` is never accepted.
+ */
+export type JwtAlgorithm =
+  | 'HS256'
+  | 'HS384'
+  | 'HS512'
+  | 'RS256'
+  | 'RS384'
+  | 'RS512'
+  | 'PS256'
+  | 'PS384'
+  | 'PS512'
+  | 'ES256'
+  | 'ES384'
+  | 'ES512';
 
 /** How callers are authenticated. Give exactly one of `secret`, `publicKey` or `authenticate`. */
 export interface AuthOptions {
@@ -24,7 +41,7 @@ export interface AuthOptions {
    * Accepted `alg` values, pinned (never read from the token). Defaults to `['HS256']` with a
    * secret, `['RS256']` with an RSA key, `['ES256']` with a P-256 key.
    */
-  algorithms?: Algorithm[];
+  algorithms?: JwtAlgorithm[];
   /** Required `iss`. Defaults to not checked. */
   issuer?: string | string[];
   /** Required `aud`. Defaults to not checked. */

@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import type { ProjectSummary } from '../../sdk/protocol.js';
 import { ChatError } from '../errors.js';
 import { openSqliteDatabase } from '../stores/open-sqlite-database.js';
+import type { SqliteDatabase } from '../stores/sqlite-database.js';
 import { withStorageErrors } from '../stores/sqlite-storage-error.js';
 import type {
   ChatUser,
@@ -22,7 +23,7 @@ export interface SqliteProjectStoreOptions {
    * `new SqliteProjectStore({ database: chatStore.database })`. The store adds its table to it and
    * does not close it in {@link SqliteProjectStore.close}. Defaults to none.
    */
-  database?: Database.Database;
+  database?: SqliteDatabase;
   /** How long a write waits for another connection's lock, in ms. Defaults to 5000. */
   busyTimeoutMs?: number;
 }
@@ -146,7 +147,7 @@ function toProject(row: ProjectRow): Project {
  */
 export class SqliteProjectStore implements ProjectResolver {
   /** The connection, opened here or shared through `options.database`. */
-  readonly database: Database.Database;
+  readonly database: SqliteDatabase;
   readonly #ownsDatabase: boolean;
   readonly #statements: Record<keyof typeof SQL, Database.Statement>;
 

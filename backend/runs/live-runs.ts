@@ -4,6 +4,16 @@
 
 import type { ChatRun } from './chat-run.js';
 
+/** Figures of {@link LiveRuns.stats}, for health checks and metrics. */
+export interface LiveRunStats {
+  /** Runs generating an answer now. */
+  activeRuns: number;
+  /** Runs in memory: generating, or ended and kept for replay. */
+  heldRuns: number;
+  /** Responses (SSE streams and waiting REST calls) attached to them. */
+  attachedClients: number;
+}
+
 /** The live runs of this instance. */
 export class LiveRuns {
   readonly #ttlMs: number;
@@ -29,6 +39,17 @@ export class LiveRuns {
   /** The run with this id, if this instance holds it. */
   get(runId: string): ChatRun | undefined {
     return this.#runs.get(runId);
+  }
+
+  /** How many runs this instance holds, generate, and how many clients follow them. */
+  stats(): LiveRunStats {
+    let active = 0;
+    let attachedClients = 0;
+    for (const run of this.#runs.values()) {
+      if (run.active) active++;
+      attachedClients += run.sinkCount;
+    }
+    return { activeRuns: active, heldRuns: this.#runs.size, attachedClients };
   }
 
   /** Every run still generating here (for shutdown). */

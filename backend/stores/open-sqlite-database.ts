@@ -1,6 +1,7 @@
 // Opens (or adopts) the better-sqlite3 connection of a SQLite store and applies the settings it relies on.
 
 import Database from 'better-sqlite3';
+import type { SqliteDatabase } from './sqlite-database.js';
 import { withStorageErrors } from './sqlite-storage-error.js';
 
 /** Connection options shared by the SQLite stores. */
@@ -8,7 +9,7 @@ export interface SqliteConnectionOptions {
   /** Database file; `:memory:` keeps everything in memory. Defaults to `:memory:`. */
   path?: string;
   /** An open connection to share instead of opening `path`. Defaults to none. */
-  database?: Database.Database;
+  database?: SqliteDatabase;
   /** How long a write waits for another connection's lock, in ms. Defaults to 5000. */
   busyTimeoutMs?: number;
 }
@@ -48,7 +49,10 @@ export function openSqliteDatabase(
   }
 
   const owned = database === undefined;
-  const db = database ?? new Database(path ?? ':memory:', { timeout: busyTimeoutMs });
+  // A host's connection is a better-sqlite3 Database: checked above, typed loosely in the API.
+  const db =
+    (database as Database.Database | undefined) ??
+    new Database(path ?? ':memory:', { timeout: busyTimeoutMs });
   try {
     withStorageErrors(() => {
       // The first read of the file: a corrupt or foreign file fails here, before any migration.

@@ -24,6 +24,7 @@ import {
   encodePageCursor,
 } from './page-cursor.js';
 import { migrateChatSchema } from './sqlite-chat-schema.js';
+import type { SqliteDatabase } from './sqlite-database.js';
 import { withStorageErrors } from './sqlite-storage-error.js';
 
 /** Options of {@link SqliteChatStore}. */
@@ -40,7 +41,7 @@ export interface SqliteChatStoreOptions {
    * `synchronous = NORMAL`, foreign keys, `busy_timeout`) and migrations to it, owns its
    * `PRAGMA user_version`, and does not close it in {@link SqliteChatStore.close}. Defaults to none.
    */
-  database?: Database.Database;
+  database?: SqliteDatabase;
   /**
    * How long a write waits for another connection's lock before failing with `STORAGE_ERROR`, in
    * milliseconds (SQLite `busy_timeout`). Defaults to 5000.
@@ -197,7 +198,7 @@ function toMessage(row: MessageRow): StoredMessage {
  */
 export class SqliteChatStore implements ChatStore {
   /** The connection, e.g. to share with `new SqliteProjectStore({ database: store.database })`. */
-  readonly database: Database.Database;
+  readonly database: SqliteDatabase;
   readonly #ownsDatabase: boolean;
   readonly #statements: Record<StatementName, Database.Statement>;
   readonly #beginTurn: (userId: string, input: BeginTurnInput, now: number) => BeginTurnResult;

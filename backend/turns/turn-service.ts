@@ -13,7 +13,7 @@ import type { ChatModel } from '../models/chat-model.js';
 import type { ChatUser, Project, ProjectResolver } from '../projects/project-resolver.js';
 import { ChatRun } from '../runs/chat-run.js';
 import type { EventId } from '../runs/event-id.js';
-import { LiveRuns } from '../runs/live-runs.js';
+import { type LiveRunStats, LiveRuns } from '../runs/live-runs.js';
 import { runIdFor } from '../runs/run-id.js';
 import type { RunRecord, RunRegistry, TurnBudget } from '../runs/run-registry.js';
 import type { ChatStore, StoredTurn } from '../stores/chat-store.js';
@@ -88,6 +88,11 @@ export class TurnService {
       );
     }
     return this.#start(turn, key ?? randomUUID());
+  }
+
+  /** The runs this instance holds (see {@link LiveRuns.stats}). */
+  stats(): LiveRunStats {
+    return this.#live.stats();
   }
 
   /** Stops the running answer of a conversation and waits until its partial text is saved. */

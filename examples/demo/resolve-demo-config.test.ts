@@ -56,11 +56,7 @@ describe('resolveDemoConfig', () => {
   });
 
   it('answers to the loopback names and a named HOST by default, never to a wildcard', () => {
-    expect(resolveDemoConfig({}).allowedHosts).toEqual([
-      'localhost',
-      '127.0.0.1',
-      '[::1]',
-    ]);
+    expect(resolveDemoConfig({}).allowedHosts).toEqual(['localhost', '127.0.0.1', '[::1]']);
     expect(resolveDemoConfig({ HOST: 'chat.internal' }).allowedHosts).toContain('chat.internal');
     expect(resolveDemoConfig({ HOST: '::' }).allowedHosts).toEqual([
       'localhost',

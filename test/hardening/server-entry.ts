@@ -125,7 +125,6 @@ const projects = {
   },
 };
 
-const timeouts = (routerOptions.timeouts ?? {}) as { replayTtlMs?: number };
 // The router's default store, unless the busy timeout is set: then the same store built here.
 const busyTimeoutMs = process.env.HARDENING_BUSY_TIMEOUT_MS;
 const ownStore =
@@ -135,15 +134,11 @@ const ownStore =
         path: process.env.SCHEMA_CHAT_DB,
         busyTimeoutMs: Number(busyTimeoutMs),
       });
-const runs = new pkg.MemoryRunRegistry(
-  timeouts.replayTtlMs === undefined ? {} : { replayTtlMs: timeouts.replayTtlMs },
-);
 const router = pkg.createChatRouter({
   auth: { secret },
   projects,
   logger,
   widget: false,
-  runs,
   ...(ownStore ? { store: ownStore } : {}),
   ...routerOptions,
 } as Parameters<ExpressEntry['createChatRouter']>[0]);
@@ -172,7 +167,7 @@ async function stats() {
   const status = readFileSync('/proc/self/status', 'utf8');
   const kb = (field: string) =>
     Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
-  const all = runs.list();
+  const runs = router.stats();
   const connections = await new Promise<number>((resolve) =>
     server.getConnections((error, count) => resolve(error ? -1 : count)),
   );
@@ -183,9 +178,9 @@ async function stats() {
     rssKb: kb('VmRSS'),
     fds: readdirSync('/proc/self/fd').length,
     heapUsed: process.memoryUsage().heapUsed,
-    activeRuns: all.filter((run) => run.active).length,
-    heldRuns: all.length,
-    attachedSinks: all.reduce((sum, run) => sum + run.sinkCount, 0),
+    activeRuns: runs.activeRuns,
+    heldRuns: runs.heldRuns,
+    attachedSinks: runs.attachedClients,
     connections,
     ...problems,
     recentErrors,
