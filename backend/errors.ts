@@ -1,10 +1,10 @@
 // Coded errors of the backend: one class carries the HTTP status, the wire code and whether a retry
-// may help, so every failure reaches the client as the one JSON error shape of DESIGN.md §2.
+// may help, so every failure reaches the client as the one JSON error shape (docs/protocol.md, Errors).
 
 import type { ErrorBody, ErrorCode, ErrorDetail } from '../sdk/protocol.js';
 import type { RateLimitState } from './limits/format-rate-limit-headers.js';
 
-/** The HTTP status of each code when it happens before a stream starts (DESIGN.md §2). */
+/** The HTTP status of each code when it happens before a stream starts (docs/protocol.md, Errors). */
 export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   VALIDATION_FAILED: 400,
   UNSUPPORTED_MEDIA_TYPE: 415,

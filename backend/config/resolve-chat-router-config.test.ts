@@ -12,7 +12,7 @@ const base: ChatRouterOptions = {
 };
 
 describe('resolveChatRouterConfig', () => {
-  it('fills in the seed defaults', () => {
+  it('fills in the documented defaults', () => {
     const config = resolveChatRouterConfig(base);
     expect(config.limits).toEqual(DEFAULT_LIMITS);
     expect(config.timeouts).toEqual(DEFAULT_TIMEOUTS);

@@ -15,7 +15,7 @@ const codeOf = (fn: () => unknown): ErrorCode | 'ok' => {
 };
 
 describe('parseChatRequest', () => {
-  it('accepts the seed fields and lower-cases the conversation id', () => {
+  it('accepts the original query fields and lower-cases the conversation id', () => {
     expect(
       parseChatRequest(
         {

@@ -1,4 +1,5 @@
-// Pure validation of a turn request (JSON body or seed-style query) and of the turn headers.
+// Pure validation of a turn request (JSON body or the GET query of the original protocol) and of
+// the turn headers (docs/protocol.md, Request fields).
 // Only known fields are read; anything else in the input is ignored, never applied.
 
 import type { ChatRequest } from '../../sdk/protocol.js';

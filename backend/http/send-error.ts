@@ -1,4 +1,4 @@
-// Writes a ChatError as the one JSON error shape of DESIGN.md §2, with the headers its status
+// Writes a ChatError as the one JSON error shape (docs/protocol.md, Errors), with the headers its status
 // calls for (`Retry-After`, `WWW-Authenticate`).
 
 import type { Response } from 'express';
@@ -12,7 +12,7 @@ export function sendError(res: Response, error: ChatError): void {
     return;
   }
   if (error.retryAfter !== undefined) res.setHeader('Retry-After', String(error.retryAfter));
-  if (error.rateLimit) res.set(formatRateLimitHeaders(error.rateLimit));
+  if (error.rateLimit) appendHeaders(res, formatRateLimitHeaders(error.rateLimit));
   if (error.status === 401) {
     // RFC 6750 §3: no error attribute when the request had no credentials at all.
     res.setHeader(
@@ -24,4 +24,9 @@ export function sendError(res: Response, error: ChatError): void {
   }
   res.setHeader('Cache-Control', 'no-store');
   res.status(error.status).json(error.toBody());
+}
+
+/** Adds headers beside those already set (a second `RateLimit` policy beside the request limit's). */
+export function appendHeaders(res: Response, headers: Record<string, string>): void {
+  for (const [name, value] of Object.entries(headers)) res.append(name, value);
 }

@@ -99,7 +99,7 @@ describe.each(TRANSPORTS)('over the %s', (name) => {
       expect(finish.usage?.totalTokens).toBe((finish.usage?.promptTokens ?? 0) + 8);
     });
 
-    it('sends the seed defaults, stream_options.include_usage and extra body fields', async () => {
+    it('sends the reference defaults (Qwen2.5-7B-Instruct, 0.7, 1500 tokens), stream_options.include_usage and extra body fields', async () => {
       await run(model({ extraBody: { top_k: 20, model: 'cannot-override' } }));
       const body = upstream.calls.bodies[0];
       expect(body).toMatchObject({ ...SEED_REQUEST_DEFAULTS, top_k: 20, messages });

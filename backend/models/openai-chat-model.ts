@@ -86,7 +86,7 @@ interface OpenAIChatModelConfig {
   extraBody: Record<string, unknown>;
 }
 
-/** Default model of the seed. */
+/** The reference model: Qwen2.5-7B-Instruct, as vLLM serves it. */
 export const DEFAULT_OPENAI_MODEL = 'Qwen/Qwen2.5-7B-Instruct';
 
 /**

@@ -51,9 +51,9 @@ const ask = (message = 'Hello', extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-describe('GET /chat/stream (the seed curl example)', () => {
+describe('GET /chat/stream (the README curl example)', () => {
   it('prints conversationId, then tokens, then complete, on the exact wire text', async () => {
-    // One event per token, as the seed shows it (the default coalesces a steady stream's tokens).
+    // One event per token, as docs/protocol.md shows it (the default coalesces a steady stream's tokens).
     await start({ timeouts: { flushMs: 0 } });
     server.scripted.next({ tokens: ['Hello', ' there', '!'], intervalMs: 20 });
     const result = await readSse(streamUrl({ projectId: ALICE_PROJECT.id, message: 'Hello' }), {
@@ -400,6 +400,10 @@ describe('rate limits and quotas', () => {
     const next = await postStream(ask('next'));
     expect(next.status).toBe(200);
     expect(next.headers.get('ratelimit')).toMatch(/"streams"; r=6; t=\d+/);
+    // The request limit's policy is still there beside the turn budget's.
+    expect(next.headers.get('ratelimit-policy')).toMatch(
+      /"requests"; q=60; w=60.*"streams"; q=10; w=60/,
+    );
     expect(server.scripted.calls).toHaveLength(4);
   });
 

@@ -1,4 +1,4 @@
-// The turn routes: `POST /chat` (REST), `GET /chat/stream` (seed query) and `POST /chat/stream`
+// The turn routes: `POST /chat` (REST), `GET /chat/stream` (query fields, as native EventSource clients send them) and `POST /chat/stream`
 // (JSON body). Each validates, opens the turn and attaches its response as a sink.
 
 import type { Request, Response, Router } from 'express';
@@ -6,6 +6,7 @@ import { LAST_EVENT_ID_HEADER } from '../../sdk/protocol.js';
 import { parseChatRequest, parseIdempotencyKey } from '../http/parse-chat-request.js';
 import { userOf } from '../http/request-user.js';
 import { RestSink } from '../http/rest-sink.js';
+import { appendHeaders } from '../http/send-error.js';
 import { formatRateLimitHeaders } from '../limits/format-rate-limit-headers.js';
 import type { ChatRun, RunSink } from '../runs/chat-run.js';
 import { parseEventId } from '../runs/event-id.js';
@@ -28,7 +29,8 @@ export function addTurnRoutes(router: Router, ctx: RouterContext): void {
         requestedAt,
       });
       if (opened.budget) {
-        res.set(
+        appendHeaders(
+          res,
           formatRateLimitHeaders({
             policy: TURN_BUDGET_POLICY,
             windowSeconds: 60,

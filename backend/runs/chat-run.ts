@@ -1,4 +1,5 @@
-// One generation, decoupled from the HTTP responses that watch it (DESIGN.md §1): it holds the
+// One generation, decoupled from the HTTP responses that watch it (ARCHITECTURE.md, "Why the run is
+// separate from the response"): it holds the
 // answer text, fans it out to any number of attached sinks from their own cursor, coalesces
 // tokens into flushes, honours backpressure per sink, and interrupts itself when no client has
 // been attached for the grace period.
@@ -281,7 +282,7 @@ export class ChatRun {
   #detach(state: SinkState): void {
     if (!this.#sinks.delete(state) || this.#sinks.size > 0 || this.phase === 'ended') return;
     // Nobody is watching: keep generating for the grace period so a reconnect can resume, then
-    // stop paying for tokens nobody will read (DESIGN.md §1).
+    // stop paying for tokens nobody will read.
     this.#graceTimer = setTimeout(
       () => this.abort({ kind: 'interrupted', why: 'client-gone' }),
       this.#graceMs,

@@ -30,7 +30,7 @@ function parseSse(text: string): Array<{ id?: string; data: string }> {
 }
 
 describe('formatSseEvent', () => {
-  it('frames an unnamed event with an id as the seed shows it', () => {
+  it('frames an unnamed event with an id, as docs/protocol.md shows it', () => {
     expect(formatSseEvent({ id: 'r1:0', data: '{"type":"token","content":"Hello"}' })).toBe(
       'id: r1:0\ndata: {"type":"token","content":"Hello"}\n\n',
     );

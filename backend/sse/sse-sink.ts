@@ -1,4 +1,4 @@
-// The SSE edge: writes a run's events to one HTTP response with the headers of DESIGN.md §2,
+// The SSE edge: writes a run's events to one HTTP response with the headers of docs/protocol.md (Headers),
 // flushes through compression, respects backpressure, and never writes to a closed socket.
 
 import { constants, createGzip, type Gzip } from 'node:zlib';
@@ -23,7 +23,7 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = {
   'Content-Type': 'text/event-stream; charset=utf-8',
   // no-transform: proxies must not buffer or recompress the stream.
   'Cache-Control': 'no-cache, no-transform',
-  // nginx buffers proxied responses unless told not to (the seed's "proxies buffering").
+  // nginx buffers proxied responses unless told not to (docs/protocol.md, Headers).
   'X-Accel-Buffering': 'no',
   [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
 };

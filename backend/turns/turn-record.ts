@@ -1,4 +1,4 @@
-// The per-turn monitoring record (the seed's "monitor stream duration and token counts"): logged
+// The per-turn monitoring record (stream duration and token counts, for the host's monitoring): logged
 // once per turn and passed to the host's `onTurnEnd` hook.
 
 import type { ErrorCode, FinishReason, MessageStatus } from '../../sdk/protocol.js';

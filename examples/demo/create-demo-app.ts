@@ -1,4 +1,4 @@
-// The demo's Express app: the chat router at /api/v1/ai (the seed's paths), the demo sign-in
+// The demo's Express app: the chat router at /api/v1/ai (the paths of docs/protocol.md), the demo sign-in
 // route, the page's configuration and the page itself, served under a strict CSP.
 
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,7 @@ import type { DemoModelInfo } from './create-demo-model.ts';
 import { DEMO_TOKEN_AUDIENCE, DEMO_TOKEN_ISSUER, mintDemoToken } from './mint-demo-token.ts';
 import { DEMO_USERS } from './seed-demo-projects.ts';
 
-/** Where the router is mounted: the seed's `/api/v1` + `/ai`. */
+/** Where the router is mounted: `/api/v1` + `/ai`, as in docs/protocol.md. */
 export const DEMO_API_PATH = '/api/v1/ai';
 
 /**

@@ -66,7 +66,7 @@ describe('resolveDemoConfig', () => {
     expect(resolveDemoConfig({ HOST: 'fd00::5' }).allowedHosts).toContain('[fd00::5]');
   });
 
-  it('prefers VLLM_QWEN_7B_URL (the seed’s variable) and defaults to the seed’s model', () => {
+  it('prefers VLLM_QWEN_7B_URL and defaults to the reference model', () => {
     const config = resolveDemoConfig({
       VLLM_QWEN_7B_URL: 'http://localhost:8003/v1',
       OPENAI_BASE_URL: 'https://api.example/v1',

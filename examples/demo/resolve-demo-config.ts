@@ -43,13 +43,13 @@ export interface DemoConfig {
   model: DemoRemoteModel | DemoOfflineModel;
 }
 
-/** Default `PORT`: the seed's API port. */
+/** Default `PORT`: the API port the README's examples use. */
 export const DEFAULT_DEMO_PORT = 3001;
 /** Default `HOST`: loopback only, since the demo hands out tokens to anyone who asks. */
 export const DEFAULT_DEMO_HOST = '127.0.0.1';
 /** Default `SCHEMA_CHAT_DB`. */
 export const DEFAULT_DEMO_DATABASE = './data/schema-chat.db';
-/** Default `SCHEMA_CHAT_MODEL` when a model server is configured (the seed's model). */
+/** Default `SCHEMA_CHAT_MODEL` when a model server is configured (the reference model). */
 export const DEFAULT_DEMO_MODEL = 'Qwen/Qwen2.5-7B-Instruct';
 /** Default `SCHEMA_CHAT_CORS_ORIGINS`: where `examples/third-party-page` serves its page. */
 export const DEFAULT_DEMO_CORS_ORIGINS: readonly string[] = [

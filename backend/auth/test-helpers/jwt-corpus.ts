@@ -1,6 +1,6 @@
 // The JWT corpus: forged and malformed bearer tokens, each with the 401 code it must be rejected
 // with. One list for the authenticator's unit test and the HTTP-level hardening suite, so both
-// prove the same ≥ 30 variants (QUALITY.md, JWT row).
+// prove the same ≥ 30 variants (the JWT row of the README's Hardening table).
 
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
