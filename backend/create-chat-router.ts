@@ -11,6 +11,7 @@ import express, {
   type Response,
   type Router,
 } from 'express';
+import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../sdk/protocol.js';
 import { createJwtAuthenticator } from './auth/create-jwt-authenticator.js';
 import type { ChatRouterOptions } from './config/chat-router-options.js';
 import { resolveChatRouterConfig } from './config/resolve-chat-router-config.js';
@@ -101,6 +102,11 @@ export function createChatRouter(options: ChatRouterOptions): ChatRouter {
 
   let closing: Promise<void> | undefined;
   const guard: RequestHandler[] = [
+    (_req, res, next) => {
+      // Every answer of the API names the protocol version, JSON and errors included.
+      res.setHeader(PROTOCOL_HEADER, String(PROTOCOL_VERSION));
+      next();
+    },
     createCorsHandler(config.cors),
     async (req, res, next) => {
       await ready;

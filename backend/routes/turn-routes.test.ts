@@ -370,6 +370,47 @@ describe('errors before the stream', () => {
   });
 });
 
+describe('resume headers', () => {
+  it('refuses a garbled Last-Event-ID without a key instead of starting a second turn', async () => {
+    await start();
+    const response = await postStream(ask(), { 'Last-Event-ID': 'not an id' });
+    expect(response.status).toBe(400);
+    expect((response.body as ErrorBody).error.code).toBe('VALIDATION_FAILED');
+    expect(server.scripted.calls).toHaveLength(0);
+  });
+
+  it('names the Last-Event-ID, not a key, when a keyless resume asks another question', async () => {
+    await start();
+    server.scripted.next({
+      tokens: Array.from({ length: 50 }, (_, i) => `w${i} `),
+      intervalMs: 20,
+    });
+    const first = await readSse(`${server.baseUrl}/chat/stream`, {
+      method: 'POST',
+      headers: server.headers(),
+      body: JSON.stringify(ask('first')),
+      until: (events) => events.length >= 2,
+    });
+    const response = await postStream(ask('another'), {
+      'Last-Event-ID': first.events.at(-1)?.id as string,
+    });
+    expect(response.status).toBe(422);
+    const { error } = response.body as ErrorBody;
+    expect(error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(error.message).toContain('Last-Event-ID');
+    expect(server.scripted.calls).toHaveLength(1);
+  });
+
+  it('names the protocol version on JSON answers and errors too', async () => {
+    await start();
+    const ok = await fetch(`${server.baseUrl}/projects`, { headers: server.headers() });
+    expect(ok.headers.get('x-schema-chat-protocol')).toBe('1');
+    const refused = await fetch(`${server.baseUrl}/projects`);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('x-schema-chat-protocol')).toBe('1');
+  });
+});
+
 describe('rate limits and quotas', () => {
   it('allows exactly streamsPerMinute new streams, then 429 with Retry-After and RateLimit headers', async () => {
     await start({ limits: { streamsPerMinute: 2 } });

@@ -3,7 +3,7 @@
 
 import type { Request, Response, Router } from 'express';
 import { LAST_EVENT_ID_HEADER } from '../../sdk/protocol.js';
-import { parseChatRequest, parseIdempotencyKey } from '../http/parse-chat-request.js';
+import { invalid, parseChatRequest, parseIdempotencyKey } from '../http/parse-chat-request.js';
 import { userOf } from '../http/request-user.js';
 import { RestSink } from '../http/rest-sink.js';
 import { appendHeaders } from '../http/send-error.js';
@@ -20,6 +20,14 @@ export function addTurnRoutes(router: Router, ctx: RouterContext): void {
     async function handleTurn(req: Request, res: Response): Promise<void> {
       const requestedAt = performance.now();
       const request = parseChatRequest(from === 'body' ? req.body : req.query, ctx.config.limits);
+      const idempotencyKey = parseIdempotencyKey(req.headers['idempotency-key']);
+      const lastEventIdHeader = req.get(LAST_EVENT_ID_HEADER);
+      const lastEventId = parseEventId(lastEventIdHeader);
+      // A resume whose id is garbled would otherwise become a second, new turn: without a key to
+      // name the turn, refuse it. With a key, the key names the turn and the id only a position.
+      if (lastEventIdHeader && !lastEventId && idempotencyKey === undefined) {
+        throw invalid('Last-Event-ID is not an event id this server sent.');
+      }
       const opened = await ctx.turns.open({
         user: userOf(res),
         request,

@@ -380,7 +380,9 @@ function attach(run: ChatRun, turn: TurnRequest): OpenedTurn {
   ) {
     throw new ChatError(
       'IDEMPOTENCY_KEY_REUSED',
-      'This Idempotency-Key belongs to another question; use a new key for a new turn.',
+      turn.idempotencyKey === undefined
+        ? 'This Last-Event-ID belongs to another question; send a new question without it.'
+        : 'This Idempotency-Key belongs to another question; use a new key for a new turn.',
     );
   }
   return { run, lastSeq: lastEventId?.runId === run.id ? lastEventId.seq : undefined };
