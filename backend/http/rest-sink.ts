@@ -2,27 +2,30 @@
 // with the error status of how it failed.
 
 import type { Response } from 'express';
-import type { ChatResponse, TerminalEvent } from '../../sdk/protocol.js';
+import type { ChatEvent, ChatResponse, TerminalEvent } from '../../sdk/protocol.js';
 import { type ChatError, fromErrorDetail } from '../errors.js';
-import type { ChatRun, RunSink } from '../runs/chat-run.js';
+import type { RunFeed, RunSink } from '../runs/chat-run.js';
 import { sendError } from './send-error.js';
 
 /** A {@link RunSink} that answers `POST /chat` once the run ends. */
 export class RestSink implements RunSink {
   readonly ready = true;
   readonly #res: Response;
-  #run: ChatRun | undefined;
+  #run: RunFeed | undefined;
+  /** The answer, from the token events (a run of another instance has no text here). */
+  #text = '';
 
   constructor(res: Response) {
     this.#res = res;
   }
 
-  open(run: ChatRun): void {
+  open(run: RunFeed): void {
     this.#run = run;
   }
 
-  send(): void {
-    // The whole answer goes out at the end.
+  send(event: ChatEvent): void {
+    // Gathered; the whole answer goes out at the end.
+    if (event.type === 'token') this.#text += event.content;
   }
 
   end(event: TerminalEvent): void {
@@ -38,7 +41,7 @@ export class RestSink implements RunSink {
       message: {
         id: metadata.messageId,
         role: 'assistant',
-        content: run.text,
+        content: this.#text,
         status: metadata.status,
         createdAt: run.createdAt,
         model: metadata.model,

@@ -8,17 +8,44 @@ import type { ChatEvent, TerminalEvent } from '../../sdk/protocol.js';
 import type { ChatError } from '../errors.js';
 import { terminalSeq, textOffsetAfter, tokenSeq } from './event-id.js';
 
+/**
+ * What a response watches: a run of this instance (`ChatRun`), or one another instance generates,
+ * followed through the registry's relay (`RemoteRun`). Sinks attach the same way to both.
+ */
+export interface RunFeed {
+  /** The run id, the first half of every event id. */
+  readonly id: string;
+  /** ISO 8601 time the turn was saved. */
+  readonly createdAt: string;
+  /**
+   * Attaches a sink. Without `lastSeq` it gets the whole stream; with the seq of the last event a
+   * client saw (from `Last-Event-ID`) it gets only what follows.
+   */
+  subscribe(sink: RunSink, lastSeq?: number): Subscription;
+}
+
 /** Where a run's events go: an SSE response, a REST response waiting for the end, a test. */
 export interface RunSink {
   /** Can take more text now; when false the run skips it until it calls `resume()`. */
   readonly ready: boolean;
   /** The run is streaming: send headers. Called once, before any `send`. */
-  open(run: ChatRun): void;
+  open(run: RunFeed): void;
   /** One event with its seq (see event-id.ts). Token events carry everything after the sink's cursor. */
   send(event: ChatEvent, seq: number): void;
   /** The run ended; `event` is its terminal event. Called once, last. */
   end(event: TerminalEvent, seq: number): void;
   /** The run failed before streaming (no headers were sent): answer with an HTTP error. */
+  fail(error: ChatError): void;
+}
+
+/**
+ * Sees every event of a run as it is flushed, without being a client: it never holds the run
+ * alive and never applies backpressure (the relay that copies a run to other instances).
+ */
+export interface RunObserver {
+  send(event: ChatEvent, seq: number): void;
+  end(event: TerminalEvent, seq: number): void;
+  /** The run failed before streaming. */
   fail(error: ChatError): void;
 }
 
@@ -61,10 +88,18 @@ export interface ChatRunInit {
   flushMs: number;
   /** A token event goes out as soon as it holds this many tokens. */
   flushTokens: number;
+  /**
+   * Asked when the grace period ends with no sink attached here: whether a client follows the
+   * run from another instance, which keeps it generating for another grace period. Defaults to
+   * nobody elsewhere.
+   */
+  followedElsewhere?: () => Promise<boolean>;
 }
 
 interface SinkState {
   sink: RunSink;
+  /** An observer: always ready, and not a client (does not count for the grace period). */
+  observer: boolean;
   /** Characters of the answer this sink already has. */
   cursor: number;
   /** Whether it must still get the `conversationId` event. */
@@ -76,7 +111,7 @@ interface SinkState {
  * A generation in progress (or recently finished, kept for replay). The generation code drives
  * it with `start`, `append`, `end` or `fail`; HTTP handlers attach with `subscribe`.
  */
-export class ChatRun {
+export class ChatRun implements RunFeed {
   readonly id: string;
   readonly userId: string;
   readonly idempotencyKey: string;
@@ -97,6 +132,9 @@ export class ChatRun {
   readonly #graceMs: number;
   readonly #flushMs: number;
   readonly #flushTokens: number;
+  readonly #followedElsewhere: (() => Promise<boolean>) | undefined;
+  /** Attached clients (sinks that are not observers). */
+  #clients = 0;
   readonly #endListeners: Array<(run: ChatRun) => void> = [];
   #text = '';
   /** Deltas appended since the last flush. */
@@ -120,6 +158,7 @@ export class ChatRun {
     this.#graceMs = init.disconnectGraceMs;
     this.#flushMs = init.flushMs;
     this.#flushTokens = init.flushTokens;
+    this.#followedElsewhere = init.followedElsewhere;
   }
 
   /** Aborted by stop, timeouts, the grace period or shutdown; its reason is a {@link RunAbortReason}. */
@@ -137,9 +176,9 @@ export class ChatRun {
     return this.phase !== 'ended';
   }
 
-  /** How many sinks are attached. */
+  /** How many clients (sinks, not observers) are attached. */
   get sinkCount(): number {
-    return this.#sinks.size;
+    return this.#clients;
   }
 
   /** Calls `listener` once when the run ends (or fails before starting). */
@@ -153,25 +192,47 @@ export class ChatRun {
    * client saw (from `Last-Event-ID`) it gets only what follows.
    */
   subscribe(sink: RunSink, lastSeq?: number): Subscription {
+    return this.#attach(sink, lastSeq, false);
+  }
+
+  /** Attaches an observer from the start of the stream (see {@link RunObserver}). */
+  observe(observer: RunObserver): void {
+    const sink: RunSink = {
+      ready: true,
+      open() {},
+      send: (event, seq) => observer.send(event, seq),
+      end: (event, seq) => observer.end(event, seq),
+      fail: (error) => observer.fail(error),
+    };
+    this.#attach(sink, undefined, true);
+  }
+
+  #attach(sink: RunSink, lastSeq: number | undefined, observer: boolean): Subscription {
     if (this.failure) {
       sink.fail(this.failure);
       return { unsubscribe() {}, resume() {} };
     }
     const state: SinkState = {
       sink,
+      observer,
       cursor: lastSeq === undefined ? 0 : Math.min(textOffsetAfter(lastSeq), this.#text.length),
       needsConversationId: lastSeq === undefined,
       opened: false,
     };
-    clearTimeout(this.#graceTimer);
-    this.#graceTimer = undefined;
+    if (!observer) {
+      this.#clients++;
+      clearTimeout(this.#graceTimer);
+      this.#graceTimer = undefined;
+    }
     if (this.phase === 'pending') {
       this.#sinks.add(state);
     } else {
       this.#open(state);
       this.#deliver(state, true);
-      if (this.phase === 'ended') this.#finish(state);
-      else this.#sinks.add(state);
+      if (this.phase === 'ended') {
+        this.#finish(state);
+        if (!observer) this.#clients--;
+      } else this.#sinks.add(state);
     }
     return {
       unsubscribe: () => this.#detach(state),
@@ -226,6 +287,7 @@ export class ChatRun {
       this.#finish(state);
     }
     this.#sinks.clear();
+    this.#clients = 0;
     this.#settle();
   }
 
@@ -236,6 +298,7 @@ export class ChatRun {
     this.failure = error;
     for (const { sink } of this.#sinks) sink.fail(error);
     this.#sinks.clear();
+    this.#clients = 0;
     this.#settle();
   }
 
@@ -280,13 +343,24 @@ export class ChatRun {
   }
 
   #detach(state: SinkState): void {
-    if (!this.#sinks.delete(state) || this.#sinks.size > 0 || this.phase === 'ended') return;
-    // Nobody is watching: keep generating for the grace period so a reconnect can resume, then
-    // stop paying for tokens nobody will read.
-    this.#graceTimer = setTimeout(
-      () => this.abort({ kind: 'interrupted', why: 'client-gone' }),
-      this.#graceMs,
-    );
+    if (!this.#sinks.delete(state) || state.observer) return;
+    this.#clients--;
+    if (this.#clients > 0 || this.phase === 'ended') return;
+    this.#startGrace();
+  }
+
+  /**
+   * Nobody is watching here: keep generating for the grace period so a reconnect can resume,
+   * then stop paying for tokens nobody will read — unless a client follows from another instance.
+   */
+  #startGrace(): void {
+    this.#graceTimer = setTimeout(async () => {
+      this.#graceTimer = undefined;
+      const elsewhere = await this.#followedElsewhere?.().catch(() => false);
+      if (this.phase === 'ended' || this.#clients > 0) return;
+      if (elsewhere) this.#startGrace();
+      else this.abort({ kind: 'interrupted', why: 'client-gone' });
+    }, this.#graceMs);
     this.#graceTimer.unref();
   }
 

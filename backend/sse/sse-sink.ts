@@ -7,7 +7,7 @@ import type { ChatEvent, TerminalEvent } from '../../sdk/protocol.js';
 import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../sdk/protocol.js';
 import type { ChatError } from '../errors.js';
 import { sendError } from '../http/send-error.js';
-import type { ChatRun, RunSink } from '../runs/chat-run.js';
+import type { RunFeed, RunSink } from '../runs/chat-run.js';
 import { formatEventId } from '../runs/event-id.js';
 import type { SharedInterval } from '../timers/shared-interval.js';
 import {
@@ -75,7 +75,7 @@ export class SseSink implements RunSink {
     return !this.#res.writableNeedDrain && !this.#gzip?.writableNeedDrain;
   }
 
-  open(run: ChatRun): void {
+  open(run: RunFeed): void {
     this.#runId = run.id;
     this.#idPrefix = formatEventIdPrefix(run.id);
     if (this.#closed) return;
