@@ -13,8 +13,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { REPO_ROOT } from '../test/helpers/repo-root.ts';
 import type { BenchContext, ResultRow } from './lib/bench-context.ts';
-import { REPO_ROOT } from './lib/bench-process.ts';
 import { describeMachine } from './lib/describe-machine.ts';
 import { formatConsoleTable, formatMarkdownTable } from './lib/format-results.ts';
 import { benchBundleSize } from './scenarios/bundle-size.ts';

@@ -61,7 +61,7 @@ export async function startSchemaChat(
   });
   return {
     process,
-    url: `http://127.0.0.1:${process.info.port}${process.info.path}`,
+    url: `http://127.0.0.1:${process.ready.port}${process.ready.path}`,
     format: 'schema-chat',
     needsToken: true,
   };
@@ -74,7 +74,7 @@ export async function startReference(kind: ReferenceKind, upstreamUrl = ''): Pro
   });
   return {
     process,
-    url: `http://127.0.0.1:${process.info.port}${process.info.path}`,
+    url: `http://127.0.0.1:${process.ready.port}${process.ready.path}`,
     format: FORMATS[kind],
     needsToken: false,
   };

@@ -7,7 +7,8 @@
 
 import { type ClientRequest, request } from 'node:http';
 import jwt from 'jsonwebtoken';
-import { reportReady, serveBenchIpc } from '../lib/bench-ipc.ts';
+import { reportReady } from '../../test/helpers/serve-ipc-calls.ts';
+import { serveBenchIpc } from '../lib/bench-ipc.ts';
 
 /** What a stream's events look like. */
 export type StreamFormat = 'schema-chat' | 'openai';

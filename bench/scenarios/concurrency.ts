@@ -38,7 +38,7 @@ export async function benchConcurrency(ctx: BenchContext): Promise<ResultRow[]> 
     processes.push(upstream);
     const load = await startLoadGenerator();
     processes.push(load);
-    const upstreamUrl = upstream.info.url as string;
+    const upstreamUrl = upstream.ready.url as string;
     const ours = await startSchemaChat(ctx, upstreamUrl);
     processes.push(ours.process);
     const relay = await startReference('hand-written-relay', upstreamUrl);

@@ -30,7 +30,7 @@ export async function benchIdleMemory(ctx: BenchContext): Promise<ResultRow[]> {
     shared.push(upstream);
     const load = await startLoadGenerator();
     shared.push(load);
-    const upstreamUrl = upstream.info.url as string;
+    const upstreamUrl = upstream.ready.url as string;
 
     // The hand-written relay is context, not the reference: like schema-chat, it holds an upstream
     // connection per open stream, so it shows what that connection costs on its own.

@@ -62,7 +62,7 @@ export async function benchRelayCost(ctx: BenchContext): Promise<ResultRow[]> {
   try {
     const upstream = await startUpstream();
     processes.push(upstream);
-    const upstreamUrl = upstream.info.url as string;
+    const upstreamUrl = upstream.ready.url as string;
     const load = await startLoadGenerator();
     processes.push(load);
     const systems: Array<[SystemName, StreamServer]> = [

@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import express from 'express';
 import OpenAI from 'openai';
-import { reportReady, serveBenchIpc } from '../lib/bench-ipc.ts';
+import { reportReady } from '../../test/helpers/serve-ipc-calls.ts';
+import { serveBenchIpc } from '../lib/bench-ipc.ts';
 
 const { upstreamUrl } = JSON.parse(process.env.BENCH_CONFIG ?? '{}') as { upstreamUrl: string };
 const openai = new OpenAI({ baseURL: upstreamUrl, apiKey: 'EMPTY', maxRetries: 0 });
