@@ -3,7 +3,7 @@
 // Plain erasable TypeScript: Node runs it directly (type stripping).
 
 import { join } from 'node:path';
-import type { StreamFormat } from '../load/load-generator.ts';
+import type { StreamFormat } from '../../test/helpers/stream-tally.ts';
 import type { BenchContext } from './bench-context.ts';
 import { type BenchProcess, startBenchProcess } from './bench-process.ts';
 
@@ -35,11 +35,6 @@ const FORMATS: Record<ReferenceKind, StreamFormat> = {
 /** The fake OpenAI-compatible upstream; its `info.url` ends in `/v1`. */
 export function startUpstream(): Promise<BenchProcess> {
   return startBenchProcess('fake upstream', 'bench/servers/fake-upstream-process.ts');
-}
-
-/** The load generator. */
-export function startLoadGenerator(): Promise<BenchProcess> {
-  return startBenchProcess('load generator', 'bench/load/load-generator.ts');
 }
 
 let databases = 0;
