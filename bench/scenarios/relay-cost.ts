@@ -1,6 +1,6 @@
 // S1 (server CPU per relayed token) and S7 (bytes on the wire per token): 200 concurrent streams
 // at 50 tokens/s each, through schema-chat's full router, through a byte-pipe relay (the floor)
-// and through the seed's naive Express + openai relay, in interleaved rounds. CPU and bytes are
+// and through a naive Express + openai relay (bench/servers/naive-relay.ts), in interleaved rounds. CPU and bytes are
 // read over a steady-state window, while every stream is mid-answer; whole-turn figures (setup
 // included) are reported beside them.
 // Plain erasable TypeScript: Node runs it directly (type stripping).
@@ -227,7 +227,7 @@ function rows(
       comparison: { kind: 'ratio', value: s1Naive },
       target: '≤ 0.7×',
       pass: s1Naive <= 0.7,
-      note: "The seed's way: the openai client's stream, one `JSON.stringify`-ed event written per token, no auth or storage.",
+      note: "The plain way of a first version: the openai client's stream, one `JSON.stringify`-ed event written per token, no auth or storage.",
     },
     {
       id: 'S7',

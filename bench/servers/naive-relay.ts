@@ -1,6 +1,6 @@
-// Reference S1 "naive": the seed's way of streaming (docs/seed: "Streams LLM response
-// token-by-token"): an Express route that calls the `openai` client with `stream: true` and writes
-// one JSON event per token, `conversationId` first and `complete` last. No auth, no storage.
+// Reference S1 "naive": the plain way of streaming an LLM response token by token: an Express
+// route that calls the `openai` client with `stream: true` and writes one JSON event per token,
+// `conversationId` first and `complete` last. No auth, no storage.
 // Configured by BENCH_CONFIG (JSON): { upstreamUrl }. Route: POST /chat/stream { message }.
 // Plain erasable TypeScript: Node runs it directly (type stripping).
 

@@ -167,7 +167,8 @@ export function createStreamTally(sentAt: number, options: StreamTallyOptions = 
         return 'conversation';
       case 'token': {
         const kind = addText(event.content as string, atMs);
-        // A fresh stream's token seq is the offset its text ends at, plus one (event-id.ts).
+        // A fresh stream's token seq is the offset its text ends at, plus one (backend/runs/
+        // event-id.ts; docs/protocol.md, "Event ids and resume").
         if (!options.resumed && id !== undefined && lastSeq !== outcome.textChars + 1) {
           outcome.idViolations++;
         }
