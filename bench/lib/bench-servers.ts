@@ -1,5 +1,5 @@
-// Starts the processes of a scenario: the fake upstream, the server under test, the references and
-// the load generator, each its own child process.
+// Starts the servers of a scenario: the fake upstream, the server under test and the references,
+// each its own child process (the load generator is bench/load/start-load-generator.ts).
 // Plain erasable TypeScript: Node runs it directly (type stripping).
 
 import { join } from 'node:path';

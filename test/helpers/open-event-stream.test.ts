@@ -1,3 +1,6 @@
+// openEventStream against a loopback server: request shapes, split reads, refusals, closing,
+// a connection dying mid-answer and the give-up time.
+
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -82,27 +82,22 @@ export function openEventStream(
   let ended = false;
   let abortTimer: ReturnType<typeof setTimeout> | undefined;
   let giveUpTimer: ReturnType<typeof setTimeout> | undefined;
-  let markOpened: (live: boolean) => void = () => {};
-  const opened = new Promise<boolean>((resolve) => {
-    markOpened = resolve;
-  });
-  let finish: (closedBy: StreamOutcome['closedBy'], error?: Error) => void = () => {};
+  const opened = Promise.withResolvers<boolean>();
+  const done = Promise.withResolvers<StreamOutcome>();
   let req: ClientRequest | undefined;
-  const done = new Promise<StreamOutcome>((resolve) => {
-    finish = (closedBy, error) => {
-      if (ended) return;
-      ended = true;
-      clearTimeout(abortTimer);
-      clearTimeout(giveUpTimer);
-      outcome.closedBy = closedBy;
-      if (error) outcome.networkError = (error as NodeJS.ErrnoException).code ?? error.message;
-      outcome.durationMs = performance.now() - started;
-      outcome.bytesRead = req?.socket?.bytesRead ?? outcome.bytesRead;
-      req?.destroy();
-      markOpened(false);
-      resolve(outcome);
-    };
-  });
+  const finish = (closedBy: StreamOutcome['closedBy'], error?: Error) => {
+    if (ended) return;
+    ended = true;
+    clearTimeout(abortTimer);
+    clearTimeout(giveUpTimer);
+    outcome.closedBy = closedBy;
+    if (error) outcome.networkError = (error as NodeJS.ErrnoException).code ?? error.message;
+    outcome.durationMs = performance.now() - started;
+    outcome.bytesRead = req?.socket?.bytesRead ?? outcome.bytesRead;
+    req?.destroy();
+    opened.resolve(false);
+    done.resolve(outcome);
+  };
 
   req = httpRequest(url, { method, headers, agent: false }, (res) => {
     outcome.status = res.statusCode ?? 0;
@@ -121,7 +116,7 @@ export function openEventStream(
       for (const frame of events) {
         const kind = tally.add(frame, atMs);
         if (kind === 'text') sawText = true;
-        if (kind === 'text' || options.format !== 'openai') markOpened(true);
+        if (kind === 'text' || options.format !== 'openai') opened.resolve(true);
         if (options.abortAfterEvents !== undefined && outcome.events >= options.abortAfterEvents) {
           finish('aborted');
           break;
@@ -153,8 +148,8 @@ export function openEventStream(
 
   return {
     outcome,
-    done,
-    opened,
+    done: done.promise,
+    opened: opened.promise,
     get ended() {
       return ended;
     },

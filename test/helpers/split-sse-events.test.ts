@@ -1,3 +1,5 @@
+// splitSseEvents: complete events off the front of a buffer, the incomplete tail kept.
+
 import { describe, expect, it } from 'vitest';
 import { splitSseEvents } from './split-sse-events.js';
 

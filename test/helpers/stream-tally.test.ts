@@ -1,3 +1,5 @@
+// The stream tally: schema-chat events and their id rules, OpenAI chunks, and the problem named.
+
 import { describe, expect, it } from 'vitest';
 import { createStreamTally, describeStreamProblem, emptyStreamOutcome } from './stream-tally.js';
 
