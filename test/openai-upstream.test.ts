@@ -49,8 +49,8 @@ const stream = (s: ChatTestServer, body: Record<string, unknown> = {}) =>
     }),
   });
 
-describe('the seed curl example against an OpenAI-compatible server', () => {
-  it('uses VLLM_QWEN_7B_URL and the seed defaults, and prints the seed event sequence', async () => {
+describe('the README curl example against an OpenAI-compatible server', () => {
+  it('uses VLLM_QWEN_7B_URL and the default request fields, and streams conversationId, tokens, complete', async () => {
     const previous = process.env.VLLM_QWEN_7B_URL;
     process.env.VLLM_QWEN_7B_URL = upstream.url;
     try {

@@ -1,5 +1,5 @@
 // The drop-in widget bundle (dist/schema-chat.js: Lit, the client, markdown and the element, all
-// inlined and minified) stays within its budget: 38 KB min+gzip (QUALITY.md S10).
+// inlined and minified) stays within its budget: 38 KB min+gzip (the bound of benchmark S10).
 
 import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';

@@ -1,9 +1,11 @@
 // The child side of the bench's IPC channel: every server and the load generator report that they
-// are ready, answer `stats` requests (their own CPU time and memory, after a full GC when asked)
-// and stop on request, so the orchestrator measures each process from outside its event loop.
+// are ready, answer `stats` calls (their own CPU time and memory, after a full GC when asked) and
+// their own procedures, and stop on SIGTERM, so the orchestrator measures each process from
+// outside its event loop. The channel itself is test/helpers/serve-ipc-calls.ts.
 // Plain erasable TypeScript: Node runs it directly (type stripping).
 
 import { readFileSync } from 'node:fs';
+import { type IpcCalls, serveIpcCalls } from '../../test/helpers/serve-ipc-calls.ts';
 
 /** What a child reports about itself. */
 export interface ProcessStats {
@@ -21,22 +23,13 @@ export interface ProcessStats {
   memory: NodeJS.MemoryUsage;
 }
 
-/** A message from the orchestrator. */
-export type ParentMessage =
-  | { type: 'stats'; id: number; gc?: boolean }
-  | { type: 'call'; id: number; name: string; args: unknown }
-  | { type: 'stop' };
-
-/** Handlers a child registers for `call` messages (the load generator's jobs, resets…). */
-export type CallHandlers = Record<string, (args: never) => unknown>;
-
 /** Options of {@link serveBenchIpc}. */
 export interface BenchIpcOptions {
   /** Extra figures added to every stats reply. Defaults to none. */
   extra?: () => Record<string, unknown> | Promise<Record<string, unknown>>;
-  /** Named procedures the orchestrator may call. Defaults to none. */
-  calls?: CallHandlers;
-  /** Runs before the process exits on `stop`. Defaults to nothing. */
+  /** Named procedures the orchestrator may call (the load generator's jobs, resets…). Defaults to none. */
+  calls?: IpcCalls;
+  /** Runs before the process exits on SIGTERM. Defaults to nothing. */
   onStop?: () => Promise<void> | void;
 }
 
@@ -76,37 +69,15 @@ export async function readProcessStats(
 }
 
 /**
- * Answers the orchestrator: `stats`, `call` and `stop`. Exits when the IPC channel closes, so a
- * child never outlives an orchestrator that crashed.
+ * Serves `stats` (`{ gc }`: {@link ProcessStats}) and the child's own procedures over the IPC
+ * channel; exits 0 on SIGTERM after `onStop`, and when the channel closes.
  */
 export function serveBenchIpc(options: BenchIpcOptions = {}): void {
-  if (!process.send) throw new Error('bench child: start me with an IPC channel (fork).');
-  const reply = (message: object) => process.send?.(message);
-  process.on('message', async (message: ParentMessage) => {
-    if (message.type === 'stats') {
-      reply({
-        type: 'reply',
-        id: message.id,
-        value: await readProcessStats(message.gc === true, options.extra),
-      });
-    } else if (message.type === 'call') {
-      const handler = options.calls?.[message.name];
-      try {
-        if (!handler) throw new Error(`no procedure "${message.name}"`);
-        const value = await handler(message.args as never);
-        reply({ type: 'reply', id: message.id, value });
-      } catch (error) {
-        reply({ type: 'reply', id: message.id, error: (error as Error).stack ?? String(error) });
-      }
-    } else if (message.type === 'stop') {
-      await options.onStop?.();
-      process.exit(0);
-    }
+  serveIpcCalls({
+    calls: {
+      ...options.calls,
+      stats: ({ gc }: { gc?: boolean }) => readProcessStats(gc === true, options.extra),
+    },
+    ...(options.onStop ? { onStop: options.onStop } : {}),
   });
-  process.on('disconnect', () => process.exit(0));
-}
-
-/** Tells the orchestrator the child is ready, with whatever it needs to know (port, url…). */
-export function reportReady(info: Record<string, unknown>): void {
-  process.send?.({ type: 'ready', pid: process.pid, ...info });
 }

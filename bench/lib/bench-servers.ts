@@ -1,9 +1,9 @@
-// Starts the processes of a scenario: the fake upstream, the server under test, the references and
-// the load generator, each its own child process.
+// Starts the servers of a scenario: the fake upstream, the server under test and the references,
+// each its own child process (the load generator is bench/load/start-load-generator.ts).
 // Plain erasable TypeScript: Node runs it directly (type stripping).
 
 import { join } from 'node:path';
-import type { StreamFormat } from '../load/load-generator.ts';
+import type { StreamFormat } from '../../test/helpers/stream-tally.ts';
 import type { BenchContext } from './bench-context.ts';
 import { type BenchProcess, startBenchProcess } from './bench-process.ts';
 
@@ -37,11 +37,6 @@ export function startUpstream(): Promise<BenchProcess> {
   return startBenchProcess('fake upstream', 'bench/servers/fake-upstream-process.ts');
 }
 
-/** The load generator. */
-export function startLoadGenerator(): Promise<BenchProcess> {
-  return startBenchProcess('load generator', 'bench/load/load-generator.ts');
-}
-
 let databases = 0;
 
 /** schema-chat's router (the built package) on a fresh SQLite file. */
@@ -61,7 +56,7 @@ export async function startSchemaChat(
   });
   return {
     process,
-    url: `http://127.0.0.1:${process.info.port}${process.info.path}`,
+    url: `http://127.0.0.1:${process.ready.port}${process.ready.path}`,
     format: 'schema-chat',
     needsToken: true,
   };
@@ -74,7 +69,7 @@ export async function startReference(kind: ReferenceKind, upstreamUrl = ''): Pro
   });
   return {
     process,
-    url: `http://127.0.0.1:${process.info.port}${process.info.path}`,
+    url: `http://127.0.0.1:${process.ready.port}${process.ready.path}`,
     format: FORMATS[kind],
     needsToken: false,
   };

@@ -10,8 +10,8 @@ import { gzipSync } from 'node:zlib';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { rollup } from 'rollup';
 import esbuild from 'rollup-plugin-esbuild';
+import { REPO_ROOT } from '../../test/helpers/repo-root.ts';
 import type { BenchContext, ResultRow } from '../lib/bench-context.ts';
-import { REPO_ROOT } from '../lib/bench-process.ts';
 
 /** Builds `input` into one minified ESM file and returns its bytes. */
 async function buildMinified(input: string, ctx: BenchContext, name: string): Promise<Buffer> {

@@ -10,13 +10,13 @@ import type { BenchContext, ResultRow } from '../lib/bench-context.ts';
 import type { BenchProcess } from '../lib/bench-process.ts';
 import {
   type StreamServer,
-  startLoadGenerator,
   startReference,
   startSchemaChat,
   startUpstream,
   stopAll,
 } from '../lib/bench-servers.ts';
-import type { LadderJob, LadderResult } from '../load/load-generator.ts';
+import type { LadderJob } from '../load/run-ladder.ts';
+import { startLoadGenerator } from '../load/start-load-generator.ts';
 
 const THRESHOLD_MS = 20;
 const INTERVAL_MS = 2;
@@ -37,8 +37,8 @@ export async function benchConcurrency(ctx: BenchContext): Promise<ResultRow[]> 
     const upstream = await startUpstream();
     processes.push(upstream);
     const load = await startLoadGenerator();
-    processes.push(load);
-    const upstreamUrl = upstream.info.url as string;
+    processes.push(load.process);
+    const upstreamUrl = upstream.ready.url as string;
     const ours = await startSchemaChat(ctx, upstreamUrl);
     processes.push(ours.process);
     const relay = await startReference('hand-written-relay', upstreamUrl);
@@ -50,7 +50,7 @@ export async function benchConcurrency(ctx: BenchContext): Promise<ResultRow[]> 
     const job = (server: StreamServer, tag: string): LadderJob => ({
       url: server.url,
       format: server.format,
-      body: {
+      fields: {
         projectId: 'shop',
         message: `[[fake:tokens=${tokens},interval=${INTERVAL_MS}]] List every table with its columns.`,
       },
@@ -72,7 +72,7 @@ export async function benchConcurrency(ctx: BenchContext): Promise<ResultRow[]> 
       const order = round % 2 === 0 ? systems : [...systems].reverse();
       for (const [name, server] of order) {
         ctx.log(`S6 round ${round + 1}/${ctx.rounds}: ${name}`);
-        const result = await load.call<LadderResult>('ladder', job(server, `${round}`));
+        const result = await load.ladder(job(server, `${round}`));
         if (result.stoppedBy === 'failure') {
           throw new Error(
             `S6: the ladder through ${server.process.name} failed: ${result.failure}`,

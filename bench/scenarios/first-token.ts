@@ -7,13 +7,10 @@
 import { median, percentile } from '../../test/helpers/statistics.ts';
 import type { BenchContext, ResultRow } from '../lib/bench-context.ts';
 import type { BenchProcess } from '../lib/bench-process.ts';
-import {
-  startLoadGenerator,
-  startSchemaChat,
-  startUpstream,
-  stopAll,
-} from '../lib/bench-servers.ts';
-import type { LoadJob, LoadResult } from '../load/load-generator.ts';
+import { startSchemaChat, startUpstream, stopAll } from '../lib/bench-servers.ts';
+import type { LoadJob } from '../load/load-job.ts';
+import type { LoadResult } from '../load/run-load.ts';
+import { startLoadGenerator } from '../load/start-load-generator.ts';
 import { BENCH_SCHEMA } from '../servers/bench-project.ts';
 
 /** Prior turns of every conversation: 2 turns, 4 stored messages of history. */
@@ -30,9 +27,9 @@ export async function benchFirstToken(ctx: BenchContext): Promise<ResultRow[]> {
   try {
     const upstream = await startUpstream();
     processes.push(upstream);
-    const upstreamUrl = upstream.info.url as string;
+    const upstreamUrl = upstream.ready.url as string;
     const load = await startLoadGenerator();
-    processes.push(load);
+    processes.push(load.process);
     const server = await startSchemaChat(ctx, upstreamUrl);
     processes.push(server.process);
 
@@ -44,14 +41,16 @@ export async function benchFirstToken(ctx: BenchContext): Promise<ResultRow[]> {
     const conversations: string[] = [];
     ctx.log(`S3 setup: ${userCount} conversations with history`);
     for (let turn = 0; turn < PRIOR_TURNS; turn++) {
-      const result = await load.call<LoadResult>('run', {
+      const result = await load.run({
         url: server.url,
         format: 'schema-chat',
-        streams: userCount,
+        // Each user's stream continues its conversation (from the second turn on).
+        streams: users.map((user, i) => ({
+          user,
+          ...(conversations[i] ? { fields: { conversationId: conversations[i] } } : {}),
+        })),
         sequential: true,
-        body: { projectId: 'shop', message: ask(turn) },
-        bodies: conversations.map((conversationId) => ({ conversationId })),
-        users,
+        fields: { projectId: 'shop', message: ask(turn) },
         secret: ctx.secret,
       } satisfies LoadJob);
       assertAllOk(result, 'setup');
@@ -65,13 +64,12 @@ export async function benchFirstToken(ctx: BenchContext): Promise<ResultRow[]> {
       { length: WARM_UP },
       (_, i) => `s3-warm-${i}-${Date.now().toString(36)}`,
     );
-    await load.call<LoadResult>('run', {
+    await load.run({
       url: server.url,
       format: 'schema-chat',
-      streams: WARM_UP,
+      streams: warmUsers.map((user) => ({ user })),
       sequential: true,
-      body: { projectId: 'shop', message: ask(0) },
-      users: warmUsers,
+      fields: { projectId: 'shop', message: ask(0) },
       secret: ctx.secret,
     } satisfies LoadJob);
 
@@ -80,7 +78,7 @@ export async function benchFirstToken(ctx: BenchContext): Promise<ResultRow[]> {
       format: 'openai',
       streams: perRound,
       sequential: true,
-      body: {
+      fields: {
         model: 'Qwen/Qwen2.5-7B-Instruct',
         messages: [
           { role: 'system', content: `You answer questions about this schema:\n${BENCH_SCHEMA}` },
@@ -90,7 +88,7 @@ export async function benchFirstToken(ctx: BenchContext): Promise<ResultRow[]> {
         stream_options: { include_usage: true },
       },
     });
-    await load.call<LoadResult>('run', { ...directJob(0), streams: WARM_UP });
+    await load.run({ ...directJob(0), streams: WARM_UP });
 
     const ours: number[] = [];
     const direct: number[] = [];
@@ -107,9 +105,8 @@ export async function benchFirstToken(ctx: BenchContext): Promise<ResultRow[]> {
         const oursJob: LoadJob = {
           url: server.url,
           format: 'schema-chat',
-          streams: 1,
-          body: { projectId: 'shop', message, conversationId: conversations[i % userCount] },
-          users: [users[i % userCount] as string],
+          streams: [{ user: users[i % userCount] as string }],
+          fields: { projectId: 'shop', message, conversationId: conversations[i % userCount] },
           secret: ctx.secret,
         };
         const directJobOne: LoadJob = { ...directJob(round), streams: 1 };
@@ -119,7 +116,7 @@ export async function benchFirstToken(ctx: BenchContext): Promise<ResultRow[]> {
         ];
         if (k % 2 === 1) order.reverse();
         for (const [side, job] of order) {
-          const result = await load.call<LoadResult>('run', job);
+          const result = await load.run(job);
           assertAllOk(result, side);
           times[side].push(result.streams[0]?.firstTextMs ?? Number.NaN);
         }

@@ -10,13 +10,13 @@ import type { BenchContext, ResultRow } from '../lib/bench-context.ts';
 import type { BenchProcess } from '../lib/bench-process.ts';
 import {
   type StreamServer,
-  startLoadGenerator,
   startReference,
   startSchemaChat,
   startUpstream,
   stopAll,
 } from '../lib/bench-servers.ts';
-import type { LoadJob, LoadResult } from '../load/load-generator.ts';
+import type { LoadJob } from '../load/load-job.ts';
+import { type LoadGenerator, startLoadGenerator } from '../load/start-load-generator.ts';
 
 /** How long the fake upstream waits before the first token: longer than any measurement. */
 const FIRST_TOKEN_DELAY_MS = 25_000;
@@ -29,8 +29,8 @@ export async function benchIdleMemory(ctx: BenchContext): Promise<ResultRow[]> {
     const upstream = await startUpstream();
     shared.push(upstream);
     const load = await startLoadGenerator();
-    shared.push(load);
-    const upstreamUrl = upstream.info.url as string;
+    shared.push(load.process);
+    const upstreamUrl = upstream.ready.url as string;
 
     // The hand-written relay is context, not the reference: like schema-chat, it holds an upstream
     // connection per open stream, so it shows what that connection costs on its own.
@@ -61,7 +61,7 @@ export async function benchIdleMemory(ctx: BenchContext): Promise<ResultRow[]> {
           heapPerStream[side].push(heapKbPerStream);
           baselines[side].push(baselineKb);
         } finally {
-          await load.call('release').catch(() => {});
+          await load.release().catch(() => {});
           await server.process.stop();
         }
       }
@@ -79,7 +79,7 @@ export async function benchIdleMemory(ctx: BenchContext): Promise<ResultRow[]> {
         comparison: { kind: 'ratio', value: ratio },
         target: '≤ 1.5×',
         pass: ratio <= 1.5,
-        note: `Each round on freshly started servers: 10 warm-up turns, then ${Math.floor(streams / 2)} idle streams opened and RSS read after a full GC (${median(baselines.ours).toFixed(0)} KiB for schema-chat, ${median(baselines.raw).toFixed(0)} KiB for the raw server), then ${streams} more and RSS read again: the figure is the growth divided by ${streams}, i.e. what each further open stream costs (of which V8 heap: ${median(heapPerStream.ours).toFixed(1)} KiB for schema-chat, ${median(heapPerStream.raw).toFixed(1)} KiB for the raw server). A schema-chat stream here is a whole turn waiting for its first token: the client's connection, the run, the saved rows and its own upstream HTTP connection. For context, a hand-written node:http relay, which holds nothing but the two connections, costs ${median(perStream.relay).toFixed(1)} KiB per stream measured the same way (${median(perStream.relay.map((relay, i) => relay / (perStream.raw[i] ?? Number.NaN))).toFixed(2)}× the raw server, ${median(heapPerStream.relay).toFixed(1)} KiB of heap). The seed estimated 1–2 MB per connection. Median of ${ctx.rounds} rounds; the ratio is the median of the per-round ratios.`,
+        note: `Each round on freshly started servers: 10 warm-up turns, then ${Math.floor(streams / 2)} idle streams opened and RSS read after a full GC (${median(baselines.ours).toFixed(0)} KiB for schema-chat, ${median(baselines.raw).toFixed(0)} KiB for the raw server), then ${streams} more and RSS read again: the figure is the growth divided by ${streams}, i.e. what each further open stream costs (of which V8 heap: ${median(heapPerStream.ours).toFixed(1)} KiB for schema-chat, ${median(heapPerStream.raw).toFixed(1)} KiB for the raw server). A schema-chat stream here is a whole turn waiting for its first token: the client's connection, the run, the saved rows and its own upstream HTTP connection. For context, a hand-written node:http relay, which holds nothing but the two connections, costs ${median(perStream.relay).toFixed(1)} KiB per stream measured the same way (${median(perStream.relay.map((relay, i) => relay / (perStream.raw[i] ?? Number.NaN))).toFixed(2)}× the raw server, ${median(heapPerStream.relay).toFixed(1)} KiB of heap). A common estimate is 1–2 MB per connection. Median of ${ctx.rounds} rounds; the ratio is the median of the per-round ratios.`,
       },
     ];
   } finally {
@@ -89,7 +89,7 @@ export async function benchIdleMemory(ctx: BenchContext): Promise<ResultRow[]> {
 
 async function measure(
   ctx: BenchContext,
-  load: BenchProcess,
+  load: LoadGenerator,
   server: StreamServer,
   streams: number,
   tag: string,
@@ -98,17 +98,14 @@ async function measure(
     url: server.url,
     format: server.format,
     streams: count,
-    body: { projectId: 'shop', message },
+    fields: { projectId: 'shop', message },
     userPrefix: `s4-${tag}-${prefix}-${Math.random().toString(36).slice(2, 8)}`,
     rampMs: 500,
     ...(server.needsToken ? { secret: ctx.secret } : {}),
   });
   const idle = `[[fake:first-token-delay=${FIRST_TOKEN_DELAY_MS},tokens=1]] idle`;
   const hold = async (count: number, prefix: string) => {
-    const held = await load.call<{ open: number; failed: string[] }>(
-      'hold',
-      job(count, idle, prefix),
-    );
+    const held = await load.hold(job(count, idle, prefix));
     if (held.failed.length > 0) {
       throw new Error(
         `S4: ${held.failed.length} of ${count} idle streams through ${server.process.name} failed (first: ${held.failed[0]}).`,
@@ -118,11 +115,11 @@ async function measure(
   // Warm-up: a few whole turns, so that the code paths of a stream are loaded and compiled.
   const first = Math.floor(streams / 2);
   if (server.needsToken) {
-    const warm = await load.call<LoadResult>('run', job(10, '[[fake:tokens=20]] warm up', 'warm'));
+    const warm = await load.run(job(10, '[[fake:tokens=20]] warm up', 'warm'));
     if (warm.streams.some((stream) => !stream.ok)) throw new Error('S4: warm-up turns failed.');
   } else {
-    await load.call('hold', job(10, 'warm up', 'warm'));
-    await load.call('release');
+    await load.hold(job(10, 'warm up', 'warm'));
+    await load.release();
   }
   // The slope between two steps: what each further stream costs. The first step absorbs what a
   // fresh process pays once (lazy code, first heap growth); nothing before it was big enough to

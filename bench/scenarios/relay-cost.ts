@@ -1,6 +1,6 @@
 // S1 (server CPU per relayed token) and S7 (bytes on the wire per token): 200 concurrent streams
 // at 50 tokens/s each, through schema-chat's full router, through a byte-pipe relay (the floor)
-// and through the seed's naive Express + openai relay, in interleaved rounds. CPU and bytes are
+// and through a naive Express + openai relay (bench/servers/naive-relay.ts), in interleaved rounds. CPU and bytes are
 // read over a steady-state window, while every stream is mid-answer; whole-turn figures (setup
 // included) are reported beside them.
 // Plain erasable TypeScript: Node runs it directly (type stripping).
@@ -11,13 +11,14 @@ import type { BenchContext, ResultRow } from '../lib/bench-context.ts';
 import type { BenchProcess } from '../lib/bench-process.ts';
 import {
   type StreamServer,
-  startLoadGenerator,
   startReference,
   startSchemaChat,
   startUpstream,
   stopAll,
 } from '../lib/bench-servers.ts';
-import type { LoadJob, LoadProgress, LoadResult } from '../load/load-generator.ts';
+import type { LoadJob } from '../load/load-job.ts';
+import type { LoadProgress } from '../load/run-load.ts';
+import { type LoadGenerator, startLoadGenerator } from '../load/start-load-generator.ts';
 
 /** Sizes of the relay-cost runs. */
 interface RelaySizes {
@@ -62,9 +63,9 @@ export async function benchRelayCost(ctx: BenchContext): Promise<ResultRow[]> {
   try {
     const upstream = await startUpstream();
     processes.push(upstream);
-    const upstreamUrl = upstream.info.url as string;
+    const upstreamUrl = upstream.ready.url as string;
     const load = await startLoadGenerator();
-    processes.push(load);
+    processes.push(load.process);
     const systems: Array<[SystemName, StreamServer]> = [
       ['schema-chat', await startSchemaChat(ctx, upstreamUrl)],
       ['byte-pipe relay', await startReference('byte-pipe-relay', upstreamUrl)],
@@ -95,7 +96,7 @@ export async function benchRelayCost(ctx: BenchContext): Promise<ResultRow[]> {
 
 async function runOnce(
   ctx: BenchContext,
-  load: BenchProcess,
+  load: LoadGenerator,
   server: StreamServer,
   sizes: RelaySizes,
   tag: string,
@@ -105,17 +106,18 @@ async function runOnce(
     url: server.url,
     format: server.format,
     streams: sizes.streams,
-    body: { projectId: 'shop', message },
+    fields: { projectId: 'shop', message },
     userPrefix: `s1-${tag}-${Math.random().toString(36).slice(2, 8)}`,
     rampMs: sizes.rampMs,
     expectText: fakeText(sizes.tokens),
+    omitText: true,
     tokens: fakeTokens(sizes.tokens),
     timeoutMs: 60_000 + sizes.tokens * sizes.intervalMs * 4,
   };
   if (server.needsToken) job.secret = ctx.secret;
 
   const start = await server.process.stats();
-  const running = load.call<LoadResult>('run', job);
+  const running = load.run(job);
   // Settled either way before this function returns (a failed window must not leave it dangling).
   running.catch(() => {});
   let window: { cpuUs: number; progress: LoadProgress }[] = [];
@@ -151,23 +153,20 @@ async function runOnce(
  * per-turn setup, which S3 and the whole-turn note cover.
  */
 async function measureWindow(
-  load: BenchProcess,
+  load: LoadGenerator,
   server: StreamServer,
   sizes: RelaySizes,
 ): Promise<{ cpuUs: number; progress: LoadProgress }[]> {
   const deadline = performance.now() + sizes.rampMs + 30_000;
   for (;;) {
-    const progress = await load.call<LoadProgress>('progress');
+    const progress = await load.progress();
     if (progress.started === sizes.streams) break;
     if (performance.now() > deadline) throw new Error('S1: the streams did not all start.');
     await sleep(50);
   }
   await sleep(300); // every stream past its first token
   const read = async () => {
-    const [stats, progress] = await Promise.all([
-      server.process.stats(),
-      load.call<LoadProgress>('progress'),
-    ]);
+    const [stats, progress] = await Promise.all([server.process.stats(), load.progress()]);
     return { cpuUs: stats.cpuUs, progress };
   };
   const first = await read();
@@ -228,7 +227,7 @@ function rows(
       comparison: { kind: 'ratio', value: s1Naive },
       target: '≤ 0.7×',
       pass: s1Naive <= 0.7,
-      note: "The seed's way: the openai client's stream, one `JSON.stringify`-ed event written per token, no auth or storage.",
+      note: "The plain way of a first version: the openai client's stream, one `JSON.stringify`-ed event written per token, no auth or storage.",
     },
     {
       id: 'S7',

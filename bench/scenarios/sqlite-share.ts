@@ -9,13 +9,9 @@ import { fakeText, fakeTokens } from '../../test/fake-upstream/fake-behaviour.ts
 import { median } from '../../test/helpers/statistics.ts';
 import type { BenchContext, ResultRow } from '../lib/bench-context.ts';
 import type { BenchProcess } from '../lib/bench-process.ts';
-import {
-  startLoadGenerator,
-  startSchemaChat,
-  startUpstream,
-  stopAll,
-} from '../lib/bench-servers.ts';
-import type { LoadJob, LoadResult } from '../load/load-generator.ts';
+import { startSchemaChat, startUpstream, stopAll } from '../lib/bench-servers.ts';
+import type { LoadJob } from '../load/load-job.ts';
+import { startLoadGenerator } from '../load/start-load-generator.ts';
 
 const STREAMS = 50;
 const TOKENS = 500;
@@ -35,23 +31,24 @@ export async function benchSqliteShare(ctx: BenchContext): Promise<ResultRow[]> 
     const upstream = await startUpstream();
     processes.push(upstream);
     const load = await startLoadGenerator();
-    processes.push(load);
-    const server = await startSchemaChat(ctx, upstream.info.url as string);
+    processes.push(load.process);
+    const server = await startSchemaChat(ctx, upstream.ready.url as string);
     processes.push(server.process);
     const message = `[[fake:tokens=${TOKENS},interval=${INTERVAL_MS}]] Explain the orders schema and write a query for a customer's last orders.`;
     const job = (tag: string, streams: number): LoadJob => ({
       url: server.url,
       format: server.format,
       streams,
-      body: { projectId: 'shop', message },
+      fields: { projectId: 'shop', message },
       secret: ctx.secret,
       userPrefix: `s12-${tag}-${Math.random().toString(36).slice(2, 8)}`,
       rampMs: 200,
       expectText: fakeText(TOKENS),
+      omitText: true,
       tokens: fakeTokens(TOKENS),
     });
     ctx.log('S12 warm-up');
-    await load.call<LoadResult>('run', job('warm', 10));
+    await load.run(job('warm', 10));
 
     const sqlitePerTurn: number[] = [];
     const cpuPerTurn: number[] = [];
@@ -60,7 +57,7 @@ export async function benchSqliteShare(ctx: BenchContext): Promise<ResultRow[]> 
     for (let round = 0; round < ctx.rounds; round++) {
       ctx.log(`S12 round ${round + 1}/${ctx.rounds}`);
       const before = await server.process.stats();
-      const result = await load.call<LoadResult>('run', job(`r${round}`, STREAMS));
+      const result = await load.run(job(`r${round}`, STREAMS));
       const after = await server.process.stats();
       const failed = result.streams.filter((stream) => !stream.ok);
       if (failed.length > 0) {

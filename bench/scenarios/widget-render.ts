@@ -8,9 +8,9 @@
 import { build } from 'esbuild';
 import { type Browser, type CDPSession, chromium, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../../test/helpers/chromium-args.ts';
+import { REPO_ROOT } from '../../test/helpers/repo-root.ts';
 import { median } from '../../test/helpers/statistics.ts';
 import type { BenchContext, ResultRow } from '../lib/bench-context.ts';
-import { REPO_ROOT } from '../lib/bench-process.ts';
 
 /** Tokens per event, as the router sends a 50 tokens/s answer (`timeouts.flushTokens`). */
 const TOKENS_PER_EVENT = 4;

@@ -5,7 +5,8 @@
 // Plain erasable TypeScript: Node runs it directly (type stripping).
 
 import { Agent, createServer, request } from 'node:http';
-import { reportReady, serveBenchIpc } from '../lib/bench-ipc.ts';
+import { reportReady } from '../../test/helpers/serve-ipc-calls.ts';
+import { serveBenchIpc } from '../lib/bench-ipc.ts';
 
 const { upstreamUrl } = JSON.parse(process.env.BENCH_CONFIG ?? '{}') as { upstreamUrl: string };
 const completions = new URL(`${upstreamUrl}/chat/completions`);

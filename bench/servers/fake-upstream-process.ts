@@ -5,7 +5,8 @@
 // Plain erasable TypeScript: Node runs it directly (type stripping).
 
 import { startFakeUpstream } from '../../test/fake-upstream/fake-upstream.ts';
-import { reportReady, serveBenchIpc } from '../lib/bench-ipc.ts';
+import { reportReady } from '../../test/helpers/serve-ipc-calls.ts';
+import { serveBenchIpc } from '../lib/bench-ipc.ts';
 
 const upstream = await startFakeUpstream({
   defaultBehaviour: {

@@ -1,6 +1,6 @@
-// Reference S1 "naive": the seed's way of streaming (docs/seed: "Streams LLM response
-// token-by-token"): an Express route that calls the `openai` client with `stream: true` and writes
-// one JSON event per token, `conversationId` first and `complete` last. No auth, no storage.
+// Reference S1 "naive": the plain way of streaming an LLM response token by token: an Express
+// route that calls the `openai` client with `stream: true` and writes one JSON event per token,
+// `conversationId` first and `complete` last. No auth, no storage.
 // Configured by BENCH_CONFIG (JSON): { upstreamUrl }. Route: POST /chat/stream { message }.
 // Plain erasable TypeScript: Node runs it directly (type stripping).
 
@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import express from 'express';
 import OpenAI from 'openai';
-import { reportReady, serveBenchIpc } from '../lib/bench-ipc.ts';
+import { reportReady } from '../../test/helpers/serve-ipc-calls.ts';
+import { serveBenchIpc } from '../lib/bench-ipc.ts';
 
 const { upstreamUrl } = JSON.parse(process.env.BENCH_CONFIG ?? '{}') as { upstreamUrl: string };
 const openai = new OpenAI({ baseURL: upstreamUrl, apiKey: 'EMPTY', maxRetries: 0 });

@@ -4,7 +4,8 @@
 // Route: POST /stream (any body). Plain erasable TypeScript: Node runs it directly.
 
 import { createServer } from 'node:http';
-import { reportReady, serveBenchIpc } from '../lib/bench-ipc.ts';
+import { reportReady } from '../../test/helpers/serve-ipc-calls.ts';
+import { serveBenchIpc } from '../lib/bench-ipc.ts';
 
 let open = 0;
 const server = createServer((req, res) => {

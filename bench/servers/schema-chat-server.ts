@@ -7,7 +7,8 @@
 
 import { createServer } from 'node:http';
 import type { ChatStore } from 'schema-chat/express';
-import { reportReady, serveBenchIpc } from '../lib/bench-ipc.ts';
+import { reportReady } from '../../test/helpers/serve-ipc-calls.ts';
+import { serveBenchIpc } from '../lib/bench-ipc.ts';
 import { BENCH_PROJECT_ID, BENCH_SCHEMA } from './bench-project.ts';
 
 interface ServerConfig {

@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeUpstream, fakeText, startFakeUpstream } from '../fake-upstream/fake-upstream.js';
+import { REPO_ROOT } from '../helpers/repo-root.js';
 import { chatOn, normalizeText } from './helpers/chat-on.js';
 import { closeAll } from './helpers/close-all.js';
 import { launchBrowser } from './helpers/launch-browser.js';
 import { type DemoProcess, startDemoProcess } from './helpers/start-demo-process.js';
-import { REPO_ROOT } from './helpers/start-node-process.js';
 
 const OUTPUT_DIR = join(REPO_ROOT, 'test-output', 'e2e');
 

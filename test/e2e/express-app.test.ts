@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeUpstream, fakeText, startFakeUpstream } from '../fake-upstream/fake-upstream.js';
+import { type NodeProcess, startNodeProcess } from '../helpers/start-node-process.js';
 import { chatOn } from './helpers/chat-on.js';
 import { closeAll } from './helpers/close-all.js';
 import { launchBrowser } from './helpers/launch-browser.js';
 import { requireBuild } from './helpers/start-demo-process.js';
-import { type NodeProcess, startNodeProcess } from './helpers/start-node-process.js';
 
 let upstream: FakeUpstream;
 let app: NodeProcess;

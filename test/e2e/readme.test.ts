@@ -9,7 +9,7 @@ import {
   DEFAULT_LIMITS,
   DEFAULT_TIMEOUTS,
 } from '../../backend/config/resolve-chat-router-config.js';
-import { REPO_ROOT } from './helpers/start-node-process.js';
+import { REPO_ROOT } from '../helpers/repo-root.js';
 
 const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
 

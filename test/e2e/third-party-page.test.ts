@@ -10,12 +10,13 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createXssPayloads, findDangers } from '../../widget/test-helpers/xss-payloads.js';
 import { type FakeUpstream, fakeText, startFakeUpstream } from '../fake-upstream/fake-upstream.js';
+import { REPO_ROOT } from '../helpers/repo-root.js';
+import { type NodeProcess, startNodeProcess } from '../helpers/start-node-process.js';
 import { chatOn } from './helpers/chat-on.js';
 import { closeAll } from './helpers/close-all.js';
 import { findFreePort } from './helpers/find-free-port.js';
 import { launchBrowser } from './helpers/launch-browser.js';
 import { type DemoProcess, startDemoProcess } from './helpers/start-demo-process.js';
-import { type NodeProcess, REPO_ROOT, startNodeProcess } from './helpers/start-node-process.js';
 
 const OUTPUT_DIR = join(REPO_ROOT, 'test-output', 'e2e');
 

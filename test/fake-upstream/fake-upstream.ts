@@ -1,5 +1,5 @@
 // A fake OpenAI-compatible upstream on node:http that speaks vLLM's chunk format and misbehaves on
-// request: the model side of every streaming, fault and load test (QUALITY.md harness 1).
+// request: the model side of every streaming, fault and load test.
 // Plain erasable TypeScript with `.ts` imports: Node runs it directly through cli.ts.
 
 import {
@@ -21,8 +21,10 @@ import {
 
 export * from './fake-behaviour.ts';
 
-/** Options of {@link startFakeUpstream}. */
-/** What the seed's default model sends upstream in every request body (DESIGN.md, the seed). */
+/**
+ * What the default model (`VLLM_QWEN_7B_URL`, Qwen2.5-7B-Instruct) sends upstream in every request
+ * body.
+ */
 export const SEED_REQUEST_DEFAULTS = {
   model: 'Qwen/Qwen2.5-7B-Instruct',
   temperature: 0.7,
@@ -31,6 +33,7 @@ export const SEED_REQUEST_DEFAULTS = {
   stream_options: { include_usage: true },
 } as const;
 
+/** Options of {@link startFakeUpstream}. */
 export interface FakeUpstreamOptions {
   /** Port to listen on. Defaults to 0 (any free port). */
   port?: number;

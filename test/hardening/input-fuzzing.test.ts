@@ -1,4 +1,4 @@
-// Bad input: property-based fuzzing (fast-check, seeded; the seed is printed at the start and by
+// Bad input: property-based fuzzing (fast-check, seeded; its seed is printed at the start and by
 // fast-check on failure) of methods, paths, query strings, headers, content types, encodings,
 // framings and bodies on every route of the server process, sent as raw bytes. Every response
 // must be below 500 and must not carry INTERNAL_ERROR (not even as an SSE error event), none may

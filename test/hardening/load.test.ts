@@ -10,14 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LoadJob, LoadStream } from '../../bench/load/load-job.js';
+import type { LoadResult } from '../../bench/load/run-load.js';
+import { type LoadGenerator, startLoadGenerator } from '../../bench/load/start-load-generator.js';
 import { createSeededRandom } from '../../sdk/test-helpers/seeded-random.js';
 import { type FakeUpstream, fakeText, startFakeUpstream } from '../fake-upstream/fake-upstream.js';
 import { percentile, round } from '../helpers/statistics.js';
 import { isFullRun, pickSeed, scaled } from './hardening-mode.js';
-import type { LoadStream } from './load-generator.js';
 import { checkStoredState, readStoredMessages } from './read-stored-messages.js';
 import { recordHardeningResult } from './record-hardening-result.js';
-import { runLoadGenerator } from './run-load-generator.js';
 import {
   HARDENING_SECRET,
   type ServerProcess,
@@ -35,6 +36,7 @@ let dir: string;
 let db: string;
 let upstream: FakeUpstream;
 let server: ServerProcess;
+let load: LoadGenerator;
 let random: () => number;
 
 beforeAll(async () => {
@@ -42,6 +44,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'schema-chat-load-'));
   db = join(dir, 'chat.db');
   upstream = await startFakeUpstream();
+  load = await startLoadGenerator();
   server = await startServerProcess({
     db,
     upstreamUrl: upstream.url,
@@ -60,18 +63,42 @@ afterAll(async () => {
     expect(stats?.unhandledRejections ?? 0).toBe(0);
     expect(stats?.uncaughtExceptions ?? 0).toBe(0);
   }
+  await load?.stop();
   await upstream?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** A stream of the load generator; every stream of this suite names its user. */
+type UserStream = LoadStream & { user: string };
+
+/** A stream of `user` asking `message` in a new conversation of the shop project. */
+function turn(user: string, message: string): UserStream {
+  return { user, fields: { projectId: 'shop', conversationId: randomUUID(), message } };
+}
+
+/** The question a stream asks. */
+function messageOf(stream: LoadStream | undefined): string {
+  return String(stream?.fields?.message);
+}
+
 /** `count` streams over users holding at most `perUser` each, with a fake-upstream directive. */
-function streams(count: number, perUser: number, prefix: string, directive: string): LoadStream[] {
-  return Array.from({ length: count }, (_, i) => ({
-    user: `${prefix}-user-${Math.floor(i / perUser)}`,
-    projectId: 'shop',
-    conversationId: randomUUID(),
-    message: `${prefix} stream ${i}: list the tables [[fake:${directive}]]`,
-  }));
+function streams(count: number, perUser: number, prefix: string, directive: string): UserStream[] {
+  return Array.from({ length: count }, (_, i) =>
+    turn(
+      `${prefix}-user-${Math.floor(i / perUser)}`,
+      `${prefix} stream ${i}: list the tables [[fake:${directive}]]`,
+    ),
+  );
+}
+
+/** Runs `job` through the load generator against the server's stream route. */
+function runStreams(job: LoadStream[], options: Partial<LoadJob> = {}): Promise<LoadResult> {
+  return load.run({
+    url: `${server.baseUrl}/chat/stream`,
+    secret: HARDENING_SECRET,
+    streams: job,
+    ...options,
+  });
 }
 
 /** What is wrong with a stream that should have completed with `expected`. */
@@ -133,21 +160,17 @@ describe('load', () => {
     const job = streams(count, 2, 'fast', 'tokens=100,interval=20');
     const before = await server.stats();
     const callsBefore = upstream.calls.count;
-    const result = await runLoadGenerator({
-      baseUrl: server.baseUrl,
-      secret: HARDENING_SECRET,
-      streams: job,
-    });
+    const result = await runStreams(job);
     const after = await serverIdle();
     const expected = fakeText(100);
-    const problems = result.outcomes.flatMap((outcome, i) =>
+    const problems = result.streams.flatMap((outcome, i) =>
       completeProblems(outcome, expected).map((problem) => `stream ${i}: ${problem}`),
     );
-    problems.push(...persistedProblems(result.outcomes));
+    problems.push(...persistedProblems(result.streams));
     const calls = upstream.calls.count - callsBefore;
     if (calls !== count) problems.push(`${calls} upstream calls for ${count} streams`);
-    const durations = result.outcomes.map((outcome) => outcome.durationMs);
-    const firstBytes = result.outcomes.map((outcome) => outcome.headersMs ?? Number.NaN);
+    const durations = result.streams.map((outcome) => outcome.durationMs);
+    const firstBytes = result.streams.map((outcome) => outcome.headersMs ?? Number.NaN);
     const tokens = count * 100;
     recordHardeningResult({
       suite: 'load',
@@ -184,15 +207,11 @@ describe('load', () => {
         return { kind: 'normal', tokens, intervalMs: 1000 };
       });
       const idle = await server.gcStats();
-      const job = streams(slowCount, 2, 'slow', '').map((stream) => ({
-        ...stream,
-        message: stream.message.replace(' [[fake:]]', ''),
-      }));
+      const job = streams(slowCount, 2, 'slow', '').map((stream) =>
+        turn(stream.user, messageOf(stream).replace(' [[fake:]]', '')),
+      );
       let done = false;
-      const running = runLoadGenerator({
-        baseUrl: server.baseUrl,
-        secret: HARDENING_SECRET,
-        streams: job,
+      const running = runStreams(job, {
         rampMs: 2000,
         timeoutMs: (holdSec + 90) * 1000,
       }).finally(() => {
@@ -217,8 +236,8 @@ describe('load', () => {
       const result = await running;
       upstream.script(() => ({ kind: 'normal' }));
       await serverIdle();
-      const problems = result.outcomes.flatMap((outcome, i) =>
-        completeProblems(outcome, fakeText(tokensByMessage.get(job[i]?.message ?? '') ?? -1)).map(
+      const problems = result.streams.flatMap((outcome, i) =>
+        completeProblems(outcome, fakeText(tokensByMessage.get(messageOf(job[i])) ?? -1)).map(
           (problem) => `stream ${i}: ${problem}`,
         ),
       );
@@ -256,13 +275,9 @@ describe('load', () => {
     }));
     // Interleaved, so leavers and stayers share the same moments.
     const job = staying.flatMap((stream, i) => [stream, ...leaving.slice(i * 2.5, (i + 1) * 2.5)]);
-    const result = await runLoadGenerator({
-      baseUrl: server.baseUrl,
-      secret: HARDENING_SECRET,
-      streams: job,
-    });
-    const stayed = result.outcomes.filter((_, i) => job[i]?.abortAfterMs === undefined);
-    const left = result.outcomes.filter((_, i) => job[i]?.abortAfterMs !== undefined);
+    const result = await runStreams(job);
+    const stayed = result.streams.filter((_, i) => job[i]?.abortAfterMs === undefined);
+    const left = result.streams.filter((_, i) => job[i]?.abortAfterMs !== undefined);
     const expected = fakeText(100);
     const problems = stayed.flatMap((outcome, i) =>
       completeProblems(outcome, expected).map((problem) => `staying stream ${i}: ${problem}`),
@@ -300,19 +315,12 @@ describe('load', () => {
     // The cap is back to zero: each leaving user can again open its full 3 concurrent answers.
     const sampleUsers = [...new Set(leaving.map((stream) => stream.user))].slice(0, 50);
     const capJob = sampleUsers.flatMap((user) =>
-      Array.from({ length: 3 }, (_, i) => ({
-        user,
-        projectId: 'shop',
-        conversationId: randomUUID(),
-        message: `cap check ${i} [[fake:tokens=20,interval=20]]`,
-      })),
+      Array.from({ length: 3 }, (_, i) =>
+        turn(user, `cap check ${i} [[fake:tokens=20,interval=20]]`),
+      ),
     );
-    const cap = await runLoadGenerator({
-      baseUrl: server.baseUrl,
-      secret: HARDENING_SECRET,
-      streams: capJob,
-    });
-    const refused = cap.outcomes.filter((outcome) => outcome.status !== 200);
+    const cap = await runStreams(capJob);
+    const refused = cap.streams.filter((outcome) => outcome.status !== 200);
     if (refused.length > 0) {
       problems.push(
         `${refused.length} of ${capJob.length} cap-check streams refused (${refused[0]?.errorBody?.error?.code})`,
@@ -329,7 +337,7 @@ describe('load', () => {
         'left before the end': left.filter((outcome) => outcome.closedBy === 'aborted').length,
         'survivors complete': stayed.filter((outcome) => outcome.terminal === 'complete').length,
         'runs / sinks after': `${idle.activeRuns} / ${idle.attachedSinks}`,
-        'cap check (3 per user)': `${cap.outcomes.length - refused.length}/${capJob.length} accepted`,
+        'cap check (3 per user)': `${cap.streams.length - refused.length}/${capJob.length} accepted`,
       },
     });
     expect(problems.slice(0, 20)).toEqual([]);
@@ -347,12 +355,7 @@ describe('load', () => {
             abortAfterMs: Math.floor(random() * 600),
           })),
         ];
-        const result = await runLoadGenerator({
-          baseUrl: server.baseUrl,
-          secret: HARDENING_SECRET,
-          streams: job,
-          omitText: true,
-        });
+        const result = await runStreams(job, { omitText: true });
         await serverIdle();
         // Finished runs stay replayable for the replay TTL; after it, memory must be back.
         await sleep(REPLAY_TTL_MS + 300);
@@ -371,7 +374,7 @@ describe('load', () => {
         const { result, stats } = await oneRound(`round-${r}`);
         samples.push(stats.rssKb);
         fdSamples.push(stats.fds);
-        failedStreams += result.outcomes.filter(
+        failedStreams += result.streams.filter(
           (outcome) => outcome.status >= 500 || outcome.idViolations > 0,
         ).length;
       }

@@ -1,8 +1,8 @@
 // Network faults on both sides of the server process, made by the fault proxy: between the server
 // and the model upstream (bytes delayed, sliced into 1-byte writes, a connection gone silent or
 // reset anywhere) and between the client SDK and the server (the same, where the client's resume
-// and watchdog must hide them). Then upstream chaos: random upstream behaviours (QUALITY.md
-// harness 1, injection payloads included) crossed with random network faults, each turn checked
+// and watchdog must hide them). Then upstream chaos: random upstream behaviours of the fake
+// upstream (injection payloads included) crossed with random network faults, each turn checked
 // for one terminal event, a coded error without provider text, a saved state that matches what
 // was streamed, and no hung handler or upstream request.
 

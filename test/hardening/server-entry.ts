@@ -1,4 +1,4 @@
-// The server under test as its own process (QUALITY.md harness 2): the *built* package, imported
+// The server under test as its own process (so a suite can SIGKILL it): the *built* package, imported
 // by name as a user would, in an Express app on node:http, configured by environment variables so
 // the hardening suites can SIGKILL it, restart it on the same database and read its figures.
 //

@@ -1,9 +1,10 @@
 // Starts server-entry.ts as a child process for a suite: waits for its port, mints tokens, reads
 // its figures, and stops it cleanly (SIGTERM) or kills it (SIGKILL) to restart it on the same file.
 
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import jwt from 'jsonwebtoken';
+import { startNodeProcess } from '../helpers/start-node-process.js';
 
 /** The HS256 secret every hardening server and load generator shares. */
 export const HARDENING_SECRET = 'schema-chat-hardening-secret-0123456789abcdef';
@@ -55,8 +56,8 @@ export interface ServerProcess {
   readonly origin: string;
   /** e.g. `http://127.0.0.1:PORT/api/v1/ai`. */
   readonly baseUrl: string;
-  /** Everything the process wrote to stderr so far. */
-  readonly stderr: string;
+  /** The tail of what the process wrote (stdout and stderr interleaved). */
+  output(): string;
   /** Whether the process has exited. */
   readonly exited: boolean;
   /** A valid bearer token for `sub`. */
@@ -66,7 +67,10 @@ export interface ServerProcess {
   stats(): Promise<ServerStats>;
   /** Runs a full GC in the server (it starts with --expose-gc), then reads the stats. */
   gcStats(): Promise<ServerStats>;
-  /** Sends `signal` and resolves with the exit code (null when killed by a signal). */
+  /**
+   * Sends `signal` (SIGTERM by default; SIGKILL if it has not exited 15 s later) and resolves with
+   * the exit code (null when a signal ended it).
+   */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -77,9 +81,10 @@ export function mintToken(sub: string, claims: Record<string, unknown> = {}): st
 
 /** Starts the server process and resolves once it serves. */
 export async function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--expose-gc', ENTRY], {
+  const node = await startNodeProcess(ENTRY, {
+    name: 'server-entry',
+    execArgv: ['--expose-gc'],
     env: {
-      ...process.env,
       PORT: String(options.port ?? 0),
       SCHEMA_CHAT_DB: options.db,
       VLLM_QWEN_7B_URL: options.upstreamUrl,
@@ -87,47 +92,14 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
       HARDENING_JWT_SECRET: HARDENING_SECRET,
       HARDENING_ROUTER_OPTIONS: JSON.stringify(options.router ?? {}),
       HARDENING_HTTP_OPTIONS: JSON.stringify(options.http ?? {}),
-      ...(options.busyTimeoutMs === undefined
-        ? {}
-        : { HARDENING_BUSY_TIMEOUT_MS: String(options.busyTimeoutMs) }),
+      HARDENING_BUSY_TIMEOUT_MS:
+        options.busyTimeoutMs === undefined ? undefined : String(options.busyTimeoutMs),
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // The entry prints one JSON line, `{"event":"listening","port":…}`, once it serves.
+    ready: /^(\{"event":"listening".*\})\n/m,
+    timeoutMs: options.startTimeoutMs ?? 20_000,
   });
-  let stderr = '';
-  let exited = false;
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (text: string) => {
-    stderr += text;
-    // Keep the tail only: a long run must not hold every log line.
-    if (stderr.length > 200_000) stderr = stderr.slice(-100_000);
-  });
-  const exit = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => {
-      exited = true;
-      resolve(code);
-    }),
-  );
-
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`server-entry did not start in time. stderr:\n${stderr}`));
-    }, options.startTimeoutMs ?? 20_000);
-    child.stdout?.setEncoding('utf8');
-    child.stdout?.on('data', (text: string) => {
-      out += text;
-      const line = out.split('\n').find((each) => each.includes('"listening"'));
-      if (!line) return;
-      clearTimeout(timer);
-      resolve((JSON.parse(line) as { port: number }).port);
-    });
-    exit.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`server-entry exited (${code}) before listening. stderr:\n${stderr}`));
-    });
-  });
-
+  const port = (JSON.parse(node.ready[1] as string) as { port: number }).port;
   const origin = `http://127.0.0.1:${port}`;
   const fetchStats = async (path: string, method: string) => {
     const response = await fetch(`${origin}${path}`, { method });
@@ -135,16 +107,14 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     return (await response.json()) as ServerStats;
   };
   return {
-    child,
-    pid: child.pid as number,
+    child: node.child,
+    pid: node.pid,
     port,
     origin,
     baseUrl: `${origin}/api/v1/ai`,
-    get stderr() {
-      return stderr;
-    },
+    output: node.output,
     get exited() {
-      return exited;
+      return node.exited;
     },
     token: mintToken,
     headers: (sub, extra = {}) => ({
@@ -154,13 +124,7 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     }),
     stats: () => fetchStats('/__hardening/stats', 'GET'),
     gcStats: () => fetchStats('/__hardening/gc', 'POST'),
-    async stop(signal = 'SIGTERM') {
-      if (exited) return exit;
-      child.kill(signal);
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      const code = await exit;
-      clearTimeout(timer);
-      return code;
-    },
+    // SIGTERM ends the running answers as interrupted first: give it longer than most children.
+    stop: (signal = 'SIGTERM') => node.stop(signal, 15_000),
   };
 }

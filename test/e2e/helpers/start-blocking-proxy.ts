@@ -1,6 +1,6 @@
 // A reverse proxy on node:http that passes everything through except the SSE stream route, which
 // it either answers with a bare 502 (a gateway that cannot stream) or buffers whole before sending
-// (a proxy that ignores `X-Accel-Buffering: no`): the seed's "proxies buffering" trouble.
+// (a proxy that ignores `X-Accel-Buffering: no`): what proxies that buffer do to an SSE answer.
 
 import {
   createServer,

@@ -5,7 +5,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChatMessage, Page } from '../../../sdk/protocol.js';
-import { REPO_ROOT, startNodeProcess } from './start-node-process.js';
+import { REPO_ROOT } from '../../helpers/repo-root.js';
+import { type NodeProcess, startNodeProcess } from '../../helpers/start-node-process.js';
 
 /** Options of {@link startDemoProcess}. */
 export interface DemoProcessOptions {
@@ -61,7 +62,7 @@ export async function startDemoProcess(options: DemoProcessOptions = {}): Promis
     OPENAI_API_KEY: 'e2e-test-key',
     SCHEMA_CHAT_MODEL: '',
   };
-  let child: Awaited<ReturnType<typeof startNodeProcess>>;
+  let child: NodeProcess;
   try {
     child = await startNodeProcess('examples/demo/server.ts', {
       env,
