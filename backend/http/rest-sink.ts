@@ -58,6 +58,10 @@ export class RestSink implements RunSink {
     this.#res.status(200).json(body);
   }
 
+  drop(error: ChatError): void {
+    this.fail(error);
+  }
+
   fail(error: ChatError): void {
     if (!this.#res.destroyed) sendError(this.#res, error);
   }

@@ -8,7 +8,7 @@ import { userOf } from '../http/request-user.js';
 import { RestSink } from '../http/rest-sink.js';
 import { appendHeaders } from '../http/send-error.js';
 import { formatRateLimitHeaders } from '../limits/format-rate-limit-headers.js';
-import type { ChatRun, RunSink } from '../runs/chat-run.js';
+import type { RunFeed, RunSink } from '../runs/chat-run.js';
 import { parseEventId } from '../runs/event-id.js';
 import { SseSink } from '../sse/sse-sink.js';
 import { TURN_BUDGET_POLICY } from '../turns/turn-service.js';
@@ -72,7 +72,7 @@ export function addTurnRoutes(router: Router, ctx: RouterContext): void {
  * Attaches a response to a run until the response closes. Disconnects are detected on the
  * response's `close`, never the request's (which fires once the body is read).
  */
-function watch(res: Response, run: ChatRun, sink: RunSink, lastSeq: number | undefined): void {
+function watch(res: Response, run: RunFeed, sink: RunSink, lastSeq: number | undefined): void {
   const subscription = run.subscribe(sink, lastSeq);
   const detach = () => {
     subscription.unsubscribe();

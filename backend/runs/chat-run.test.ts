@@ -21,6 +21,9 @@ class RecordingSink implements RunSink {
   fail(error: ChatError) {
     this.failed = error;
   }
+  drop(error: ChatError) {
+    this.failed = error;
+  }
   text() {
     return this.events.map(({ event }) => (event.type === 'token' ? event.content : '')).join('');
   }

@@ -36,6 +36,11 @@ export interface RunSink {
   end(event: TerminalEvent, seq: number): void;
   /** The run failed before streaming (no headers were sent): answer with an HTTP error. */
   fail(error: ChatError): void;
+  /**
+   * The feed broke mid-stream (another instance's run could no longer be followed): end the
+   * response without a terminal event, so the client resumes from the last id it has.
+   */
+  drop(error: ChatError): void;
 }
 
 /**
@@ -203,6 +208,7 @@ export class ChatRun implements RunFeed {
       send: (event, seq) => observer.send(event, seq),
       end: (event, seq) => observer.end(event, seq),
       fail: (error) => observer.fail(error),
+      drop: () => {},
     };
     this.#attach(sink, undefined, true);
   }

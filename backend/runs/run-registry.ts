@@ -7,7 +7,7 @@
 // `schema-chat/redis`) serves several: it also relays the events of a run to the other instances
 // (`relay`), carries stops to the owner, and settles the runs of an owner that died.
 
-import type { ChatEvent, TerminalEvent } from '../../sdk/protocol.js';
+import type { ChatEvent, ErrorDetail, TerminalEvent } from '../../sdk/protocol.js';
 import type { ChatLogger } from '../logging/chat-logger.js';
 import type { ChatStore } from '../stores/chat-store.js';
 
@@ -90,10 +90,13 @@ export interface RunRelay {
    * the model loop); appends are idempotent by seq.
    */
   publish(record: RunRecord, entries: readonly RunEntry[]): void;
+  /** The owner's run failed before streaming: followers answer with this error's HTTP status. */
+  publishFailure(record: RunRecord, error: ErrorDetail & { status: number }): void;
   /**
    * Every entry after `afterSeq` (all of them when undefined), replayed and then live, up to and
-   * including the terminal one; ends early when `signal` aborts. Throws `RESUME_UNAVAILABLE` when
-   * the run's events are gone.
+   * including the terminal one; ends early when `signal` aborts. While it is being read it counts
+   * as a follower of the run (see `followerCount`). Throws a `ChatError`: the run's own failure
+   * when it failed before streaming, `RESUME_UNAVAILABLE` when its events are gone.
    */
   follow(
     record: RunRecord,
@@ -104,9 +107,7 @@ export interface RunRelay {
   requestStop(record: RunRecord): Promise<void>;
   /** Calls `listener` with the id of each run of this instance that someone asked to stop. */
   onStopRequested(listener: (runId: string) => void): () => void;
-  /** A client elsewhere follows the run (or left it): the owner's grace period counts it. */
-  setFollowing(record: RunRecord, following: boolean): Promise<void>;
-  /** How many clients follow the run from other instances. */
+  /** How many clients follow the run from any instance (through `follow`). */
   followerCount(record: RunRecord): Promise<number>;
 }
 

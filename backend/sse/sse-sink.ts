@@ -116,6 +116,13 @@ export class SseSink implements RunSink {
     if (!this.#closed) sendError(this.#res, error);
   }
 
+  drop(): void {
+    this.#options.heartbeat.delete(this.#ping);
+    if (this.#closed) return;
+    if (this.#gzip) this.#gzip.end();
+    else this.#res.end();
+  }
+
   readonly #ping = (): void => {
     this.#write(PING);
   };

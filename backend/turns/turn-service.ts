@@ -14,6 +14,7 @@ import type { ChatUser, Project, ProjectResolver } from '../projects/project-res
 import { ChatRun } from '../runs/chat-run.js';
 import type { EventId } from '../runs/event-id.js';
 import { type LiveRunStats, LiveRuns } from '../runs/live-runs.js';
+import { RemoteRun } from '../runs/remote-run.js';
 import { runIdFor } from '../runs/run-id.js';
 import type { RunRecord, RunRegistry, TurnBudget } from '../runs/run-registry.js';
 import type { ChatStore, StoredTurn } from '../stores/chat-store.js';
@@ -45,9 +46,12 @@ export interface TurnRequest {
   requestedAt: number;
 }
 
+/** What a request can watch: a run of this instance, or one another instance generates. */
+export type TurnFeed = ChatRun | RemoteRun;
+
 /** The run a request watches, and where in it the client resumes. */
 export interface OpenedTurn {
-  run: ChatRun;
+  run: TurnFeed;
   /** Seq of the last event the client has; undefined for the whole stream. */
   lastSeq: number | undefined;
   /** The per-minute turn budget after this turn, when it started a new one. */
@@ -67,6 +71,8 @@ export class TurnService {
     this.#deps = deps;
     this.#checkpoints = new SharedInterval(deps.timeouts.checkpointMs);
     this.#live = new LiveRuns(deps.timeouts.replayTtlMs);
+    // A stop asked on another instance reaches the run here, its owner.
+    deps.runs.relay?.onStopRequested((runId) => this.#live.get(runId)?.abort({ kind: 'stopped' }));
   }
 
   /** Finds or starts the run for a turn request. Throws a ChatError for an HTTP error. */
@@ -75,13 +81,16 @@ export class TurnService {
     const { user, idempotencyKey: key, lastEventId } = turn;
     if (key !== undefined) {
       const record = await runs.findByKey(user.id, key);
-      const live = record && this.#live.get(record.id);
-      if (live) return attach(live, turn);
+      const feed = record && this.#feedOf(record);
+      if (feed) return attach(feed, turn);
       const stored = await store.findTurn(user.id, key);
       if (stored) return attach(this.#replay(stored, turn), turn);
     } else if (lastEventId) {
       const live = this.#live.get(lastEventId.runId);
       if (live && live.userId === user.id) return attach(live, turn);
+      const record = runs.relay && (await runs.findById(user.id, lastEventId.runId));
+      const feed = record && this.#feedOf(record);
+      if (feed) return attach(feed, turn);
       throw new ChatError(
         'RESUME_UNAVAILABLE',
         'That answer can no longer be resumed; send the question again.',
@@ -97,10 +106,9 @@ export class TurnService {
 
   /** Stops the running answer of a conversation and waits until its partial text is saved. */
   async stop(user: ChatUser, conversationId: string): Promise<StopResponse> {
-    const run = await this.#activeRun(user, conversationId);
-    if (run) {
-      await stopAndWait(run);
-      return { stopped: true, messageId: run.messageId };
+    const record = await this.#deps.runs.findActiveByConversation(user.id, conversationId);
+    if (record && (await this.#stopAndWait(record))) {
+      return { stopped: true, messageId: record.messageId };
     }
     const conversation = await this.#deps.store.getConversation(user.id, conversationId);
     if (!conversation) throw conversationNotFound();
@@ -109,8 +117,8 @@ export class TurnService {
 
   /** Stops any running answer, then deletes the conversation. */
   async deleteConversation(user: ChatUser, conversationId: string): Promise<void> {
-    const run = await this.#activeRun(user, conversationId);
-    if (run) await stopAndWait(run);
+    const record = await this.#deps.runs.findActiveByConversation(user.id, conversationId);
+    if (record) await this.#stopAndWait(record);
     if (!(await this.#deps.store.deleteConversation(user.id, conversationId))) {
       throw conversationNotFound();
     }
@@ -126,10 +134,41 @@ export class TurnService {
     );
   }
 
-  /** The conversation's running answer, if this instance generates it. */
-  async #activeRun(user: ChatUser, conversationId: string): Promise<ChatRun | undefined> {
-    const record = await this.#deps.runs.findActiveByConversation(user.id, conversationId);
-    return record && this.#live.get(record.id);
+  /** The run a request can watch for `record`: held here, or followed from its owner. */
+  #feedOf(record: RunRecord): TurnFeed | undefined {
+    const live = this.#live.get(record.id);
+    if (live) return live;
+    const { relay } = this.#deps.runs;
+    return relay && record.ownerId !== this.#deps.runs.instanceId
+      ? new RemoteRun(record, relay)
+      : undefined;
+  }
+
+  /**
+   * Stops a run wherever it generates and waits for its terminal event (its partial text is then
+   * saved). False when nobody here or elsewhere could stop it.
+   */
+  async #stopAndWait(record: RunRecord): Promise<boolean> {
+    const live = this.#live.get(record.id);
+    if (live) {
+      const ended = new Promise<void>((resolve) => live.onEnd(() => resolve()));
+      live.abort({ kind: 'stopped' });
+      await ended;
+      return true;
+    }
+    const { relay } = this.#deps.runs;
+    if (!relay) return false;
+    await relay.requestStop(record);
+    // Followed to its terminal event; a dead owner's run is settled by the reaper meanwhile.
+    const signal = AbortSignal.timeout(this.#deps.timeouts.disconnectGraceMs + 10_000);
+    try {
+      for await (const entry of relay.follow(record, undefined, signal)) {
+        if (entry.event.type === 'complete' || entry.event.type === 'error') break;
+      }
+    } catch {
+      // Its events are gone: it ended long enough ago.
+    }
+    return true;
   }
 
   async #start(turn: TurnRequest, key: string): Promise<OpenedTurn> {
@@ -163,8 +202,8 @@ export class TurnService {
     });
     switch (claim.kind) {
       case 'existing': {
-        const live = this.#live.get(claim.record.id);
-        if (live) return attach(live, turn);
+        const feed = this.#feedOf(claim.record);
+        if (feed) return attach(feed, turn);
         throw turnInProgress('This turn is already being answered.');
       }
       case 'limit':
@@ -188,6 +227,16 @@ export class TurnService {
     }
     const run = this.#createRun(record, turn.transport, 'live');
     this.#live.add(run);
+    const { relay } = deps.runs;
+    if (relay) {
+      // Every flush goes to the relay too (never awaited), so other instances can follow it.
+      run.observe({
+        send: (event, seq) => relay.publish(record, [{ seq, event }]),
+        end: (event, seq) => relay.publish(record, [{ seq, event }]),
+        fail: (error) =>
+          relay.publishFailure(record, { ...error.toDetail(), status: error.status }),
+      });
+    }
     run.onEnd(() => {
       void deps.runs
         .finish(
@@ -209,17 +258,21 @@ export class TurnService {
    * coalescing from the config), or a replay of a stored turn that only ever holds its text.
    */
   #createRun(
-    record: Omit<RunRecord, 'ownerId' | 'state'>,
+    record: RunRecord | Omit<RunRecord, 'ownerId' | 'state'>,
     transport: 'sse' | 'rest',
     kind: 'live' | 'replay',
   ): ChatRun {
-    const { timeouts } = this.#deps;
+    const { timeouts, runs } = this.#deps;
+    const { relay } = runs;
     return new ChatRun({
       ...record,
       transport,
       disconnectGraceMs: kind === 'live' ? timeouts.disconnectGraceMs : 0,
       flushMs: kind === 'live' ? timeouts.flushMs : 0,
       flushTokens: timeouts.flushTokens,
+      ...(relay && 'ownerId' in record
+        ? { followedElsewhere: async () => (await relay.followerCount(record)) > 0 }
+        : {}),
     });
   }
 
@@ -371,7 +424,7 @@ export class TurnService {
 }
 
 /** Attaches to an existing run after checking the request is the same turn. */
-function attach(run: ChatRun, turn: TurnRequest): OpenedTurn {
+function attach(run: TurnFeed, turn: TurnRequest): OpenedTurn {
   const { request, lastEventId } = turn;
   if (
     run.projectId !== request.projectId ||
@@ -386,12 +439,6 @@ function attach(run: ChatRun, turn: TurnRequest): OpenedTurn {
     );
   }
   return { run, lastSeq: lastEventId?.runId === run.id ? lastEventId.seq : undefined };
-}
-
-async function stopAndWait(run: ChatRun): Promise<void> {
-  const ended = new Promise<void>((resolve) => run.onEnd(() => resolve()));
-  run.abort({ kind: 'stopped' });
-  await ended;
 }
 
 /** The one 409: an answer is already being generated (in the conversation, or for this key). */
