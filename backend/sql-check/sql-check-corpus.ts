@@ -12,12 +12,15 @@ import type { UnknownIdentifier } from './sql-check-protocol.js';
 /** Which schema a case runs against (`shop` is backend/schema/test-helpers/shop-schema.ts). */
 export type CorpusSchema = 'bookstore' | 'ticketing' | 'billing' | 'learning' | 'shop';
 
-/** The demo schemas (examples/demo/schemas) and the shop test schema, parsed. */
-export function loadCorpusSchemas(): Record<CorpusSchema, ParsedSchema> {
+/**
+ * The demo schemas (examples/demo/schemas) and the shop test schema, parsed. `root` is the
+ * repository's root folder. Defaults to the one this file is in.
+ */
+export function loadCorpusSchemas(
+  root: URL = new URL('../../', import.meta.url),
+): Record<CorpusSchema, ParsedSchema> {
   const demo = (file: string) =>
-    parseSchema(
-      readFileSync(new URL(`../../examples/demo/schemas/${file}`, import.meta.url), 'utf8'),
-    );
+    parseSchema(readFileSync(new URL(`examples/demo/schemas/${file}`, root), 'utf8'));
   return {
     bookstore: demo('bookstore.sql'),
     ticketing: demo('event-ticketing.sql'),
