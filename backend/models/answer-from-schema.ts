@@ -1,10 +1,23 @@
 // Answers a question from the schema alone, in Markdown, with no language model: the brain of the
 // offline model of the zero-configuration demo.
 
-import { findMentionedTables, singularize } from '../schema/find-mentioned-tables.js';
+import { findClosestTables } from '../schema/find-closest-tables.js';
+import { findMentionedTables } from '../schema/find-mentioned-tables.js';
 import { toSingleLine } from '../schema/format-schema.js';
 import type { ParsedSchema, ParsedTable } from '../schema/parsed-schema.js';
 import { buildSchemaGraph, findJoinPath, type SchemaGraph } from '../schema/schema-graph.js';
+import { answerTopQuery, TOP_N } from './answer-top-query.js';
+import {
+  cap,
+  cell,
+  code,
+  columnsRef,
+  escapeMarkdown,
+  plural,
+  singularName,
+  unique,
+} from './markdown-text.js';
+import { isIndexed, reviewTableDesign } from './review-table-design.js';
 import { quoteIdentifier, suggestJoinSql } from './suggest-join-sql.js';
 
 /** What the answer is about, told from the question's wording and the tables it names. */
@@ -12,6 +25,9 @@ export type OfflineIntent =
   | 'greeting'
   | 'count'
   | 'design'
+  | 'table-review'
+  | 'top'
+  | 'referenced-by'
   | 'relation'
   | 'relations-overview'
   | 'list-tables'
@@ -28,7 +44,10 @@ const GREETING =
   /^\s*(hi|hello|hey|hallo|hola|bonjour|good (morning|afternoon|evening)|help|who are you|what can you do)\b/i;
 const COUNT = /\bhow many\b|\bnumber of\b|\bcount (the |of )?(tables|columns)\b/i;
 const DESIGN =
-  /\b(index(es)?|indices|indexing|design|improve(ments?)?|suggest(ions?)?|review|normali[sz]|best practices?|missing|problems?|issues?|optimi[sz]|performance|primary keys?)\b/i;
+  /\b(index(es)?|indices|indexing|design|improve(ments?)?|suggest(ions?)?|review|normali[sz]|best practices?|missing|problems?|issues?|optimi[sz]|performance|primary keys?|wrong|bad|flaws?|smells?|audit|concerns?)\b/i;
+/** "Which tables reference customers?" — the target is the captured word. */
+const REFERENCED_BY =
+  /\b(?:which|what)\b[^?]*?\b(?:reference[sd]?|referencing|point(?:s|ing)? (?:to|at)|depend(?:s|ing)? on|(?:have|has|with) (?:a |any )?foreign keys? (?:to|on|into))\s+(?:the\s+)?["`]?([\p{L}\p{N}_.]+)/iu;
 const RELATION =
   /\b(relat\w*|join\w*|connect\w*|link\w*|between|path|associat\w*|references?|foreign keys?)\b/i;
 const LIST = /\btables\b|\bschema\b|\b(list|overview|everything)\b/i;
@@ -38,7 +57,9 @@ const LIST = /\btables\b|\bschema\b|\b(list|overview|everything)\b/i;
  * tables, columns and keys; index and design suggestions (foreign keys without an index, tables
  * without a primary key, `*_id` columns without a foreign key); the foreign-key path between two
  * named tables with a `JOIN` query; all relationships; the list of tables with a one-line summary
- * each; one table's columns and relations; and otherwise an honest fallback that says it is the
+ * each; one table's columns, relations and CHECK constraints; a design review of a named table;
+ * top-N queries that aggregate along the foreign-key path; which tables reference a table (or,
+ * when it does not exist, the closest tables); and otherwise an honest fallback that says it is the
  * offline assistant and offers example questions built from the actual tables.
  */
 export function answerFromSchema(
@@ -64,7 +85,29 @@ export function answerFromSchema(
     return { intent: 'greeting', markdown: greeting(schema, graph, project) };
   }
   if (COUNT.test(text)) return { intent: 'count', markdown: counts(schema, mentions) };
-  if (DESIGN.test(text)) return { intent: 'design', markdown: designReview(schema, mentions) };
+  const referenced = REFERENCED_BY.exec(text)?.[1];
+  if (
+    referenced &&
+    !/^(it|this|that|them|tables?|columns?|each|other|another)$/i.test(referenced)
+  ) {
+    return { intent: 'referenced-by', markdown: referencedBy(schema, graph, referenced) };
+  }
+  if (DESIGN.test(text)) {
+    if (mentions.length > 0) {
+      return {
+        intent: 'table-review',
+        markdown: mentions
+          .slice(0, 3)
+          .map((table) => reviewTableDesign(table, schema))
+          .join('\n\n'),
+      };
+    }
+    return { intent: 'design', markdown: designReview(schema, mentions) };
+  }
+  if (TOP_N.test(text)) {
+    const top = answerTopQuery(schema, graph, text);
+    if (top) return { intent: 'top', markdown: top };
+  }
   if (mentions.length >= 2 && (RELATION.test(text) || mentions.length === 2)) {
     return {
       intent: 'relation',
@@ -117,7 +160,9 @@ function capabilities(): string[] {
     '- describe a table: its columns, types, keys and relations',
     '- explain how two tables are related, with a `JOIN` query',
     '- count tables and columns',
-    '- suggest indexes and design fixes',
+    '- suggest indexes and design fixes, or review one table',
+    '- write top-N queries ("the 5 best-selling …") along the foreign keys',
+    '- say which tables reference a table',
   ];
 }
 
@@ -233,6 +278,12 @@ function describe(table: ParsedTable, graph: SchemaGraph): string {
         `- ${columnsRef(table.name, fk.columns)} → ${columnsRef(fk.references.table, fk.references.columns)}`,
       );
   }
+  if (table.checks && table.checks.length > 0) {
+    lines.push('', '**Checks:**');
+    for (const check of table.checks) {
+      lines.push(`- ${code(check.expression)}${check.column ? ` (on ${code(check.column)})` : ''}`);
+    }
+  }
   if (table.indexes.length > 0) {
     const rendered = table.indexes.map(
       (index) =>
@@ -280,6 +331,46 @@ function relation(graph: SchemaGraph, from: ParsedTable, to: ParsedTable): strin
   }
   lines.push('', 'A query that joins them:', '', '```sql', suggestJoinSql(from.name, path), '```');
   return lines.join('\n');
+}
+
+/** Which foreign keys point at the table `word` names, or the closest tables when none does. */
+function referencedBy(schema: ParsedSchema, graph: SchemaGraph, word: string): string {
+  const table = findMentionedTables(schema, word)[0]?.table;
+  if (!table || table.name.toLowerCase() !== word.toLowerCase()) {
+    const exact = schema.tables.find((t) => t.name.toLowerCase() === word.toLowerCase());
+    if (!exact && !table) {
+      const closest = findClosestTables(schema, word);
+      const named = closest.map((t) => {
+        const incoming = (graph.incoming.get(t.name) ?? []).filter((edge) => edge.from !== t.name);
+        return `${code(t.name)} (referenced by ${
+          incoming.length === 0
+            ? 'no table'
+            : unique(incoming.map((edge) => edge.from))
+                .map(code)
+                .join(', ')
+        })`;
+      });
+      return (
+        `There is no table named ${code(word)} in this schema, so no table references it.` +
+        (named.length > 0 ? ` The closest tables are ${named.join('; ')}.` : '')
+      );
+    }
+  }
+  const target = (schema.tables.find((t) => t.name.toLowerCase() === word.toLowerCase()) ??
+    table) as ParsedTable;
+  const incoming = graph.incoming.get(target.name) ?? [];
+  if (incoming.length === 0) {
+    return `No table references ${code(target.name)}: no foreign key points at it.`;
+  }
+  const tables = unique(incoming.map((edge) => edge.from));
+  return [
+    `${plural(tables.length, 'table')} ${tables.length === 1 ? 'references' : 'reference'} ${code(target.name)} (${plural(incoming.length, 'foreign key')}):`,
+    '',
+    ...incoming.map(
+      (edge) =>
+        `- ${columnsRef(edge.from, edge.fromColumns)} → ${columnsRef(edge.to, edge.toColumns)}`,
+    ),
+  ].join('\n');
 }
 
 function relationsOverview(schema: ParsedSchema): string {
@@ -357,58 +448,4 @@ function designReview(schema: ParsedSchema, mentions: ParsedTable[]): string {
     return `No obvious issues${scope}: every table has a primary key, every foreign key has an index, and no \`*_id\` column lacks its foreign key.`;
   }
   return [`Suggestions${scope}, from the schema alone:`, ...sections].join('\n\n');
-}
-
-/** Whether an index, unique constraint or the primary key starts with `columns`. */
-function isIndexed(table: ParsedTable, columns: string[]): boolean {
-  const key = columns.map((c) => c.toLowerCase());
-  const startsWith = (list: string[]) =>
-    key.every((column, i) => list[i]?.toLowerCase() === column);
-  if (startsWith(table.primaryKey)) return true;
-  if (columns.length === 1 && table.columns.find((c) => c.name === columns[0])?.unique) return true;
-  return table.indexes.some((index) => startsWith(index.columns));
-}
-
-// --- Markdown helpers ---------------------------------------------------------------------------
-
-/** Inline code that survives backticks in the text. */
-function code(text: string): string {
-  const line = toSingleLine(text);
-  const longest = Math.max(0, ...(line.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = line.startsWith('`') || line.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${line}${pad}${fence}`;
-}
-
-/** A table cell: inline code with pipes escaped so they cannot split the row. */
-function cell(text: string): string {
-  return code(cap(text, 80)).replace(/\|/g, '\\|');
-}
-
-function columnsRef(table: string, columns: string[]): string {
-  return columns.length === 1
-    ? code(`${table}.${columns[0]}`)
-    : `${code(table)} (${columns.map(code).join(', ')})`;
-}
-
-/** Escapes characters that would start Markdown structure in free text (comments). */
-function escapeMarkdown(text: string): string {
-  return text.replace(/([\\`*_[\]<>#|])/g, '\\$1');
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-function cap(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-function unique(values: string[]): string[] {
-  return [...new Set(values)];
-}
-
-/** `customers` → `customer`, `categories` → `category`, for naming a key column. */
-function singularName(table: string): string {
-  return singularize(table.slice(table.lastIndexOf('.') + 1).toLowerCase());
 }

@@ -24,9 +24,22 @@ const RESERVED_ALIASES = new Set([
  * key column. Identifiers that are not plain words are double-quoted.
  */
 export function suggestJoinSql(from: string, path: readonly JoinStep[]): string {
+  const aliasOf = createAliaser();
+  const first = aliasOf(from);
+  const lines = joinLines(from, path, aliasOf);
+  const last = path.length > 0 ? aliasOf((path[path.length - 1] as JoinStep).table) : first;
+  const select = last === first ? `SELECT ${first}.*` : `SELECT ${first}.*, ${last}.*`;
+  return `${select}\n${lines.join('\n')}\nLIMIT 100;`;
+}
+
+/**
+ * A function giving each table a short alias of its initials (`order_items` → `oi`), unique
+ * among the tables it has named and never a reserved word.
+ */
+export function createAliaser(): (table: string) => string {
   const aliases = new Map<string, string>();
   const used = new Set<string>();
-  const aliasOf = (table: string): string => {
+  return (table) => {
     let alias = aliases.get(table);
     if (alias) return alias;
     const base = initials(table);
@@ -36,9 +49,15 @@ export function suggestJoinSql(from: string, path: readonly JoinStep[]): string 
     used.add(alias);
     return alias;
   };
+}
 
-  const first = aliasOf(from);
-  const lines = [`FROM ${quoteIdentifier(from)} AS ${first}`];
+/** `FROM from AS f` and one `JOIN … ON …` line per step of `path`. */
+export function joinLines(
+  from: string,
+  path: readonly JoinStep[],
+  aliasOf: (table: string) => string,
+): string[] {
+  const lines = [`FROM ${quoteIdentifier(from)} AS ${aliasOf(from)}`];
   for (const step of path) {
     const alias = aliasOf(step.table);
     const { edge } = step;
@@ -48,9 +67,7 @@ export function suggestJoinSql(from: string, path: readonly JoinStep[]): string 
     );
     lines.push(`JOIN ${quoteIdentifier(step.table)} AS ${alias} ON ${conditions.join(' AND ')}`);
   }
-  const last = path.length > 0 ? aliasOf((path[path.length - 1] as JoinStep).table) : first;
-  const select = last === first ? `SELECT ${first}.*` : `SELECT ${first}.*, ${last}.*`;
-  return `${select}\n${lines.join('\n')}\nLIMIT 100;`;
+  return lines;
 }
 
 /** Double-quotes an identifier (each part of a qualified one) unless it is a plain, unreserved word. */

@@ -37,6 +37,28 @@ describe('formatSchema', () => {
     );
   });
 
+  it('shows CHECK constraints on their column and as table lines, on one line each', () => {
+    const schema = parseSchema(`
+      CREATE TABLE events (
+        id int PRIMARY KEY,
+        status text NOT NULL CHECK (status IN ('draft',
+          'live')),
+        starts_at timestamptz, ends_at timestamptz,
+        CONSTRAINT ends_after_start CHECK (ends_at > starts_at)
+      );`);
+    expect(formatSchema(schema.tables)).toBe(
+      [
+        'CREATE TABLE events (',
+        '  id int PRIMARY KEY,',
+        "  status text NOT NULL CHECK (status IN ('draft', 'live')),",
+        '  starts_at timestamptz,',
+        '  ends_at timestamptz,',
+        '  CHECK (ends_at > starts_at)',
+        ');',
+      ].join('\n'),
+    );
+  });
+
   it('puts column comments after the comma and multi-column keys on their own lines', () => {
     const schema = parseSchema({
       tables: [

@@ -18,12 +18,13 @@ const tableTextCache = new WeakMap<ParsedTable, string>();
  * CREATE TABLE orders ( -- One checkout
  *   id bigint PRIMARY KEY,
  *   customer_id bigint NOT NULL REFERENCES customers(id),
+ *   total_cents int NOT NULL CHECK (total_cents >= 0),
  *   INDEX (customer_id)
  * );
  * ```
  *
- * Identifiers that are not plain words are double-quoted; types, defaults and comments are put on
- * one line (line breaks and control characters become spaces) and capped in length.
+ * `CHECK` constraints are shown on their column or as table lines. Identifiers that are not plain
+ * words are double-quoted; types, defaults, checks and comments are put on one line (line breaks and control characters become spaces) and capped in length.
  */
 export function formatSchema(tables: readonly ParsedTable[]): string {
   return tables.map(formatTable).join('\n');
@@ -58,7 +59,16 @@ export function toSingleLine(text: string): string {
 function renderTable(table: ParsedTable): string {
   const lines: string[] = [];
   const composite = table.primaryKey.length > 1;
-  for (const column of table.columns) lines.push(renderColumn(column, composite));
+  const columnChecks = new Map<string, string[]>();
+  const tableChecks: string[] = [];
+  for (const check of table.checks ?? []) {
+    const expression = cap(toSingleLine(check.expression), MAX_TYPE_LENGTH);
+    if (check.column === undefined) tableChecks.push(expression);
+    else columnChecks.set(check.column, [...(columnChecks.get(check.column) ?? []), expression]);
+  }
+  for (const column of table.columns) {
+    lines.push(renderColumn(column, composite, columnChecks.get(column.name) ?? []));
+  }
   if (composite) lines.push(`PRIMARY KEY (${table.primaryKey.map(formatIdentifier).join(', ')})`);
   for (const fk of table.foreignKeys) {
     if (fk.columns.length === 1) continue; // shown inline as REFERENCES
@@ -68,6 +78,7 @@ function renderTable(table: ParsedTable): string {
       )}(${fk.references.columns.map(formatIdentifier).join(', ')})`,
     );
   }
+  for (const check of tableChecks) lines.push(`CHECK (${check})`);
   for (const index of table.indexes) {
     if (index.unique && index.columns.length === 1) continue; // shown inline as UNIQUE
     const columns = index.columns.map((item) =>
@@ -85,7 +96,7 @@ function renderTable(table: ParsedTable): string {
 }
 
 /** Column lines carry their comment after a NUL marker so the comma goes before it. */
-function renderColumn(column: ParsedColumn, compositeKey: boolean): string {
+function renderColumn(column: ParsedColumn, compositeKey: boolean, checks: string[]): string {
   let line = formatIdentifier(column.name);
   if (column.type) line += ` ${cap(toSingleLine(column.type), MAX_TYPE_LENGTH)}`;
   if (column.primaryKey && !compositeKey) line += ' PRIMARY KEY';
@@ -98,6 +109,7 @@ function renderColumn(column: ParsedColumn, compositeKey: boolean): string {
       column.references.column,
     )})`;
   }
+  for (const check of checks) line += ` CHECK (${check})`;
   const note = comment(column.description);
   return note ? `${line}\u0000${note}` : line;
 }

@@ -7,14 +7,15 @@ import {
   type DraftTable,
   normalizeTables,
 } from './normalize-tables.js';
-import type { ParsedIndex, ParsedSchema } from './parsed-schema.js';
+import type { ParsedCheck, ParsedIndex, ParsedSchema } from './parsed-schema.js';
 
 /**
  * Normalises a structured schema: tables without a string name and columns without a string name
  * are dropped, missing arrays count as empty, non-string types become `''`, column
  * `references` and table `primaryKey`/`foreignKeys` are merged as `normalizeTables` describes. An
  * optional `indexes: [{ columns, unique?, name? }]` per table (not part of `TableSchema`) is read
- * too. Never throws, whatever the value.
+ * too, and so are optional `checks: [{ expression, column?, name? }]` (or plain expression
+ * strings) per table and `check: 'expression'` per column. Never throws, whatever the value.
  */
 export function normalizeStructuredSchema(schema: unknown): ParsedSchema {
   const tables = isRecord(schema) && Array.isArray(schema.tables) ? schema.tables : [];
@@ -37,6 +38,8 @@ export function normalizeStructuredSchema(schema: unknown): ParsedSchema {
       const parsed = readForeignKey(fk);
       if (parsed) draft.foreignKeys.push(parsed);
     }
+    const checks = readChecks(raw.checks, raw.columns);
+    if (checks.length > 0) draft.checks = checks;
     for (const index of Array.isArray(raw.indexes) ? raw.indexes : []) {
       if (!isRecord(index)) continue;
       const columns = stringList(index.columns);
@@ -48,6 +51,27 @@ export function normalizeStructuredSchema(schema: unknown): ParsedSchema {
     drafts.push(draft);
   }
   return { tables: normalizeTables(drafts) };
+}
+
+/** Table `checks` (objects or strings) and column `check` strings. */
+function readChecks(raw: unknown, columns: unknown): ParsedCheck[] {
+  const checks: ParsedCheck[] = [];
+  for (const column of Array.isArray(columns) ? columns : []) {
+    if (isRecord(column) && isName(column.name) && isName(column.check)) {
+      checks.push({ expression: column.check.trim(), column: column.name.trim() });
+    }
+  }
+  for (const item of Array.isArray(raw) ? raw : []) {
+    if (isName(item)) {
+      checks.push({ expression: item.trim() });
+    } else if (isRecord(item) && isName(item.expression)) {
+      const check: ParsedCheck = { expression: item.expression.trim() };
+      if (isName(item.column)) check.column = item.column.trim();
+      if (isName(item.name)) check.name = item.name.trim();
+      checks.push(check);
+    }
+  }
+  return checks;
 }
 
 function readColumn(raw: unknown): DraftColumn | undefined {

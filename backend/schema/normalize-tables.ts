@@ -1,7 +1,7 @@
 // Turns loosely collected tables (from DDL or a structured schema) into resolved ParsedTables.
 
 import type { ColumnSchema, ForeignKeySchema } from '../projects/project-resolver.js';
-import type { ParsedColumn, ParsedIndex, ParsedTable } from './parsed-schema.js';
+import type { ParsedCheck, ParsedColumn, ParsedIndex, ParsedTable } from './parsed-schema.js';
 
 /** A column as collected, before keys are resolved: a structured schema's column, except that
  * an inline foreign key (from DDL) may leave out `column` to mean the referenced primary key. */
@@ -21,6 +21,8 @@ export interface DraftTable {
   primaryKey: string[];
   foreignKeys: DraftForeignKey[];
   indexes: ParsedIndex[];
+  /** `CHECK` constraints as collected. */
+  checks?: ParsedCheck[];
 }
 
 /** Schemas whose prefix adds nothing for a reader: `public.users` is shown as `users`. */
@@ -157,8 +159,30 @@ export function normalizeTables(drafts: readonly DraftTable[]): ParsedTable[] {
 
     const table: ParsedTable = { name: draft.name, columns, primaryKey, foreignKeys, indexes };
     if (draft.description) table.description = draft.description;
+    const checks = normalizeChecks(draft.checks ?? [], spell);
+    if (checks.length > 0) table.checks = checks;
     return table;
   });
+}
+
+/** Checks with their column spelt as defined, duplicates dropped, column-level ones first. */
+function normalizeChecks(checks: ParsedCheck[], spell: (name: string) => string): ParsedCheck[] {
+  const seen = new Set<string>();
+  const result: ParsedCheck[] = [];
+  const ordered = [...checks.filter((c) => c.column), ...checks.filter((c) => !c.column)];
+  for (const check of ordered) {
+    const expression = check.expression.trim();
+    if (!expression) continue;
+    const column = check.column ? spell(check.column) : undefined;
+    const key = `${column ?? ''}\u0000${expression}`.toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const parsed: ParsedCheck = { expression };
+    if (column) parsed.column = column;
+    if (check.name) parsed.name = check.name;
+    result.push(parsed);
+  }
+  return result;
 }
 
 /** Spells a column name the way its table defines it (names match case-insensitively). */

@@ -8,7 +8,7 @@ import {
   normalizeTables,
   stripDefaultSchema,
 } from './normalize-tables.js';
-import type { ParsedIndex, ParsedSchema } from './parsed-schema.js';
+import type { ParsedCheck, ParsedIndex, ParsedSchema } from './parsed-schema.js';
 import { type SqlToken, tokenizeSql } from './tokenize-sql.js';
 
 /** Words that end a column's type and start a column constraint. */
@@ -63,6 +63,9 @@ const TABLE_CONSTRAINT_WORDS = new Set([
   'FULLTEXT',
   'SPATIAL',
 ]);
+
+/** A column with the `CHECK`s declared on it (moved to the table once the column is read). */
+type ColumnWithChecks = DraftColumn & { checks?: ParsedCheck[] };
 
 /** One statement's tokens plus the source text they point into. */
 interface Statement {
@@ -169,6 +172,7 @@ function parseCreateTable(statement: Statement, start: number, tables: TableMap)
     primaryKey: [],
     foreignKeys: [],
     indexes: [],
+    checks: [],
   };
   for (const [itemStart, itemEnd] of splitTopLevel(tokens, open + 1, close)) {
     parseTableItem(statement, itemStart, itemEnd, table);
@@ -192,7 +196,7 @@ function parseTableItem(statement: Statement, start: number, end: number, table:
   if (!first) return;
   if (first.kind === 'word') {
     if (first.upper === 'CONSTRAINT') {
-      parseTableConstraint(statement, start + 2, end, table);
+      parseTableConstraint(statement, start + 2, end, table, tokens[start + 1]?.value);
       return;
     }
     if (TABLE_CONSTRAINT_WORDS.has(first.upper)) {
@@ -207,7 +211,14 @@ function parseTableItem(statement: Statement, start: number, end: number, table:
   }
   if (first.kind !== 'word' && first.kind !== 'quoted') return;
   const column = parseColumn(statement, start, end);
-  if (column) upsertColumn(table, column);
+  if (column) addColumn(table, column);
+}
+
+/** Adds (or replaces) a column, moving the CHECKs declared on it to the table. */
+function addColumn(table: DraftTable, column: ColumnWithChecks, replacing?: string): void {
+  const { checks, ...plain } = column;
+  upsertColumn(table, plain, replacing);
+  if (checks && checks.length > 0) pushChecks(table, checks);
 }
 
 /** MySQL `KEY idx (a)` / `INDEX (a)` versus a column named `key` (`key varchar(10)`). */
@@ -231,6 +242,7 @@ function parseTableConstraint(
   start: number,
   end: number,
   table: DraftTable,
+  constraintName?: string,
 ): void {
   const { tokens } = statement;
   const keyword = tokens[start]?.upper;
@@ -238,6 +250,13 @@ function parseTableConstraint(
   if (open === -1) return;
   const close = findClose(tokens, open);
   switch (keyword) {
+    case 'CHECK': {
+      if (close <= open + 1) return;
+      const check: ParsedCheck = { expression: sliceText(statement.text, tokens, open + 1, close) };
+      if (constraintName) check.name = constraintName;
+      pushChecks(table, [check]);
+      return;
+    }
     case 'PRIMARY':
       table.primaryKey = readNameList(tokens, open, close);
       return;
@@ -264,16 +283,21 @@ function parseTableConstraint(
       return;
     }
     default:
-      return; // CHECK, EXCLUDE: nothing a reader of the schema summary needs.
+      return; // EXCLUDE: nothing a reader of the schema summary needs.
   }
 }
 
 /** Reads one column definition; `start` is the column name. */
-function parseColumn(statement: Statement, start: number, end: number): DraftColumn | undefined {
+function parseColumn(
+  statement: Statement,
+  start: number,
+  end: number,
+): ColumnWithChecks | undefined {
   const { tokens, text } = statement;
   const nameToken = tokens[start];
   if (!nameToken || (nameToken.kind !== 'word' && nameToken.kind !== 'quoted')) return undefined;
-  const column: DraftColumn = { name: nameToken.value, type: '' };
+  const column: ColumnWithChecks = { name: nameToken.value, type: '' };
+  let constraintName: string | undefined;
   let i = start + 1;
   const typeStart = i;
   while (i < end) {
@@ -356,8 +380,27 @@ function parseColumn(statement: Statement, start: number, end: number): DraftCol
         i = skipReferentialAction(tokens, i);
         break;
       case 'CONSTRAINT':
+        constraintName = tokens[i + 1]?.value;
         i += 2;
         break;
+      case 'CHECK': {
+        if (!isPunct(tokens[i + 1], '(')) {
+          i++;
+          break;
+        }
+        const close = findClose(tokens, i + 1);
+        if (close > i + 2) {
+          const check: ParsedCheck = {
+            expression: sliceText(text, tokens, i + 2, close),
+            column: column.name,
+          };
+          if (constraintName) check.name = constraintName;
+          pushChecks(column, [check]);
+        }
+        constraintName = undefined;
+        i = close + 1;
+        break;
+      }
       case 'COLLATE':
         i = readQualifiedName(tokens, i + 1)?.next ?? i + 1;
         break;
@@ -464,6 +507,12 @@ function parseAlterAction(
       parseTableItem(statement, i, end, table);
       return;
     case 'DROP':
+      if (tokens[i]?.upper === 'CONSTRAINT') {
+        const name = tokens[skipIfExists(tokens, i + 1, false)]?.value.toLowerCase();
+        if (name)
+          table.checks = table.checks?.filter((check) => check.name?.toLowerCase() !== name);
+        return;
+      }
       if (tokens[i]?.upper !== 'COLUMN') return;
       i = skipIfExists(tokens, i + 1, false);
       if (tokens[i]) removeColumn(table, (tokens[i] as SqlToken).value);
@@ -471,14 +520,14 @@ function parseAlterAction(
     case 'MODIFY': {
       if (tokens[i]?.upper === 'COLUMN') i++;
       const column = parseColumn(statement, i, end);
-      if (column) upsertColumn(table, column);
+      if (column) addColumn(table, column);
       return;
     }
     case 'CHANGE': {
       if (tokens[i]?.upper === 'COLUMN') i++;
       const old = tokens[i]?.value;
       const column = parseColumn(statement, i + 1, end);
-      if (old !== undefined && column) upsertColumn(table, column, old);
+      if (old !== undefined && column) addColumn(table, column, old);
       return;
     }
     case 'ALTER': {
@@ -559,6 +608,19 @@ function renameInTable(
   table.primaryKey = table.primaryKey.map(renamed);
   for (const fk of table.foreignKeys) fk.columns = fk.columns.map(renamed);
   for (const index of table.indexes) index.columns = index.columns.map(renamed);
+  const word = new RegExp(`(?<![\\w"\`])${escapeRegExp(from)}(?![\\w"\`])`, 'gi');
+  for (const check of table.checks ?? []) {
+    if (check.column !== undefined) check.column = renamed(check.column);
+    check.expression = check.expression.replace(word, to.value);
+  }
+}
+
+function pushChecks(owner: { checks?: ParsedCheck[] }, checks: ParsedCheck[]): void {
+  owner.checks = [...(owner.checks ?? []), ...checks];
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function parseCommentOn(statement: Statement, tables: TableMap): void {
@@ -779,5 +841,10 @@ function removeColumn(table: DraftTable, name: string): void {
   );
   table.indexes = table.indexes.filter(
     (index) => !index.columns.some((column) => column.toLowerCase() === key),
+  );
+  // Like Postgres, dropping a column drops the CHECKs that use it.
+  const word = new RegExp(`(?<![\\w"\`])${escapeRegExp(name)}(?![\\w"\`])`, 'i');
+  table.checks = table.checks?.filter(
+    (check) => check.column?.toLowerCase() !== key && !word.test(check.expression),
   );
 }

@@ -478,3 +478,53 @@ describe('caching', () => {
     expect(warm).toBeLessThan(cold);
   });
 });
+
+describe('parseSchema: CHECK constraints', () => {
+  it('keeps column-level and table-level checks, with their names and spelt columns', () => {
+    const parsed = parseSchema(`
+      CREATE TABLE products (
+        id int PRIMARY KEY,
+        Price int NOT NULL CONSTRAINT price_positive CHECK (Price > 0) DEFAULT 1,
+        discount int CHECK(discount BETWEEN 0 AND 100),
+        CHECK (discount < Price)
+      );
+      ALTER TABLE products ADD CONSTRAINT id_small CHECK (id < 1000);
+    `);
+    expect(parsed.tables[0]?.checks).toEqual([
+      { expression: 'Price > 0', column: 'Price', name: 'price_positive' },
+      { expression: 'discount BETWEEN 0 AND 100', column: 'discount' },
+      { expression: 'discount < Price' },
+      { expression: 'id < 1000', name: 'id_small' },
+    ]);
+    expect(parsed.tables[0]?.columns.find((c) => c.name === 'Price')?.default).toBe('1');
+  });
+
+  it('follows renamed and dropped columns and dropped constraints', () => {
+    const parsed = parseSchema(`
+      CREATE TABLE t (a int CHECK (a > 0), b int, c int, CONSTRAINT bc CHECK (b < c), CHECK (c > 1));
+      ALTER TABLE t RENAME COLUMN a TO alpha;
+      ALTER TABLE t DROP CONSTRAINT bc;
+      ALTER TABLE t DROP COLUMN c;
+    `);
+    expect(parsed.tables[0]?.checks).toEqual([{ expression: 'alpha > 0', column: 'alpha' }]);
+  });
+
+  it('reads checks of structured schemas and leaves tables without checks unchanged', () => {
+    const parsed = parseSchema({
+      tables: [
+        {
+          name: 'a',
+          columns: [{ name: 'x', type: 'int', check: 'x > 0' } as never],
+          checks: ['x < 10', { expression: 'x <> 5', name: 'not_five' }],
+        } as never,
+        { name: 'b', columns: [{ name: 'y', type: 'int' }] },
+      ],
+    });
+    expect(parsed.tables[0]?.checks).toEqual([
+      { expression: 'x > 0', column: 'x' },
+      { expression: 'x < 10' },
+      { expression: 'x <> 5', name: 'not_five' },
+    ]);
+    expect(parsed.tables[1]).not.toHaveProperty('checks');
+  });
+});

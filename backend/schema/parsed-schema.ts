@@ -25,6 +25,16 @@ export interface ParsedIndex {
   unique: boolean;
 }
 
+/** A `CHECK` constraint of a table (declared on a column or on the table). */
+export interface ParsedCheck {
+  /** The condition as written, on one line, without the outer parentheses: `price_cents >= 0`. */
+  expression: string;
+  /** The column it was declared on, for a column-level `CHECK`. */
+  column?: string;
+  /** The constraint's name, when it has one. */
+  name?: string;
+}
+
 /** A table with its keys gathered in one place. */
 export interface ParsedTable extends TableSchema {
   columns: ParsedColumn[];
@@ -37,6 +47,8 @@ export interface ParsedTable extends TableSchema {
   foreignKeys: ForeignKeySchema[];
   /** Indexes and unique constraints (primary keys are not repeated here). */
   indexes: ParsedIndex[];
+  /** `CHECK` constraints, column-level ones first in column order; absent when there are none. */
+  checks?: ParsedCheck[];
 }
 
 /**
