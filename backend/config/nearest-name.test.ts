@@ -1,19 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { editDistance, nearestName } from './nearest-name.js';
-
-describe('editDistance', () => {
-  it.each([
-    ['', '', 0],
-    ['flushMs', 'flushMs', 0],
-    ['flushMs', 'flushMS', 1],
-    ['idelMs', 'idleMs', 1],
-    ['histroySize', 'historySize', 1],
-    ['kitten', 'sitting', 3],
-    ['', 'abc', 3],
-  ])('is %j → %j = %i', (a, b, distance) => {
-    expect(editDistance(a, b)).toBe(distance);
-  });
-});
+import { nearestName } from './nearest-name.js';
 
 describe('nearestName', () => {
   const names = ['firstTokenMs', 'idleMs', 'flushMs', 'flushTokens', 'heartbeatMs'];
