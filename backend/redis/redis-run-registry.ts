@@ -1,0 +1,582 @@
+// RunRegistry for several instances on one Redis (ioredis): claims with the idempotency key, the
+// concurrent cap and the per-minute budget in one script per user; the events of every run in a
+// Redis Stream that any instance replays and tails (pub/sub for the live part); stops carried to
+// the owner; owner leases, and a reaper on every instance that settles, exactly once, the runs of
+// an owner that died. The shape follows LibreChat's Redis job store and vercel/resumable-stream.
+
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { ErrorDetail } from '../../sdk/protocol.js';
+import { DEFAULT_TIMEOUTS } from '../config/resolve-chat-router-config.js';
+import { ChatError, fromErrorDetail } from '../errors.js';
+import { type ChatLogger, silentLogger } from '../logging/chat-logger.js';
+import { terminalSeq, textOffsetAfter } from '../runs/event-id.js';
+import type {
+  ClaimInput,
+  ClaimResult,
+  RunEnd,
+  RunEntry,
+  RunRecord,
+  RunRegistry,
+  RunRelay,
+  TurnBudget,
+} from '../runs/run-registry.js';
+import type { ChatStore } from '../stores/chat-store.js';
+import { entryIdOf, RedisRunKeys, type RunKeys, seqOfEntryId } from './redis-run-keys.js';
+import { CLAIM_SCRIPT, FINISH_SCRIPT } from './redis-run-scripts.js';
+
+/** Options of {@link RedisRunRegistry}. */
+export interface RedisRunRegistryOptions {
+  /**
+   * A connected ioredis client, shared with the rest of the app if you like. The registry
+   * duplicates it once for its pub/sub subscriptions and never closes it. Required.
+   */
+  redis: Redis;
+  /** Put before every key and channel. Defaults to `schema-chat:`. */
+  keyPrefix?: string;
+  /** How long a finished run stays replayable, ms. Defaults to `timeouts.replayTtlMs`'s default (5 minutes). */
+  replayTtlMs?: number;
+  /** How long an owner's lease lasts without renewal, ms: a dead owner's runs are settled after it. Defaults to 6000. */
+  leaseMs?: number;
+  /** How often an owner renews its leases (and reads stop flags), ms. Defaults to 2000. */
+  renewEveryMs?: number;
+  /** How often the reaper looks for runs whose lease ran out, ms. Defaults to 1000. */
+  reapEveryMs?: number;
+  /** This instance's id. Defaults to a random one per process. */
+  instanceId?: string;
+}
+
+/** Defaults of the numeric options. */
+const DEFAULTS = { leaseMs: 6000, renewEveryMs: 2000, reapEveryMs: 1000 } as const;
+/** Keys of a run live at most this long (a run longer than a day is long dead). */
+const SAFETY_TTL_MS = 24 * 60 * 60 * 1000;
+/** A run that failed before streaming is kept this long, so followers learn why. */
+const FAILURE_TTL_MS = 10_000;
+/** A follower that stops renewing (its instance died) stops counting after this long. */
+const FOLLOWER_TTL_MS = 10_000;
+/** A follower with no live message reads the stream again after this long. */
+const FOLLOW_POLL_MS = 1000;
+
+const KNOWN_OPTIONS = [
+  'redis',
+  'keyPrefix',
+  'replayTtlMs',
+  'leaseMs',
+  'renewEveryMs',
+  'reapEveryMs',
+  'instanceId',
+];
+
+/**
+ * The shared {@link RunRegistry}: give every instance one over the same Redis, with a shared
+ * `ChatStore` (PostgresChatStore), and a request may land on any instance.
+ *
+ * @example
+ * const redis = new Redis(process.env.SCHEMA_CHAT_REDIS_URL);
+ * createChatRouter({ runs: new RedisRunRegistry({ redis }), store: new PostgresChatStore({ … }), … });
+ */
+export class RedisRunRegistry implements RunRegistry, RunRelay {
+  readonly instanceId: string;
+  readonly relay: RunRelay = this;
+  readonly #redis: Redis;
+  readonly #keys: RedisRunKeys;
+  readonly #replayTtlMs: number;
+  readonly #leaseMs: number;
+  readonly #renewEveryMs: number;
+  readonly #reapEveryMs: number;
+  /** The runs this instance generates, for lease renewal. */
+  readonly #owned = new Map<string, RunRecord>();
+  readonly #stopListeners = new Set<(runId: string) => void>();
+  readonly #channels = new Map<string, Set<(message: string) => void>>();
+  #subscriber: Redis | undefined;
+  #store: ChatStore | undefined;
+  #logger: ChatLogger = silentLogger;
+  #timers: NodeJS.Timeout[] = [];
+  #reaping = false;
+  #closed = false;
+
+  constructor(options: RedisRunRegistryOptions) {
+    const unknown = Object.keys(options).filter((key) => !KNOWN_OPTIONS.includes(key));
+    if (unknown.length > 0) {
+      throw new TypeError(`RedisRunRegistry: unknown option "${unknown[0]}".`);
+    }
+    if (typeof options.redis?.duplicate !== 'function') {
+      throw new TypeError('RedisRunRegistry: `redis` must be an ioredis client (new Redis(url)).');
+    }
+    this.#redis = options.redis;
+    this.#keys = new RedisRunKeys(options.keyPrefix ?? 'schema-chat:');
+    this.#replayTtlMs = positive('replayTtlMs', options.replayTtlMs, DEFAULT_TIMEOUTS.replayTtlMs);
+    this.#leaseMs = positive('leaseMs', options.leaseMs, DEFAULTS.leaseMs);
+    this.#renewEveryMs = positive('renewEveryMs', options.renewEveryMs, DEFAULTS.renewEveryMs);
+    this.#reapEveryMs = positive('reapEveryMs', options.reapEveryMs, DEFAULTS.reapEveryMs);
+    if (this.#renewEveryMs >= this.#leaseMs) {
+      throw new TypeError('RedisRunRegistry: `renewEveryMs` must be shorter than `leaseMs`.');
+    }
+    this.instanceId = options.instanceId ?? `redis-${randomUUID()}`;
+    this.#redis.defineCommand('schemaChatClaim', { numberOfKeys: 5, lua: CLAIM_SCRIPT });
+    this.#redis.defineCommand('schemaChatFinish', { numberOfKeys: 6, lua: FINISH_SCRIPT });
+  }
+
+  async claim(input: ClaimInput): Promise<ClaimResult> {
+    const { record, maxActive, turnsPerMinute, now } = input;
+    const keys = this.#keysOf(record);
+    const leaseNow = Date.now();
+    // The lease goes in first: a crash right after the claim still leaves a run the reaper finds.
+    const member = leaseMember(record);
+    await this.#redis.zadd(this.#keys.leases, leaseNow + this.#leaseMs, member);
+    const reply = (await this.#script('schemaChatClaim', [
+      keys.key,
+      keys.active,
+      keys.budget,
+      keys.run,
+      keys.conversation,
+      record.id,
+      JSON.stringify(record),
+      now,
+      leaseNow,
+      maxActive,
+      turnsPerMinute,
+      leaseNow + this.#leaseMs,
+      SAFETY_TTL_MS,
+    ])) as [string, string | number, string?];
+    const [kind, first, oldest] = reply;
+    if (kind !== 'created') await this.#redis.zrem(this.#keys.leases, member);
+    switch (kind) {
+      case 'created':
+        this.#owned.set(record.id, record);
+        return { kind, budget: budgetOf(turnsPerMinute, Number(first), oldest, now) };
+      case 'limit':
+        return { kind, active: Number(first) };
+      case 'rate-limited':
+        return { kind, budget: budgetOf(turnsPerMinute, Number(first), oldest, now) };
+      default: {
+        const existing = await this.findById(record.userId, String(first));
+        if (existing) return { kind: 'existing', record: existing };
+        // Its record expired between the two reads: the key is being freed; claim again.
+        return this.claim(input);
+      }
+    }
+  }
+
+  async findByKey(userId: string, key: string): Promise<RunRecord | undefined> {
+    const runId = await this.#redis.get(this.#keys.idempotencyKey(userId, key));
+    return runId === null ? undefined : this.findById(userId, runId);
+  }
+
+  async findById(userId: string, runId: string): Promise<RunRecord | undefined> {
+    const hash = await this.#redis.hgetall(this.#keys.run(userId, runId));
+    return recordOf(hash, userId);
+  }
+
+  async findActiveByConversation(
+    userId: string,
+    conversationId: string,
+  ): Promise<RunRecord | undefined> {
+    const runId = await this.#redis.get(this.#keys.conversation(userId, conversationId));
+    if (runId === null) return undefined;
+    const record = await this.findById(userId, runId);
+    return record?.state === 'running' ? record : undefined;
+  }
+
+  async finish(record: RunRecord, end: RunEnd): Promise<void> {
+    this.#owned.delete(record.id);
+    record.state = 'ended';
+    const keys = this.#keysOf(record);
+    await this.#script('schemaChatFinish', [
+      keys.active,
+      keys.conversation,
+      keys.run,
+      keys.key,
+      keys.budget,
+      keys.events,
+      record.id,
+      end.kind === 'failed' ? '1' : '0',
+      this.#replayTtlMs,
+      FAILURE_TTL_MS,
+    ]);
+    await this.#redis.zrem(this.#keys.leases, leaseMember(record));
+  }
+
+  async start(store: ChatStore, logger: ChatLogger): Promise<number> {
+    this.#store = store;
+    this.#logger = logger;
+    this.#subscriber = this.#redis.duplicate();
+    this.#subscriber.on('message', (channel: string, message: string) => {
+      for (const listener of this.#channels.get(channel) ?? []) listener(message);
+    });
+    // Reconnecting after a Redis restart: ioredis subscribes again to every channel by itself.
+    this.#subscriber.on('error', (error: unknown) =>
+      this.#logger.warn({ err: error }, 'redis subscriber connection failed'),
+    );
+    await this.#listen(this.#keys.stopChannel(this.instanceId), (runId) => this.#stopped(runId));
+    const settled = await this.#reap();
+    this.#timers.push(
+      setInterval(() => void this.#renew(), this.#renewEveryMs),
+      setInterval(() => void this.#reap(), this.#reapEveryMs),
+    );
+    for (const timer of this.#timers) timer.unref();
+    return settled;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const timer of this.#timers) clearInterval(timer);
+    this.#timers = [];
+    this.#subscriber?.disconnect();
+    this.#subscriber = undefined;
+  }
+
+  // --- relay ------------------------------------------------------------------------------
+
+  publish(record: RunRecord, entries: readonly RunEntry[]): void {
+    const keys = this.#keysOf(record);
+    const pipeline = this.#redis.pipeline();
+    for (const { seq, event } of entries) {
+      const data = JSON.stringify(event);
+      pipeline.xadd(keys.events, entryIdOf(seq), 'e', data);
+      pipeline.publish(keys.eventsChannel, `${seq} ${data}`);
+      if (seq === 0) pipeline.pexpire(keys.events, SAFETY_TTL_MS);
+    }
+    // Not awaited by the generation; an append retried after a reconnect is refused by its id.
+    pipeline.exec().catch((error: unknown) =>
+      this.#logger.warn({ err: error, runId: record.id }, 'relaying events to redis failed'),
+    );
+  }
+
+  publishFailure(record: RunRecord, error: ErrorDetail & { status: number }): void {
+    const keys = this.#keysOf(record);
+    const data = JSON.stringify(error);
+    this.#redis
+      .pipeline()
+      .hset(keys.run, 'failure', data)
+      .publish(keys.eventsChannel, `F ${data}`)
+      .exec()
+      .catch((cause: unknown) =>
+        this.#logger.warn({ err: cause, runId: record.id }, 'relaying a failure to redis failed'),
+      );
+  }
+
+  async *follow(
+    record: RunRecord,
+    afterSeq: number | undefined,
+    signal: AbortSignal,
+  ): AsyncIterable<RunEntry> {
+    const keys = this.#keysOf(record);
+    const follower = `${this.instanceId}:${randomUUID()}`;
+    const messages: string[] = [];
+    let wake: (() => void) | undefined;
+    const onMessage = (message: string) => {
+      messages.push(message);
+      wake?.();
+    };
+    const onAbort = () => wake?.();
+    signal.addEventListener('abort', onAbort);
+    const stopListening = await this.#listen(keys.eventsChannel, onMessage);
+    const renew = () =>
+      this.#redis
+        .pipeline()
+        .zadd(keys.followers, Date.now() + FOLLOWER_TTL_MS, follower)
+        .pexpire(keys.followers, SAFETY_TTL_MS)
+        .exec()
+        .catch(() => undefined);
+    await renew();
+    const renewer = setInterval(renew, FOLLOWER_TTL_MS / 3);
+    renewer.unref();
+    /** The seq and text end offset delivered so far. */
+    let lastSeq = afterSeq ?? -1;
+    let offset = afterSeq === undefined ? 0 : textOffsetAfter(afterSeq);
+    /** Takes `entry` if it comes next; false when it shows entries were missed (read again). */
+    const accept = (entry: RunEntry): boolean | 'skip' => {
+      if (entry.seq <= lastSeq) return 'skip';
+      const { event } = entry;
+      if (event.type === 'token') {
+        const end = textOffsetAfter(entry.seq);
+        if (end - event.content.length > offset) return false;
+        offset = end;
+      } else if (event.type === 'complete' || event.type === 'error') {
+        if (entry.seq - 2 > offset) return false;
+      }
+      lastSeq = entry.seq;
+      return true;
+    };
+    /** Resolves true when a message arrives (or the signal aborts), false after `ms` of quiet. */
+    const waitForMessage = (ms: number) =>
+      new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), ms);
+        wake = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+      }).finally(() => {
+        wake = undefined;
+      });
+    try {
+      // The stream first (everything after the client's position), then the live messages; the
+      // stream again whenever the messages show a gap or stay quiet (a lost pub/sub message).
+      let read = true;
+      for (;;) {
+        if (signal.aborted) return;
+        if (read) {
+          read = false;
+          const entries = await this.#readAfter(keys.events, lastSeq);
+          if (entries.length === 0) {
+            // A client that already had the terminal event gets it once more, alone.
+            const last = await this.#lastEntry(keys.events);
+            if (last && isTerminal(last) && last.seq <= lastSeq) {
+              yield last;
+              return;
+            }
+            await this.#checkAlive(keys);
+          }
+          for (const entry of entries) {
+            if (accept(entry) !== true) continue;
+            yield entry;
+            if (isTerminal(entry)) return;
+          }
+          continue;
+        }
+        const message = messages.shift();
+        if (message === undefined) {
+          if (!(await waitForMessage(FOLLOW_POLL_MS))) read = true;
+          continue;
+        }
+        if (message.startsWith('F ')) throw failureOf(message.slice(2));
+        const entry = entryOfMessage(message);
+        const taken = accept(entry);
+        if (taken === 'skip') continue;
+        if (taken === false) {
+          read = true;
+          continue;
+        }
+        yield entry;
+        if (isTerminal(entry)) return;
+      }
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      clearInterval(renewer);
+      stopListening();
+      await this.#redis.zrem(keys.followers, follower).catch(() => undefined);
+    }
+  }
+
+  async requestStop(record: RunRecord): Promise<void> {
+    const keys = this.#keysOf(record);
+    await this.#redis
+      .pipeline()
+      .set(keys.stop, '1', 'PX', SAFETY_TTL_MS)
+      .publish(this.#keys.stopChannel(record.ownerId), record.id)
+      .exec();
+  }
+
+  onStopRequested(listener: (runId: string) => void): () => void {
+    this.#stopListeners.add(listener);
+    return () => this.#stopListeners.delete(listener);
+  }
+
+  async followerCount(record: RunRecord): Promise<number> {
+    const keys = this.#keysOf(record);
+    return this.#redis.zcount(keys.followers, Date.now(), '+inf');
+  }
+
+  // --- owner leases and the reaper ---------------------------------------------------------
+
+  /** Renews the leases of this instance's runs and catches stop flags a lost message missed. */
+  async #renew(): Promise<void> {
+    if (this.#owned.size === 0 || this.#closed) return;
+    const expiry = Date.now() + this.#leaseMs;
+    const runs = [...this.#owned.values()];
+    const pipeline = this.#redis.pipeline();
+    for (const record of runs) {
+      const keys = this.#keysOf(record);
+      pipeline.zadd(this.#keys.leases, 'XX', expiry, leaseMember(record));
+      pipeline.zadd(keys.active, 'XX', expiry, record.id);
+      pipeline.exists(keys.stop);
+    }
+    try {
+      const results = (await pipeline.exec()) ?? [];
+      runs.forEach((record, i) => {
+        if (results[i * 3 + 2]?.[1] === 1) this.#stopped(record.id);
+      });
+    } catch (error) {
+      this.#logger.warn({ err: error }, 'renewing run leases in redis failed');
+    }
+  }
+
+  #stopped(runId: string): void {
+    for (const listener of this.#stopListeners) listener(runId);
+  }
+
+  /** Settles every run whose owner's lease ran out; returns how many this instance settled. */
+  async #reap(): Promise<number> {
+    if (this.#reaping || this.#closed) return 0;
+    this.#reaping = true;
+    let settled = 0;
+    try {
+      const expired = await this.#redis.zrangebyscore(
+        this.#keys.leases,
+        '-inf',
+        Date.now(),
+        'LIMIT',
+        0,
+        100,
+      );
+      for (const member of expired) {
+        // Whoever removes the lease settles the run: exactly one instance does.
+        if ((await this.#redis.zrem(this.#keys.leases, member)) !== 1) continue;
+        const [userId, runId] = member.split('\u0000') as [string, string];
+        if (await this.#settle(userId, runId)) settled++;
+      }
+    } catch (error) {
+      this.#logger.warn({ err: error }, 'reaping dead runs in redis failed');
+    } finally {
+      this.#reaping = false;
+    }
+    return settled;
+  }
+
+  /**
+   * Ends a run whose owner died: its text so far (from its events, else the store's checkpoint)
+   * saved as `interrupted`, a terminal error for every follower, its place and conversation free.
+   */
+  async #settle(userId: string, runId: string): Promise<boolean> {
+    const record = await this.findById(userId, runId);
+    if (!record || record.state !== 'running') return false;
+    const keys = this.#keysOf(record);
+    const entries = await this.#readAfter(keys.events, -1);
+    let text = '';
+    for (const { seq, event } of entries) {
+      if (event.type !== 'token') continue;
+      const end = textOffsetAfter(seq);
+      if (end > text.length) text += event.content.slice(event.content.length - (end - text.length));
+    }
+    const stored = await this.#store?.interruptTurn(userId, record.messageId, text || undefined);
+    const error = new ChatError(
+      'GENERATION_INTERRUPTED',
+      'The server generating this answer stopped; the text so far is saved.',
+      { retryable: true },
+    );
+    this.publish(record, [{ seq: terminalSeq(text.length), event: { type: 'error', error: error.toDetail() } }]);
+    await this.finish(record, { kind: 'ended', terminal: { type: 'error', error: error.toDetail() } });
+    this.#logger.warn(
+      { runId, ownerId: record.ownerId, chars: text.length, saved: stored === true },
+      'settled the run of an instance that stopped renewing its lease',
+    );
+    return true;
+  }
+
+  // --- helpers -------------------------------------------------------------------------------
+
+  #keysOf(record: RunRecord): RunKeys {
+    return this.#keys.of(record.userId, record.id, record.idempotencyKey, record.conversationId);
+  }
+
+  /** The stream's entries after `seq`. */
+  async #readAfter(key: string, seq: number): Promise<RunEntry[]> {
+    const start = seq < 0 ? '-' : `(${entryIdOf(seq)}`;
+    const rows = (await this.#redis.xrange(key, start, '+')) as Array<[string, string[]]>;
+    return rows.map(([id, fields]) => ({
+      seq: seqOfEntryId(id),
+      event: JSON.parse(fields[1] as string),
+    }));
+  }
+
+  /** The stream's last entry, if any. */
+  async #lastEntry(key: string): Promise<RunEntry | undefined> {
+    const rows = (await this.#redis.xrevrange(key, '+', '-', 'COUNT', 1)) as Array<
+      [string, string[]]
+    >;
+    const [row] = rows;
+    return row && { seq: seqOfEntryId(row[0]), event: JSON.parse(row[1][1] as string) };
+  }
+
+  /**
+   * Throws when a run whose stream has nothing new cannot produce more: it failed before
+   * streaming, it ended (its terminal event would have been in the stream), or it is gone
+   * (expired, or lost with a Redis restart).
+   */
+  async #checkAlive(keys: RunKeys): Promise<void> {
+    const [state, failure] = await this.#redis.hmget(keys.run, 'state', 'failure');
+    if (failure) throw failureOf(failure);
+    if (state !== 'running') {
+      throw new ChatError(
+        'RESUME_UNAVAILABLE',
+        'That answer can no longer be resumed; send the question again.',
+      );
+    }
+  }
+
+  /** Subscribes `listener` to `channel` (one subscription per channel); returns the unsubscribe. */
+  async #listen(channel: string, listener: (message: string) => void): Promise<() => void> {
+    const subscriber = this.#subscriber;
+    if (!subscriber) throw new Error('RedisRunRegistry: start() has not run.');
+    let listeners = this.#channels.get(channel);
+    if (!listeners) {
+      listeners = new Set();
+      this.#channels.set(channel, listeners);
+      await subscriber.subscribe(channel);
+    }
+    listeners.add(listener);
+    return () => {
+      const set = this.#channels.get(channel);
+      if (!set?.delete(listener) || set.size > 0) return;
+      this.#channels.delete(channel);
+      void subscriber.unsubscribe(channel).catch(() => undefined);
+    };
+  }
+
+  #script(name: string, args: Array<string | number>): Promise<unknown> {
+    const command = (this.#redis as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[
+      name
+    ] as (...a: unknown[]) => Promise<unknown>;
+    return command.apply(this.#redis, args);
+  }
+}
+
+function leaseMember(record: RunRecord): string {
+  return `${record.userId}\u0000${record.id}`;
+}
+
+function isTerminal(entry: RunEntry): boolean {
+  return entry.event.type === 'complete' || entry.event.type === 'error';
+}
+
+function entryOfMessage(message: string): RunEntry {
+  const space = message.indexOf(' ');
+  return { seq: Number(message.slice(0, space)), event: JSON.parse(message.slice(space + 1)) };
+}
+
+function failureOf(json: string): ChatError {
+  const detail = JSON.parse(json) as ErrorDetail & { status: number };
+  const error = fromErrorDetail(detail);
+  return new ChatError(error.code, error.message, {
+    status: detail.status,
+    retryable: error.retryable,
+    ...(error.retryAfter === undefined ? {} : { retryAfter: error.retryAfter }),
+  });
+}
+
+function recordOf(hash: Record<string, string>, userId: string): RunRecord | undefined {
+  if (!hash.record) return undefined;
+  const record = JSON.parse(hash.record) as RunRecord;
+  if (record.userId !== userId) return undefined;
+  record.state = hash.state === 'running' ? 'running' : 'ended';
+  return record;
+}
+
+function budgetOf(limit: number, used: number, oldest: string | undefined, now: number): TurnBudget {
+  return {
+    limit,
+    remaining: Math.max(0, limit - used),
+    resetSeconds:
+      oldest === undefined ? 0 : Math.max(1, Math.ceil((Number(oldest) + 60_000 - now) / 1000)),
+  };
+}
+
+function positive(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw new TypeError(`RedisRunRegistry: \`${name}\` must be a positive integer of milliseconds.`);
+  }
+  return value;
+}
+

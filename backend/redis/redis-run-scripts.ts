@@ -1,0 +1,56 @@
+// The Lua scripts of RedisRunRegistry: each read-then-write runs as one script, so it is atomic
+// however many instances race, and touches only the keys of one user (one Cluster slot).
+
+/**
+ * Claim. KEYS: idempotency key, active, budget, run, conversation. ARGV: run id, record JSON,
+ * claim time, lease clock, max active, turns per minute, lease expiry, safety TTL (ms).
+ * Returns `{'existing', runId}`, `{'limit', active}`, `{'rate-limited', used, oldestClaim}` or
+ * `{'created', used, oldestClaim}`.
+ */
+export const CLAIM_SCRIPT = `
+local existing = redis.call('GET', KEYS[1])
+if existing then return {'existing', existing} end
+-- Runs whose owner stopped renewing its lease are dead: they no longer count against the cap.
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[4])
+local active = redis.call('ZCARD', KEYS[2])
+if active >= tonumber(ARGV[5]) then return {'limit', active} end
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', tonumber(ARGV[3]) - 60000)
+local used = redis.call('ZCARD', KEYS[3])
+if used >= tonumber(ARGV[6]) then
+  local oldest = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
+  return {'rate-limited', used, oldest[2]}
+end
+redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
+redis.call('PEXPIRE', KEYS[3], 60000)
+redis.call('ZADD', KEYS[2], ARGV[7], ARGV[1])
+redis.call('PEXPIRE', KEYS[2], ARGV[8])
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[8])
+redis.call('HSET', KEYS[4], 'record', ARGV[2], 'state', 'running')
+redis.call('PEXPIRE', KEYS[4], ARGV[8])
+redis.call('SET', KEYS[5], ARGV[1], 'PX', ARGV[8])
+local oldest = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
+return {'created', used + 1, oldest[2]}
+`;
+
+/**
+ * Finish. KEYS: active, conversation, run, idempotency key, budget, events. ARGV: run id, '1' when
+ * it failed before streaming, replay TTL, failure TTL (ms). Returns 1 when this call ended it.
+ */
+export const FINISH_SCRIPT = `
+if redis.call('HGET', KEYS[3], 'state') ~= 'running' then return 0 end
+redis.call('ZREM', KEYS[1], ARGV[1])
+if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
+redis.call('HSET', KEYS[3], 'state', 'ended')
+local ttl = ARGV[3]
+if ARGV[2] == '1' then
+  -- Only turns that start count against the budget, and a failed one's key is free at once.
+  ttl = ARGV[4]
+  redis.call('ZREM', KEYS[5], ARGV[1])
+  if redis.call('GET', KEYS[4]) == ARGV[1] then redis.call('DEL', KEYS[4]) end
+elseif redis.call('GET', KEYS[4]) == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[4], ttl)
+end
+redis.call('PEXPIRE', KEYS[3], ttl)
+redis.call('PEXPIRE', KEYS[6], ttl)
+return 1
+`;
