@@ -101,6 +101,7 @@ export function settleFinishedTurns(
     deleteConversation: (userId, id) => store.deleteConversation(userId, id),
     tokensUsedSince: (userId, since) => store.tokensUsedSince(userId, since),
     recoverInterrupted: () => store.recoverInterrupted(),
+    interruptTurn: (userId, id, content) => store.interruptTurn(userId, id, content),
     close: () => store.close(),
     get pendingFinishes() {
       return pending.size;
