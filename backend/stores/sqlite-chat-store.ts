@@ -1,7 +1,13 @@
 // SqliteChatStore: the default ChatStore, on one better-sqlite3 connection (WAL, prepared statements).
 
 import type Database from 'better-sqlite3';
-import type { FinishReason, MessageRole, MessageStatus } from '../../sdk/protocol.js';
+import {
+  type ConversationRow,
+  type MessageRow,
+  toConversation,
+  toIso,
+  toMessage,
+} from './chat-rows.js';
 import {
   type BeginTurnInput,
   type BeginTurnResult,
@@ -108,33 +114,6 @@ export const CHAT_STORE_SQL = {
 
 type StatementName = keyof typeof CHAT_STORE_SQL;
 
-interface ConversationRow {
-  seq: number;
-  id: string;
-  user_id: string;
-  project_id: string;
-  title: string;
-  created_at: number;
-  updated_at: number;
-}
-
-interface MessageRow {
-  seq: number;
-  id: string;
-  conversation_id: string;
-  user_id: string;
-  role: MessageRole;
-  content: string;
-  status: MessageStatus;
-  created_at: number;
-  model: string | null;
-  finish_reason: FinishReason | null;
-  prompt_tokens: number | null;
-  completion_tokens: number | null;
-  total_tokens: number | null;
-  idempotency_key: string | null;
-}
-
 /** A checkpoint waiting for the end of the event-loop turn (see `saveProgress`). */
 interface PendingProgress {
   userId: string;
@@ -146,43 +125,6 @@ interface PendingProgress {
 
 const CONVERSATIONS_CURSOR = 'conversations';
 const MESSAGES_CURSOR = 'messages';
-
-function toIso(time: number): string {
-  return new Date(time).toISOString();
-}
-
-function toConversation(row: ConversationRow): StoredConversation {
-  return {
-    id: row.id,
-    userId: row.user_id,
-    projectId: row.project_id,
-    title: row.title,
-    createdAt: toIso(row.created_at),
-    updatedAt: toIso(row.updated_at),
-  };
-}
-
-function toMessage(row: MessageRow): StoredMessage {
-  const message: StoredMessage = {
-    id: row.id,
-    conversationId: row.conversation_id,
-    role: row.role,
-    content: row.content,
-    status: row.status,
-    createdAt: toIso(row.created_at),
-  };
-  if (row.model !== null) message.model = row.model;
-  if (row.finish_reason !== null) message.finishReason = row.finish_reason;
-  if (row.total_tokens !== null) {
-    message.usage = {
-      promptTokens: row.prompt_tokens ?? 0,
-      completionTokens: row.completion_tokens ?? 0,
-      totalTokens: row.total_tokens,
-    };
-  }
-  if (row.idempotency_key !== null) message.idempotencyKey = row.idempotency_key;
-  return message;
-}
 
 /**
  * The default {@link ChatStore}: conversations and messages in SQLite through better-sqlite3.
