@@ -132,7 +132,16 @@ async function main(command: string | undefined, dir: string | undefined): Promi
     return;
   }
   mkdirSync(dir, { recursive: true });
-  const [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
+  const results = await Promise.allSettled([startPostgres(), startRedis()]);
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed !== undefined) {
+    // Stop whichever one did start: nothing is recorded for `stop` to find.
+    for (const result of results) if (result.status === 'fulfilled') await result.value.close();
+    throw failed.reason;
+  }
+  const [postgres, redis] = results.map(
+    (result) => (result as PromiseFulfilledResult<StartedService & { dir: string }>).value,
+  ) as [StartedService & { dir: string }, StartedService & { dir: string }];
   const services: RecordedService[] = [
     { pid: postgres.pid ?? 0, signal: 'SIGINT', dir: postgres.dir },
     { pid: redis.pid ?? 0, signal: 'SIGTERM', dir: redis.dir },
