@@ -1,7 +1,7 @@
 // Maps Postgres faults (server down or restarting, connection lost, too many connections, lock or
 // statement timeouts, disk full) to the coded STORAGE_ERROR of the wire protocol.
 
-import { ChatError } from '../errors.js';
+import { storageBusyError, storageUnavailableError } from './storage-errors.js';
 
 // SQLSTATE classes and codes (https://www.postgresql.org/docs/current/errcodes-appendix.html) that
 // mean "the storage is unwell", not "the code is wrong".
@@ -58,19 +58,10 @@ function isUnavailable(error: unknown): boolean {
 export function toPostgresStorageError(error: unknown): unknown {
   const code = codeOf(error);
   if (code !== undefined && BUSY_CODES.has(code)) {
-    return new ChatError('STORAGE_ERROR', 'The chat history is busy; try again in a moment.', {
-      status: 503,
-      retryable: true,
-      retryAfter: 1,
-      cause: error,
-    });
+    return storageBusyError(error);
   }
   if (isUnavailable(error)) {
-    return new ChatError('STORAGE_ERROR', 'The chat history is unavailable; try again later.', {
-      status: 503,
-      retryable: true,
-      cause: error,
-    });
+    return storageUnavailableError(error);
   }
   return error;
 }

@@ -11,6 +11,22 @@ import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
 
+/** A throwaway server of the tests, on a loopback port, with its files in `dir`. */
+export interface TestServer {
+  url: string;
+  port: number;
+  /** Holds the server's data, pid file, socket and log. */
+  dir: string;
+  /** The server's pid while it runs. */
+  readonly pid: number | undefined;
+  /** Ends the server by pid, as an operator stopping it would: clients lose their connections. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port. */
+  start(): Promise<void>;
+  /** Stops it and deletes its directory. */
+  close(): Promise<void>;
+}
+
 /** A port that was free on 127.0.0.1 a moment ago (the OS picks it). */
 export async function findFreePort(): Promise<number> {
   const server = createServer();

@@ -7,24 +7,21 @@
 
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { findFreePort, lookUpUser, makeServiceDir, run, stopPid } from './service-process.ts';
+import {
+  findFreePort,
+  lookUpUser,
+  makeServiceDir,
+  run,
+  stopPid,
+  type TestServer,
+} from './service-process.ts';
 
-/** A running throwaway Postgres. */
-export interface TestPostgres {
-  /** `postgres://postgres@127.0.0.1:<port>/postgres` (trust authentication, no password). */
-  url: string;
-  port: number;
-  /** Holds the data (`data/`), the socket and the log (`postgres.log`). */
-  dir: string;
-  /** The server's pid while it runs. */
-  readonly pid: number | undefined;
-  /** Fast shutdown by pid: open connections are ended, as when an operator stops the server. */
-  stop(): Promise<void>;
-  /** Starts it again on the same port with the same data. */
-  start(): Promise<void>;
-  /** Stops it and deletes its directory. */
-  close(): Promise<void>;
-}
+/**
+ * A running throwaway Postgres: `url` is `postgres://postgres@127.0.0.1:<port>/postgres` (trust
+ * authentication, no password); stop() is a fast shutdown (open connections are ended); start()
+ * keeps the data.
+ */
+export type TestPostgres = TestServer;
 
 /**
  * The directory of `initdb`, `pg_ctl` and `postgres`: `SCHEMA_CHAT_POSTGRES_BIN`, else the newest

@@ -8,25 +8,15 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { findFreePort, makeServiceDir, run, stopPid } from './service-process.ts';
+import { findFreePort, makeServiceDir, run, stopPid, type TestServer } from './service-process.ts';
 
-/** A running throwaway Redis. */
-export interface TestRedis {
-  /** `redis://127.0.0.1:<port>`. */
-  url: string;
-  port: number;
-  /** Holds the pid file and the log (`redis.log`). */
-  dir: string;
-  /** The server's pid while it runs. */
-  readonly pid: number | undefined;
-  /** Ends the server by pid (SIGTERM); clients see their connections close. */
-  stop(): Promise<void>;
-  /** Starts it again on the same port, empty. */
-  start(): Promise<void>;
+/**
+ * A running throwaway Redis: `url` is `redis://127.0.0.1:<port>`; start() brings it back empty,
+ * as a real one without persistence would.
+ */
+export interface TestRedis extends TestServer {
   /** stop() then start(). */
   restart(): Promise<void>;
-  /** Stops it and deletes its directory. */
-  close(): Promise<void>;
 }
 
 /** The `redis-server` to run: `SCHEMA_CHAT_REDIS_SERVER`, else the one on the PATH. */

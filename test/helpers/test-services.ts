@@ -11,7 +11,7 @@
 
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stopPid } from './service-process.ts';
+import { stopPid, type TestServer } from './service-process.ts';
 import { startPostgres } from './start-postgres.ts';
 import { startRedis } from './start-redis.ts';
 
@@ -71,22 +71,15 @@ export function serviceUrl(
   );
 }
 
-/** A started service that the caller must stop. */
-export interface StartedService {
-  url: string;
-  readonly pid: number | undefined;
-  close(): Promise<void>;
-}
-
 /** Starts whichever of the two services has no URL in the environment; reports the rest. */
 export async function startMissingServices(): Promise<{
   services: TestServices;
-  started: StartedService[];
+  started: TestServer[];
 }> {
-  const started: StartedService[] = [];
+  const started: TestServer[] = [];
   const status = async (
     service: 'postgres' | 'redis',
-    start: () => Promise<StartedService>,
+    start: () => Promise<TestServer>,
   ): Promise<ServiceStatus> => {
     const fromEnv = process.env[SERVICE_ENV[service]];
     if (fromEnv) return { url: fromEnv };
@@ -140,8 +133,8 @@ async function main(command: string | undefined, dir: string | undefined): Promi
     throw failed.reason;
   }
   const [postgres, redis] = results.map(
-    (result) => (result as PromiseFulfilledResult<StartedService & { dir: string }>).value,
-  ) as [StartedService & { dir: string }, StartedService & { dir: string }];
+    (result) => (result as PromiseFulfilledResult<TestServer>).value,
+  ) as [TestServer, TestServer];
   const services: RecordedService[] = [
     { pid: postgres.pid ?? 0, signal: 'SIGINT', dir: postgres.dir },
     { pid: redis.pid ?? 0, signal: 'SIGTERM', dir: redis.dir },
