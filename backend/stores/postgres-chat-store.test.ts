@@ -324,6 +324,46 @@ describe.skipIf(url === undefined)('PostgresChatStore', () => {
       ).toHaveLength(2);
     });
 
+    it('answers STORAGE_ERROR when the connection drops between two statements of a transaction', async () => {
+      const pool = new pg.Pool({ connectionString: server.url });
+      pool.on('error', () => {});
+      let reached: () => void = () => {};
+      let release: () => void = () => {};
+      const atDelete = new Promise<void>((resolve) => (reached = resolve));
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      // Holds the DELETE of deleteConversation (its second statement) until the server is gone.
+      pool.on('connect', (client) => {
+        const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+        client.query = (async (config: { text?: string }, ...rest: unknown[]) => {
+          if (config?.text?.startsWith('DELETE FROM "dropping".conversations')) {
+            reached();
+            await gate;
+          }
+          return query(config, ...rest);
+        }) as typeof client.query;
+      });
+      const dropping = new PostgresChatStore({ pool, schema: 'dropping' });
+      try {
+        const turn = started(await dropping.beginTurn('alice', turnInput()));
+        const deleting = dropping
+          .deleteConversation('alice', turn.conversation.id)
+          .catch((error: unknown) => error);
+        await atDelete;
+        await server.stop(); // the client is between statements: its connection ends
+        release();
+
+        expect(await deleting).toMatchObject({ code: 'STORAGE_ERROR', status: 503 });
+        await server.start();
+        expect(await dropping.getConversation('alice', turn.conversation.id)).toEqual(
+          turn.conversation,
+        );
+      } finally {
+        release();
+        await dropping.close();
+        await pool.end();
+      }
+    });
+
     it('rejects with STORAGE_ERROR when nothing listens, and migrates once a server appears', async () => {
       await server.stop();
       const early = new PostgresChatStore({ connectionString: server.url, schema: 'late_start' });

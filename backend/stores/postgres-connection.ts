@@ -152,6 +152,10 @@ export async function inTransaction<T>(
   work: (client: pg.PoolClient) => Promise<{ value: T; rollback?: boolean }>,
 ): Promise<T> {
   const client = await withPostgresErrors(() => pool.connect());
+  // A checked-out client has no 'error' listener of the pool's: a connection lost between two
+  // statements (a server shutdown) would end the process. The next statement fails and says so.
+  const ignore = () => {};
+  client.on('error', ignore);
   // A connection that failed BEGIN, COMMIT or ROLLBACK is not trusted again: the pool replaces it.
   let healthy = false;
   try {
@@ -170,6 +174,7 @@ export async function inTransaction<T>(
     healthy = true;
     return outcome.value;
   } finally {
+    client.removeListener('error', ignore);
     client.release(healthy ? undefined : true);
   }
 }
