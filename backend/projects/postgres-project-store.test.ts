@@ -1,6 +1,6 @@
 // PostgresProjectStore: the project store contract on a real Postgres (each test in its own
-// schema, dropped after), plus what only Postgres has — several instances migrating at once, a NUL
-// refused, and sharing the chat store's pool and schema.
+// schema, dropped after), plus what only Postgres has — several instances migrating at once, a
+// NUL refused, and sharing the chat store's pool and schema.
 
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';

@@ -65,7 +65,7 @@ function projectSql(s: string) {
  * import { PostgresChatStore, PostgresProjectStore } from 'schema-chat/postgres';
  * const store = new PostgresChatStore({ connectionString: process.env.DATABASE_URL });
  * const projects = new PostgresProjectStore({ pool: store.pool });
- * await projects.upsert('user-123', { id: 'shop', name: 'Shop', schema: 'CREATE TABLE orders (...);' });
+ * await projects.upsert('user-123', { id: 'shop', name: 'Shop', schema: 'CREATE TABLE t (...);' });
  * app.use('/api/v1/ai', createChatRouter({ store, projects, ... }));
  */
 export class PostgresProjectStore implements ProjectResolver {

@@ -406,7 +406,7 @@ export function describeChatStoreContract(
     });
 
     describe('conversation ids scoped per user', () => {
-      /** Alice and Bob each with a conversation of the same id in SHOP: Alice's answered, Bob's streaming. */
+      /** Alice and Bob each with a conversation of one id in SHOP: Alice's answered, Bob's streaming. */
       async function sameIdForTwoUsers() {
         const conversationId = randomUUID();
         const alice = await completeTurn(

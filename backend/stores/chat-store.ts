@@ -39,7 +39,7 @@ export interface StoredMessage {
 
 /** What {@link ChatStore.beginTurn} records. */
 export interface BeginTurnInput {
-  /** UUID v4; created when the user has no conversation with this id (other users' do not count). */
+  /** UUID v4; created when the user has none with this id (others' conversations do not count). */
   conversationId: string;
   projectId: string;
   /** The question, saved before any model call. */
@@ -102,10 +102,10 @@ export const DELETED_USAGE_RETENTION_MS = 2 * 24 * 60 * 60 * 1000;
  * cannot be forgotten. A conversation is named by the user id *and* its id: another user's
  * conversation id is, for this user, an unused id — `beginTurn` creates the user's own
  * conversation with it, every other method finds nothing — so no answer tells whether someone
- * else has a conversation with that id. "Not found" is `undefined` or `false`, never an exception. Methods throw only for storage faults (`ChatError`
- * `STORAGE_ERROR`) and for a malformed `cursor` or a `limit` outside 1–100 of a list method
- * (`ChatError` `VALIDATION_FAILED`, 400: the cursor comes from the client and only the store can
- * read it).
+ * else has a conversation with that id. "Not found" is `undefined` or `false`, never an
+ * exception. Methods throw only for storage faults (`ChatError` `STORAGE_ERROR`) and for a
+ * malformed `cursor` or a `limit` outside 1–100 of a list method (`ChatError`
+ * `VALIDATION_FAILED`, 400: the cursor comes from the client and only the store can read it).
  */
 export interface ChatStore {
   /**

@@ -68,8 +68,9 @@ function isUsableHistory(message: StoredMessage): boolean {
  * A {@link ChatStore} kept in memory, with the same behaviour as `SqliteChatStore` (both pass
  * `chat-store.contract.ts`): caller-given ids, conversations named by (user id, conversation id),
  * insertion-order sequences, `updatedAt` moved by every new turn, idempotency keys freed by
- * deleting their conversation, usage of deleted conversations still counted. Every method returns copies, never the stored objects. All work
- * of a method happens synchronously, so concurrent calls cannot interleave.
+ * deleting their conversation, usage of deleted conversations still counted. Every method
+ * returns copies, never the stored objects. All work of a method happens synchronously, so
+ * concurrent calls cannot interleave.
  *
  * @example
  * const router = createChatRouter({ store: new MemoryChatStore(), ... });

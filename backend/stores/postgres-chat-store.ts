@@ -1,4 +1,4 @@
-// PostgresChatStore: the ChatStore of several instances, on a pg pool (entry `schema-chat/postgres`).
+// PostgresChatStore: the ChatStore of several instances, on a pg pool (`schema-chat/postgres`).
 
 import type pg from 'pg';
 import {
