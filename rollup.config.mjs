@@ -1,8 +1,10 @@
-// Builds dist/: the backend entry (ESM + CJS), the client entry (ESM + CJS), the widget entry (Lit external)
-// and the drop-in widget bundle (everything inlined and minified). Types come from `tsc -p
+// Builds dist/: the backend entry (ESM + CJS), the Postgres entry (ESM + CJS, `pg` external), the
+// client entry (ESM + CJS), the widget entry (Lit external) and the drop-in widget bundle
+// (everything inlined and minified). Types come from `tsc -p
 // tsconfig.build.json`; rollup only transpiles (esbuild), since TypeScript 7 has no JS API.
 import { existsSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import esbuild from 'rollup-plugin-esbuild';
 
@@ -17,6 +19,21 @@ const external = (id) =>
   builtinModules.includes(id) ||
   dependencies.some((dep) => id === dep || id.startsWith(`${dep}/`));
 
+/**
+ * The Postgres entry imports ChatError from `schema-chat/express` instead of bundling a copy, so
+ * that the router's `instanceof ChatError` recognises the stores' coded errors.
+ */
+const errorsFromExpressEntry = {
+  name: 'errors-from-express-entry',
+  resolveId(source, importer) {
+    if (importer === undefined || !source.endsWith('/errors.js')) return null;
+    const resolved = fileURLToPath(new URL(source.replace(/\.js$/, '.ts'), `file://${importer}`));
+    return resolved === fileURLToPath(new URL('./backend/errors.ts', import.meta.url))
+      ? { id: 'schema-chat/express', external: true }
+      : null;
+  },
+};
+
 const transpile = (options = {}) =>
   esbuild({ target: 'es2022', tsconfig: 'tsconfig.json', ...options });
 
@@ -28,6 +45,15 @@ const entries = [
     output: [
       { file: 'dist/express.js', format: 'es', sourcemap: true },
       { file: 'dist/express.cjs', format: 'cjs', sourcemap: true, exports: 'named' },
+    ],
+  },
+  {
+    input: 'backend/postgres.ts',
+    external,
+    plugins: [errorsFromExpressEntry, transpile({ target: 'node22' })],
+    output: [
+      { file: 'dist/postgres.js', format: 'es', sourcemap: true },
+      { file: 'dist/postgres.cjs', format: 'cjs', sourcemap: true, exports: 'named' },
     ],
   },
   {

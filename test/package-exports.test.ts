@@ -1,20 +1,29 @@
-// The built package as its users import it: `schema-chat/express` from ESM and CommonJS,
-// `schema-chat/client`, and the type declarations the `exports` map points at.
-// Needs `npm run build` first (`npm test` builds before running these).
+// The built package as its users import it: `schema-chat/express` and `schema-chat/postgres` from
+// ESM and CommonJS, `schema-chat/client`, and the type declarations the `exports` map points at.
+// Needs `npm run build` first (`npm test` builds before running these), and Postgres for the
+// Postgres entry (see test/helpers/test-services.ts).
 
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import jwt from 'jsonwebtoken';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { dropTestSchema, newTestSchema } from './helpers/postgres-test-schema.js';
+import { serviceUrl } from './helpers/test-services.js';
 
 const root = new URL('../', import.meta.url);
 const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {
   engines: { node: string };
   type: string;
   exports: Record<string, string | Record<string, string>>;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
+  peerDependenciesMeta: Record<string, { optional?: boolean }>;
 };
+/** Drivers of the several-instances entries: never installed for a user of the default. */
+const OPTIONAL_DRIVERS = ['pg', 'ioredis', 'rate-limit-redis'];
 
 beforeAll(() => {
   if (!existsSync(new URL('dist/express.js', root))) {
@@ -30,6 +39,27 @@ describe('package.json', () => {
       if (typeof target === 'string') continue;
       expect([entry, Object.keys(target)[0]]).toEqual([entry, 'types']);
       for (const file of Object.values(target)) expect(existsSync(new URL(file, root))).toBe(true);
+    }
+  });
+});
+
+describe('optional drivers', () => {
+  it('are optional peer dependencies (and devDependencies), never dependencies', () => {
+    for (const driver of OPTIONAL_DRIVERS) {
+      expect([driver, pkg.dependencies[driver]]).toEqual([driver, undefined]);
+      expect([driver, typeof pkg.peerDependencies[driver]]).toEqual([driver, 'string']);
+      expect([driver, pkg.peerDependenciesMeta[driver]?.optional]).toEqual([driver, true]);
+      expect([driver, typeof pkg.devDependencies[driver]]).toEqual([driver, 'string']);
+    }
+  });
+
+  it('are never imported by the default entry', () => {
+    for (const file of ['dist/express.js', 'dist/express.cjs']) {
+      const code = readFileSync(new URL(file, root), 'utf8');
+      for (const driver of OPTIONAL_DRIVERS) {
+        const imports = new RegExp(`(from |require\\(|import\\()['"]${driver}['"]`);
+        expect([file, driver, imports.test(code)]).toEqual([file, driver, false]);
+      }
     }
   });
 });
@@ -117,5 +147,86 @@ describe('LICENSE', () => {
     const license = readFileSync(new URL('LICENSE', root), 'utf8');
     expect((pkg as { license?: string }).license).toBe('MIT');
     expect(license).toMatch(/^MIT License/);
+  });
+});
+
+describe('schema-chat/postgres', () => {
+  const url = serviceUrl('postgres', inject('testServices'));
+
+  it.skipIf(url === undefined)(
+    'serves the router from ESM, its faults coded as the express entry codes them',
+    async () => {
+      const { PostgresChatStore, PostgresProjectStore } = await import('schema-chat/postgres');
+      const { createChatRouter, isChatError, OfflineChatModel } = await import(
+        'schema-chat/express'
+      );
+      const schema = newTestSchema();
+      const store = new PostgresChatStore({ connectionString: url, schema });
+      const projects = new PostgresProjectStore({ pool: store.pool, schema });
+      try {
+        await projects.upsert('u1', {
+          id: 'p1',
+          name: 'Shop',
+          schema: 'CREATE TABLE users (id INT PRIMARY KEY);',
+        });
+        const app = express();
+        app.use(
+          '/api/v1/ai',
+          createChatRouter({
+            auth: { secret: 'package-export-test-secret-0123456789' },
+            projects,
+            store,
+            model: new OfflineChatModel({ tokenDelayMs: 0 }),
+            logger: { info() {}, warn() {}, error() {} },
+          }),
+        );
+        const server = app.listen(0, '127.0.0.1');
+        await new Promise((resolve) => server.once('listening', resolve));
+        const { port } = server.address() as AddressInfo;
+        const token = jwt.sign({ sub: 'u1' }, 'package-export-test-secret-0123456789', {
+          expiresIn: 60,
+        });
+        const response = await fetch(`http://127.0.0.1:${port}/api/v1/ai/chat`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ projectId: 'p1', message: 'Which tables are there?' }),
+        });
+        server.close();
+        expect(response.status).toBe(200);
+        const body = (await response.json()) as { conversationId: string };
+        expect((await store.getConversation('u1', body.conversationId))?.projectId).toBe('p1');
+
+        // A store that cannot reach Postgres throws the express entry's own ChatError.
+        const unreachable = new PostgresChatStore({
+          connectionString: 'postgres://postgres@127.0.0.1:1/postgres',
+        });
+        const failure = await unreachable.migrate().catch((error: unknown) => error);
+        await unreachable.close();
+        expect(isChatError(failure)).toBe(true);
+        expect(failure).toMatchObject({ code: 'STORAGE_ERROR', status: 503 });
+      } finally {
+        await store.close();
+        await dropTestSchema(url as string, schema);
+      }
+    },
+  );
+
+  it("loads from CommonJS, its faults instances of the express entry's ChatError", async () => {
+    const require = createRequire(import.meta.url);
+    const { PostgresChatStore, PostgresProjectStore } = require('schema-chat/postgres') as {
+      PostgresChatStore: new (
+        options: object,
+      ) => { migrate(): Promise<void>; close(): Promise<void> };
+      PostgresProjectStore: unknown;
+    };
+    const { ChatError } = require('schema-chat/express') as { ChatError: typeof Error };
+    expect(typeof PostgresProjectStore).toBe('function');
+    const unreachable = new PostgresChatStore({
+      connectionString: 'postgres://postgres@127.0.0.1:1/postgres',
+    });
+    const failure = await unreachable.migrate().catch((error: unknown) => error);
+    await unreachable.close();
+    expect(failure).toBeInstanceOf(ChatError);
+    expect(failure).toMatchObject({ code: 'STORAGE_ERROR' });
   });
 });

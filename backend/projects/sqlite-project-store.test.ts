@@ -1,4 +1,5 @@
-// SqliteProjectStore: owner-scoped projects in SQLite, alone or sharing the chat store's connection.
+// SqliteProjectStore: the project store contract, plus what only SQLite has — one file reopened,
+// its version row, and sharing the chat store's connection.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,34 +8,20 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CHAT_SCHEMA_VERSION } from '../stores/sqlite-chat-schema.js';
 import { SqliteChatStore } from '../stores/sqlite-chat-store.js';
-import type { ChatUser, Project, StructuredSchema } from './project-resolver.js';
-import { toProjectResolver } from './project-resolver.js';
+import { ALICE, describeProjectStoreContract, SHOP_DDL } from './project-store.contract.js';
 import { SqliteProjectStore } from './sqlite-project-store.js';
 
-const ALICE: ChatUser = { id: 'user-alice', claims: { sub: 'user-alice' } };
-const BOB: ChatUser = { id: 'user-bob', claims: { sub: 'user-bob' } };
-
-const SHOP_DDL = `CREATE TABLE customers (id uuid PRIMARY KEY, email text NOT NULL UNIQUE);
-CREATE TABLE orders (
-  id uuid PRIMARY KEY,
-  customer_id uuid NOT NULL REFERENCES customers (id),
-  note text -- «commentaire» 📦
-);`;
-
-const BLOG_SCHEMA: StructuredSchema = {
-  tables: [
-    {
-      name: 'posts',
-      description: 'Articles, صفحات',
-      columns: [
-        { name: 'id', type: 'bigint', primaryKey: true },
-        { name: 'author_id', type: 'bigint', references: { table: 'authors', column: 'id' } },
-        { name: 'title', type: 'varchar(200)', nullable: false, default: "''" },
-      ],
+describeProjectStoreContract('SqliteProjectStore', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'schema-chat-projects-'));
+  const store = new SqliteProjectStore({ path: join(dir, 'projects.db') });
+  return {
+    store,
+    cleanup: async () => {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
     },
-    { name: 'authors', columns: [{ name: 'id', type: 'bigint', primaryKey: true }] },
-  ],
-};
+  };
+});
 
 describe('SqliteProjectStore', () => {
   let dir: string;
@@ -48,93 +35,6 @@ describe('SqliteProjectStore', () => {
   afterEach(() => {
     store.close();
     rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('returns its own project with a DDL or a structured schema exactly as saved', () => {
-    const shop: Project = { id: 'shop', name: 'Shop', schema: SHOP_DDL };
-    const blog: Project = { id: 'blog', name: 'Blog', schema: BLOG_SCHEMA };
-
-    expect(store.upsert(ALICE.id, shop)).toBe(true);
-    expect(store.upsert(ALICE.id, blog)).toBe(true);
-
-    expect(store.get('shop', ALICE)).toEqual(shop);
-    expect(store.get('blog', ALICE)).toEqual(blog);
-  });
-
-  it("returns undefined for another owner's project and for an unknown id", () => {
-    store.upsert(ALICE.id, { id: 'shop', name: 'Shop', schema: SHOP_DDL });
-
-    expect(store.get('shop', BOB)).toBeUndefined();
-    expect(store.get('nothing-here', ALICE)).toBeUndefined();
-  });
-
-  it("lists only the user's projects, by name (case-insensitive, numbers in order)", () => {
-    for (const [id, name] of [
-      ['p10', 'Project 10'],
-      ['p2', 'Project 2'],
-      ['beta', 'beta'],
-      ['alpha', 'Alpha'],
-    ]) {
-      store.upsert(ALICE.id, { id: id as string, name: name as string, schema: SHOP_DDL });
-    }
-    store.upsert(BOB.id, { id: 'bobs', name: 'Aardvark', schema: SHOP_DDL });
-
-    expect(store.list(ALICE)).toEqual([
-      { id: 'alpha', name: 'Alpha' },
-      { id: 'beta', name: 'beta' },
-      { id: 'p2', name: 'Project 2' },
-      { id: 'p10', name: 'Project 10' },
-    ]);
-    expect(store.list(BOB)).toEqual([{ id: 'bobs', name: 'Aardvark' }]);
-    expect(store.list({ id: 'user-nobody', claims: {} })).toEqual([]);
-  });
-
-  it("replaces its owner's project but never another owner's", () => {
-    store.upsert(ALICE.id, { id: 'shop', name: 'Shop', schema: SHOP_DDL });
-
-    expect(store.upsert(ALICE.id, { id: 'shop', name: 'Shop v2', schema: BLOG_SCHEMA })).toBe(true);
-    expect(store.get('shop', ALICE)).toEqual({ id: 'shop', name: 'Shop v2', schema: BLOG_SCHEMA });
-
-    expect(store.upsert(BOB.id, { id: 'shop', name: 'Hijacked', schema: 'DROP TABLE x;' })).toBe(
-      false,
-    );
-    expect(store.get('shop', ALICE)).toEqual({ id: 'shop', name: 'Shop v2', schema: BLOG_SCHEMA });
-    expect(store.get('shop', BOB)).toBeUndefined();
-  });
-
-  it("deletes its owner's project and refuses others'", () => {
-    store.upsert(ALICE.id, { id: 'shop', name: 'Shop', schema: SHOP_DDL });
-
-    expect(store.delete(BOB.id, 'shop')).toBe(false);
-    expect(store.get('shop', ALICE)).toBeDefined();
-    expect(store.delete(ALICE.id, 'shop')).toBe(true);
-    expect(store.get('shop', ALICE)).toBeUndefined();
-    expect(store.delete(ALICE.id, 'shop')).toBe(false);
-  });
-
-  it('rejects a malformed project with VALIDATION_FAILED naming the field', () => {
-    const cases: [unknown, RegExp][] = [
-      [{ id: '', name: 'Shop', schema: SHOP_DDL }, /project\.id/],
-      [{ id: 'shop', name: '  ', schema: SHOP_DDL }, /project\.name/],
-      [{ id: 'shop', name: 'Shop', schema: 42 }, /project\.schema must be/],
-      [{ id: 'shop', name: 'Shop', schema: { tables: [{ name: 't' }] } }, /tables\[0\]/],
-      [
-        { id: 'shop', name: 'Shop', schema: { tables: [{ name: 't', columns: [{ name: 'c' }] }] } },
-        /tables\[0\]\.columns\[0\]/,
-      ],
-    ];
-    for (const [project, message] of cases) {
-      expect(() => store.upsert(ALICE.id, project as Project)).toThrow(message);
-      try {
-        store.upsert(ALICE.id, project as Project);
-      } catch (error) {
-        expect(error).toMatchObject({ code: 'VALIDATION_FAILED', status: 400 });
-      }
-    }
-    expect(() => store.upsert('', { id: 'shop', name: 'Shop', schema: SHOP_DDL })).toThrow(
-      /owner id/,
-    );
-    expect(store.list(ALICE)).toEqual([]);
   });
 
   it('keeps projects across reopening the file, migrating only once', () => {
@@ -159,15 +59,6 @@ describe('SqliteProjectStore', () => {
       /newer than this schema-chat/,
     );
     store = new SqliteProjectStore();
-  });
-
-  it('works as the router resolver, resolving per user', async () => {
-    store.upsert(ALICE.id, { id: 'shop', name: 'Shop', schema: SHOP_DDL });
-    const resolver = toProjectResolver(store);
-
-    expect((await resolver.get('shop', ALICE))?.name).toBe('Shop');
-    expect(await resolver.get('shop', BOB)).toBeUndefined();
-    expect(await resolver.list?.(ALICE)).toEqual([{ id: 'shop', name: 'Shop' }]);
   });
 });
 

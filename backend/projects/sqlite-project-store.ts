@@ -2,17 +2,17 @@
 
 import type Database from 'better-sqlite3';
 import type { ProjectSummary } from '../../sdk/protocol.js';
-import { ChatError } from '../errors.js';
 import { openSqliteDatabase } from '../stores/open-sqlite-database.js';
 import type { SqliteDatabase } from '../stores/sqlite-database.js';
 import { withStorageErrors } from '../stores/sqlite-storage-error.js';
-import type {
-  ChatUser,
-  Project,
-  ProjectResolver,
-  ProjectSchema,
-  StructuredSchema,
-} from './project-resolver.js';
+import {
+  checkProject,
+  type ProjectRow,
+  serialiseSchema,
+  sortProjectSummaries,
+  toProject,
+} from './project-records.js';
+import type { ChatUser, Project, ProjectResolver } from './project-resolver.js';
 
 /** Options of {@link SqliteProjectStore}. */
 export interface SqliteProjectStoreOptions {
@@ -58,77 +58,6 @@ const SQL = {
     WHERE projects.owner_id = excluded.owner_id`,
   deleteProject: `DELETE FROM projects WHERE id = ? AND owner_id = ?`,
 } as const;
-
-interface ProjectRow {
-  id: string;
-  owner_id: string;
-  name: string;
-  schema_format: 'sql' | 'structured';
-  schema: string;
-}
-
-// Names sort as people expect: case-insensitively and "Project 2" before "Project 10".
-const NAME_ORDER = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
-
-function invalid(message: string): ChatError {
-  return new ChatError('VALIDATION_FAILED', message, { status: 400 });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Checks the shape of a structured schema deeply enough that a stored one can be used. */
-function checkStructuredSchema(schema: unknown): asserts schema is StructuredSchema {
-  if (!isRecord(schema) || !Array.isArray(schema.tables)) {
-    throw invalid('project.schema must be SQL DDL text or an object with a `tables` array.');
-  }
-  for (const [index, table] of schema.tables.entries()) {
-    if (!isRecord(table) || typeof table.name !== 'string' || !Array.isArray(table.columns)) {
-      throw invalid(
-        `project.schema.tables[${index}] needs a string \`name\` and a \`columns\` array.`,
-      );
-    }
-    for (const [position, column] of table.columns.entries()) {
-      if (!isRecord(column) || typeof column.name !== 'string' || typeof column.type !== 'string') {
-        throw invalid(
-          `project.schema.tables[${index}].columns[${position}] needs a string \`name\` and \`type\`.`,
-        );
-      }
-    }
-  }
-}
-
-function checkProject(ownerId: string, project: Project): void {
-  if (typeof ownerId !== 'string' || ownerId === '') {
-    throw invalid('The owner id must be a non-empty string.');
-  }
-  if (!isRecord(project)) throw invalid('The project must be an object.');
-  if (typeof project.id !== 'string' || project.id === '') {
-    throw invalid('project.id must be a non-empty string.');
-  }
-  if (typeof project.name !== 'string' || project.name.trim() === '') {
-    throw invalid('project.name must be a non-empty string.');
-  }
-  if (typeof project.schema !== 'string') checkStructuredSchema(project.schema);
-}
-
-function serialiseSchema(schema: ProjectSchema): {
-  schemaFormat: 'sql' | 'structured';
-  schema: string;
-} {
-  return typeof schema === 'string'
-    ? { schemaFormat: 'sql', schema }
-    : { schemaFormat: 'structured', schema: JSON.stringify(schema) };
-}
-
-function toProject(row: ProjectRow): Project {
-  return {
-    id: row.id,
-    name: row.name,
-    schema: row.schema_format === 'sql' ? row.schema : (JSON.parse(row.schema) as StructuredSchema),
-  };
-}
 
 /**
  * Projects owned by user ids, in SQLite: the {@link ProjectResolver} of the standalone/demo server.
@@ -180,9 +109,7 @@ export class SqliteProjectStore implements ProjectResolver {
     const rows = withStorageErrors(
       () => this.#statements.listProjects.all(user.id) as ProjectSummary[],
     );
-    return rows
-      .map(({ id, name }) => ({ id, name }))
-      .sort((a, b) => NAME_ORDER.compare(a.name, b.name) || (a.id < b.id ? -1 : 1));
+    return sortProjectSummaries(rows);
   }
 
   /**

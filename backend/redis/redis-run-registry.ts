@@ -238,9 +238,11 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
       if (seq === 0) pipeline.pexpire(keys.events, SAFETY_TTL_MS);
     }
     // Not awaited by the generation; an append retried after a reconnect is refused by its id.
-    pipeline.exec().catch((error: unknown) =>
-      this.#logger.warn({ err: error, runId: record.id }, 'relaying events to redis failed'),
-    );
+    pipeline
+      .exec()
+      .catch((error: unknown) =>
+        this.#logger.warn({ err: error, runId: record.id }, 'relaying events to redis failed'),
+      );
   }
 
   publishFailure(record: RunRecord, error: ErrorDetail & { status: number }): void {
@@ -447,7 +449,8 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
     for (const { seq, event } of entries) {
       if (event.type !== 'token') continue;
       const end = textOffsetAfter(seq);
-      if (end > text.length) text += event.content.slice(event.content.length - (end - text.length));
+      if (end > text.length)
+        text += event.content.slice(event.content.length - (end - text.length));
     }
     const stored = await this.#store?.interruptTurn(userId, record.messageId, text || undefined);
     const error = new ChatError(
@@ -455,8 +458,13 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
       'The server generating this answer stopped; the text so far is saved.',
       { retryable: true },
     );
-    this.publish(record, [{ seq: terminalSeq(text.length), event: { type: 'error', error: error.toDetail() } }]);
-    await this.finish(record, { kind: 'ended', terminal: { type: 'error', error: error.toDetail() } });
+    this.publish(record, [
+      { seq: terminalSeq(text.length), event: { type: 'error', error: error.toDetail() } },
+    ]);
+    await this.finish(record, {
+      kind: 'ended',
+      terminal: { type: 'error', error: error.toDetail() },
+    });
     this.#logger.warn(
       { runId, ownerId: record.ownerId, chars: text.length, saved: stored === true },
       'settled the run of an instance that stopped renewing its lease',
@@ -525,9 +533,9 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
   }
 
   #script(name: string, args: Array<string | number>): Promise<unknown> {
-    const command = (this.#redis as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[
-      name
-    ] as (...a: unknown[]) => Promise<unknown>;
+    const command = (
+      this.#redis as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>
+    )[name] as (...a: unknown[]) => Promise<unknown>;
     return command.apply(this.#redis, args);
   }
 }
@@ -563,7 +571,12 @@ function recordOf(hash: Record<string, string>, userId: string): RunRecord | und
   return record;
 }
 
-function budgetOf(limit: number, used: number, oldest: string | undefined, now: number): TurnBudget {
+function budgetOf(
+  limit: number,
+  used: number,
+  oldest: string | undefined,
+  now: number,
+): TurnBudget {
   return {
     limit,
     remaining: Math.max(0, limit - used),
@@ -575,8 +588,9 @@ function budgetOf(limit: number, used: number, oldest: string | undefined, now: 
 function positive(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw new TypeError(`RedisRunRegistry: \`${name}\` must be a positive integer of milliseconds.`);
+    throw new TypeError(
+      `RedisRunRegistry: \`${name}\` must be a positive integer of milliseconds.`,
+    );
   }
   return value;
 }
-

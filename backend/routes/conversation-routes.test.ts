@@ -117,27 +117,45 @@ describe('GET /projects', () => {
 });
 
 describe("another user's conversation, on every route", () => {
-  it('is 404 everywhere, with no read and no write', async () => {
+  it('answers exactly as for an unused id, with no read and no write of it', async () => {
     const id = randomUUID();
+    const unused = randomUUID();
     await turn(id, 'private question');
-    const attempts: Array<[string, string, unknown]> = [
-      ['GET', `/conversations/${id}/messages`, undefined],
-      ['DELETE', `/conversations/${id}`, undefined],
-      ['POST', '/chat/stop', { conversationId: id }],
-      ['POST', '/chat', { projectId: BOB_PROJECT.id, message: 'x', conversationId: id }],
-      ['POST', '/chat/stream', { projectId: BOB_PROJECT.id, message: 'x', conversationId: id }],
-      ['POST', '/chat', { projectId: ALICE_PROJECT.id, message: 'x', conversationId: id }],
+    const attempts = (conversationId: string): Array<[string, string, unknown]> => [
+      ['GET', `/conversations/${conversationId}/messages`, undefined],
+      ['DELETE', `/conversations/${conversationId}`, undefined],
+      ['POST', '/chat/stop', { conversationId }],
+      ['POST', '/chat', { projectId: ALICE_PROJECT.id, message: 'x', conversationId }],
       ['GET', `/conversations?projectId=${ALICE_PROJECT.id}`, undefined],
+      // Bob's own first turn under the id: a new conversation of his, then a second turn in it.
+      ['POST', '/chat', { projectId: BOB_PROJECT.id, message: 'x', conversationId }],
+      ['POST', '/chat', { projectId: BOB_PROJECT.id, message: 'y', conversationId }],
+      ['GET', `/conversations/${conversationId}/messages`, undefined],
     ];
-    for (const [method, path, body] of attempts) {
+    const unusedAttempts = attempts(unused);
+    const answers: Array<[string, string, number, number]> = [];
+    for (const [index, [method, path, body]] of attempts(id).entries()) {
+      const [, unusedPath, unusedBody] = unusedAttempts[index] ?? [];
       const result = await call(method, path, 'bob', body);
-      expect([method, path, result.status]).toEqual([method, path, 404]);
-      expect(JSON.stringify(result.body)).not.toContain('private question');
+      const fresh = await call(method, unusedPath ?? '', 'bob', unusedBody);
+      answers.push([method, path, result.status, fresh.status]);
+      expect(JSON.stringify(result.body ?? '')).not.toContain('private question');
     }
-    const bobList = await call('GET', `/conversations?projectId=${BOB_PROJECT.id}`, 'bob');
-    expect((bobList.body as Page<ConversationSummary>).items).toEqual([]);
+    expect(answers.map(([, , status]) => status)).toEqual([404, 404, 404, 404, 404, 200, 200, 200]);
+    expect(answers.filter(([, , status, fresh]) => status !== fresh)).toEqual([]);
+    const bobsMessages = await call('GET', `/conversations/${id}/messages`, 'bob');
+    expect((bobsMessages.body as Page<ChatMessage>).items.map((m) => m.role)).toEqual([
+      'user',
+      'assistant',
+      'user',
+      'assistant',
+    ]);
     const mine = await call('GET', `/conversations/${id}/messages`);
-    expect((mine.body as Page<ChatMessage>).items).toHaveLength(2);
-    expect(server.scripted.calls).toHaveLength(1);
+    expect((mine.body as Page<ChatMessage>).items.map((m) => m.content)).toEqual([
+      'private question',
+      expect.any(String),
+    ]);
+    // Alice's turn, and bob's two turns under each of the two ids.
+    expect(server.scripted.calls).toHaveLength(5);
   });
 });

@@ -336,17 +336,37 @@ describe('errors before the stream', () => {
     );
   });
 
-  it("answers 404 for another user's conversation and for one of another project", async () => {
+  it("answers another user's conversation id like an unused one: the caller gets a conversation of their own", async () => {
     await start();
     const conversationId = randomUUID();
+    server.scripted.next({ tokens: ['for alice'] });
     await postChat(ask('mine', { conversationId }));
+    server.scripted.next({ tokens: ['for bob'] });
     const bob = await postChat(
       { projectId: BOB_PROJECT.id, message: 'hi', conversationId },
       {},
       'bob',
     );
-    expect(bob.status).toBe(404);
-    expect((bob.body as ErrorBody).error.code).toBe('CONVERSATION_NOT_FOUND');
+    expect(bob.status).toBe(200);
+    expect(bob.body).toMatchObject({ conversationId, message: { content: 'for bob' } });
+    // Bob's model call sees his question only, none of Alice's turn.
+    expect(
+      server.scripted.calls
+        .at(-1)
+        ?.messages.slice(1)
+        .map((m) => m.content),
+    ).toEqual(['hi']);
+    expect(await server.store.getConversation('bob', conversationId)).toMatchObject({
+      projectId: BOB_PROJECT.id,
+    });
+    const alice = await server.store.listMessages('alice', conversationId, { limit: 10 });
+    expect(alice?.items.map((m) => m.content)).toEqual(['mine', 'for alice']);
+  });
+
+  it("answers 404 for one of the caller's conversations named under another project", async () => {
+    await start();
+    const conversationId = randomUUID();
+    await postChat(ask('mine', { conversationId }));
     const otherProject = await postChat({
       projectId: ALICE_OTHER_PROJECT.id,
       message: 'hi',

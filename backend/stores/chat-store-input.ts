@@ -65,3 +65,8 @@ export function checkFinishTurnInput(result: FinishTurnInput): void {
   checkTokenCount(result.usage?.completionTokens, 'finishTurn: result.usage.completionTokens');
   checkTokenCount(result.usage?.totalTokens, 'finishTurn: result.usage.totalTokens');
 }
+
+/** Checks the optional `content` of `interruptTurn`. */
+export function checkInterruptContent(content: string | undefined): void {
+  if (content !== undefined) checkText(content, 'interruptTurn: content', true);
+}

@@ -10,10 +10,13 @@
 //   });
 //
 // Rules the suite pins down beyond the types (the JSDoc of `ChatStore` is the specification):
+// - A conversation is named by (user id, conversation id). Another user's conversation id is, for
+//   this user, an unused id: `beginTurn` creates the user's own conversation with it (even while
+//   the other one streams), and nothing done in one ever shows in or changes the other.
 // - `beginTurn` checks, in this order: the idempotency key (`duplicate`, even while that turn's
 //   answer is still streaming, and even if the request names another conversation: the router
-//   compares), the conversation's owner and project (`not-found`, even while another user's
-//   answer streams: `busy` would reveal that the conversation exists), then `busy`.
+//   compares), the project of the user's conversation with that id (`not-found` when it is
+//   another project's), then `busy`.
 // - Titles: the first question, whitespace runs collapsed to one space, at most 80 UTF-16 units,
 //   cut on a word boundary when possible, never splitting a surrogate pair
 //   (`deriveConversationTitle` does exactly this).
@@ -22,7 +25,8 @@
 // - Deleting a conversation frees the idempotency keys of its turns, but its token usage still
 //   counts in `tokensUsedSince` (deleting must not reset a quota) for at least
 //   `DELETED_USAGE_RETENTION_MS` before the user's latest turn; older deleted usage is dropped.
-// - `recoverInterrupted` sets `finishReason: 'interrupted'` on the messages it ends.
+// - `recoverInterrupted` and `interruptTurn` set `finishReason: 'interrupted'` on the messages
+//   they end.
 // - A malformed `cursor` or a `limit` outside 1–100 rejects with `VALIDATION_FAILED` (status 400).
 // - Returned objects are copies: mutating them never changes what is stored.
 
@@ -297,18 +301,44 @@ export function describeChatStoreContract(
         expectStarted(await store.beginTurn(ALICE, turnInput()));
       });
 
-      it("returns not-found for another user's conversation id, even while it streams", async () => {
-        const bob = expectStarted(await store.beginTurn(BOB, turnInput()));
-        const aliceInput = turnInput({ conversationId: bob.conversation.id });
+      it("creates the user's own conversation under another user's conversation id, even while that one streams", async () => {
+        const bob = expectStarted(await store.beginTurn(BOB, turnInput({ question: 'Bob asks' })));
+        await store.saveProgress(BOB, bob.assistantMessage.id, 'Bob partial');
+        const conversationId = bob.conversation.id;
+        // Another project too: only the user's own conversation with this id has a project.
+        const aliceInput = turnInput({
+          conversationId,
+          projectId: BLOG,
+          question: 'Alice asks',
+          now: at(5),
+        });
 
-        expect(await store.beginTurn(ALICE, aliceInput)).toEqual({ kind: 'not-found' });
+        const alice = expectStarted(await store.beginTurn(ALICE, aliceInput));
 
-        await store.finishTurn(BOB, bob.assistantMessage.id, finished('Answer for Bob.'));
-        expect(await store.beginTurn(ALICE, aliceInput)).toEqual({ kind: 'not-found' });
-        expect(await store.getConversation(BOB, bob.conversation.id)).toEqual(bob.conversation);
-        expect(await allMessages(BOB, bob.conversation.id)).toHaveLength(2);
-        expect(await store.getConversation(ALICE, bob.conversation.id)).toBeUndefined();
-        expect(await store.findTurn(ALICE, aliceInput.idempotencyKey)).toBeUndefined();
+        expect(alice.conversationCreated).toBe(true);
+        expect(alice.conversation).toEqual({
+          id: conversationId,
+          userId: ALICE,
+          projectId: BLOG,
+          title: 'Alice asks',
+          createdAt: at(5).toISOString(),
+          updatedAt: at(5).toISOString(),
+        });
+        expect(alice.assistantMessage).toMatchObject({ conversationId, status: 'streaming' });
+        expect(await store.getConversation(BOB, conversationId)).toEqual(bob.conversation);
+        expect(await allMessages(BOB, conversationId)).toEqual([
+          bob.userMessage,
+          { ...bob.assistantMessage, content: 'Bob partial' },
+        ]);
+        expect(await allMessages(ALICE, conversationId)).toEqual([
+          alice.userMessage,
+          alice.assistantMessage,
+        ]);
+        expect(await store.findTurn(ALICE, aliceInput.idempotencyKey)).toEqual({
+          conversation: alice.conversation,
+          userMessage: alice.userMessage,
+          assistantMessage: alice.assistantMessage,
+        });
       });
 
       it("returns not-found for the user's own conversation id under a different project", async () => {
@@ -372,6 +402,123 @@ export function describeChatStoreContract(
           expect(turn.conversation.title.length).toBeLessThanOrEqual(80);
           expect(turn.conversation.title).not.toMatch(LONE_SURROGATE);
         }
+      });
+    });
+
+    describe('conversation ids scoped per user', () => {
+      /** Alice and Bob each with a conversation of one id in SHOP: Alice's answered, Bob's streaming. */
+      async function sameIdForTwoUsers() {
+        const conversationId = randomUUID();
+        const alice = await completeTurn(
+          ALICE,
+          turnInput({ conversationId, question: 'Alice asks', now: at(0) }),
+          'Answer for Alice.',
+        );
+        const bob = expectStarted(
+          await store.beginTurn(
+            BOB,
+            turnInput({ conversationId, question: 'Bob asks', now: at(10) }),
+          ),
+        );
+        return { conversationId, alice, bob };
+      }
+
+      it('keeps two conversations of the same id apart in reads and listings', async () => {
+        const { conversationId, alice, bob } = await sameIdForTwoUsers();
+
+        expect(bob.conversationCreated).toBe(true);
+        expect(await store.getConversation(ALICE, conversationId)).toEqual(alice.conversation);
+        expect(await store.getConversation(BOB, conversationId)).toEqual(bob.conversation);
+        expect((await store.listConversations(ALICE, SHOP, { limit: 10 })).items).toEqual([
+          alice.conversation,
+        ]);
+        expect((await store.listConversations(BOB, SHOP, { limit: 10 })).items).toEqual([
+          bob.conversation,
+        ]);
+        expect(ids(await allMessages(ALICE, conversationId))).toEqual([
+          alice.userMessage.id,
+          alice.assistantMessage.id,
+        ]);
+        expect(ids(await allMessages(BOB, conversationId))).toEqual([
+          bob.userMessage.id,
+          bob.assistantMessage.id,
+        ]);
+      });
+
+      it("is not busy while the other user's answer of the same id streams, and each history is its own", async () => {
+        const { conversationId, alice, bob } = await sameIdForTwoUsers();
+
+        const next = expectStarted(
+          await store.beginTurn(ALICE, turnInput({ conversationId, now: at(20) })),
+        );
+
+        expect(next.conversationCreated).toBe(false);
+        expect(next.conversation.updatedAt).toBe(at(20).toISOString());
+        expect((await store.getConversation(BOB, conversationId))?.updatedAt).toBe(
+          at(10).toISOString(),
+        );
+        expect(ids(await store.getHistory(ALICE, conversationId, next.userMessage.id, 10))).toEqual(
+          [alice.userMessage.id, alice.assistantMessage.id],
+        );
+        expect(await store.getHistory(BOB, conversationId, bob.userMessage.id, 10)).toEqual([]);
+        // A message of the other user's conversation is a foreign message id.
+        expect(await store.getHistory(BOB, conversationId, next.userMessage.id, 10)).toEqual([]);
+        expect(await store.getHistory(ALICE, conversationId, bob.assistantMessage.id, 10)).toEqual(
+          [],
+        );
+      });
+
+      it("saves and finishes one user's answer without touching the other's", async () => {
+        const { conversationId, alice, bob } = await sameIdForTwoUsers();
+        const aliceStreaming = expectStarted(
+          await store.beginTurn(ALICE, turnInput({ conversationId, now: at(20) })),
+        );
+
+        await store.saveProgress(BOB, bob.assistantMessage.id, 'Bob partial');
+        await store.saveProgress(BOB, aliceStreaming.assistantMessage.id, 'Bob writes');
+        expect(
+          await store.finishTurn(BOB, aliceStreaming.assistantMessage.id, finished('Bob ends')),
+        ).toBe(false);
+        expect(await store.finishTurn(BOB, bob.assistantMessage.id, finished('Bob ends.'))).toBe(
+          true,
+        );
+
+        expect(await allMessages(ALICE, conversationId)).toEqual([
+          alice.userMessage,
+          {
+            ...alice.assistantMessage,
+            content: 'Answer for Alice.',
+            status: 'complete',
+            finishReason: 'stop',
+            usage: USAGE,
+          },
+          aliceStreaming.userMessage,
+          aliceStreaming.assistantMessage,
+        ]);
+        expect((await allMessages(BOB, conversationId))[1]).toMatchObject({
+          content: 'Bob ends.',
+          status: 'complete',
+        });
+      });
+
+      it("deletes one user's conversation of the id and leaves the other's whole", async () => {
+        const { conversationId, alice, bob } = await sameIdForTwoUsers();
+        await store.finishTurn(BOB, bob.assistantMessage.id, finished('Bob ends.'));
+
+        expect(await store.deleteConversation(BOB, conversationId)).toBe(true);
+
+        expect(await store.getConversation(BOB, conversationId)).toBeUndefined();
+        expect(await store.getConversation(ALICE, conversationId)).toEqual(alice.conversation);
+        expect(await allMessages(ALICE, conversationId)).toHaveLength(2);
+        expect(await store.findTurn(ALICE, alice.userMessage.idempotencyKey ?? '')).toBeDefined();
+        expect(await store.tokensUsedSince(ALICE, at(0))).toBe(USAGE.totalTokens);
+        expect(await store.tokensUsedSince(BOB, at(0))).toBe(USAGE.totalTokens);
+        // Bob may use the id again: a new conversation of his own.
+        const again = expectStarted(
+          await store.beginTurn(BOB, turnInput({ conversationId, now: at(30) })),
+        );
+        expect(again.conversationCreated).toBe(true);
+        expect(await allMessages(ALICE, conversationId)).toHaveLength(2);
       });
     });
 
@@ -950,6 +1097,91 @@ export function describeChatStoreContract(
       });
     });
 
+    describe('interruptTurn', () => {
+      it('saves the given partial text as interrupted, once', async () => {
+        const input = turnInput();
+        const turn = expectStarted(await store.beginTurn(ALICE, input));
+        await store.saveProgress(ALICE, turn.assistantMessage.id, 'Each');
+
+        expect(await store.interruptTurn(ALICE, turn.assistantMessage.id, 'Each order has')).toBe(
+          true,
+        );
+        expect(await store.interruptTurn(ALICE, turn.assistantMessage.id, 'Other text')).toBe(
+          false,
+        );
+
+        expect((await store.findTurn(ALICE, input.idempotencyKey))?.assistantMessage).toEqual({
+          ...turn.assistantMessage,
+          content: 'Each order has',
+          status: 'interrupted',
+          finishReason: 'interrupted',
+        });
+        // A late final save of the dead owner is refused, and the conversation is free again.
+        expect(await store.finishTurn(ALICE, turn.assistantMessage.id, finished('late'))).toBe(
+          false,
+        );
+        expectStarted(
+          await store.beginTurn(ALICE, turnInput({ conversationId: turn.conversation.id })),
+        );
+      });
+
+      it('keeps the last checkpoint when no text is given, and fails an empty answer', async () => {
+        const withCheckpoint = turnInput();
+        const empty = turnInput();
+        const checkpointed = expectStarted(await store.beginTurn(ALICE, withCheckpoint));
+        await store.saveProgress(ALICE, checkpointed.assistantMessage.id, 'Half an ans');
+        const nothing = expectStarted(await store.beginTurn(ALICE, empty));
+
+        expect(await store.interruptTurn(ALICE, checkpointed.assistantMessage.id)).toBe(true);
+        expect(await store.interruptTurn(ALICE, nothing.assistantMessage.id, '')).toBe(true);
+
+        expect(
+          (await store.findTurn(ALICE, withCheckpoint.idempotencyKey))?.assistantMessage,
+        ).toMatchObject({
+          content: 'Half an ans',
+          status: 'interrupted',
+          finishReason: 'interrupted',
+        });
+        const failed = (await store.findTurn(ALICE, empty.idempotencyKey))?.assistantMessage;
+        expect(failed).toMatchObject({
+          content: '',
+          status: 'failed',
+          finishReason: 'interrupted',
+        });
+        expect(failed?.usage).toBeUndefined();
+      });
+
+      it("returns false for another user's message, a user message, an unknown id and a finished answer", async () => {
+        const input = turnInput();
+        const turn = expectStarted(await store.beginTurn(ALICE, input));
+        const done = await completeTurn(ALICE, turnInput(), 'Finished.');
+
+        expect(await store.interruptTurn(BOB, turn.assistantMessage.id, 'Bob')).toBe(false);
+        expect(await store.interruptTurn(ALICE, turn.userMessage.id, 'user')).toBe(false);
+        expect(await store.interruptTurn(ALICE, randomUUID(), 'nowhere')).toBe(false);
+        expect(await store.interruptTurn(ALICE, done.assistantMessage.id, 'late')).toBe(false);
+
+        expect((await store.findTurn(ALICE, input.idempotencyKey))?.assistantMessage).toEqual(
+          turn.assistantMessage,
+        );
+        expect(
+          (await store.findTurn(ALICE, done.userMessage.idempotencyKey ?? ''))?.assistantMessage,
+        ).toMatchObject({ content: 'Finished.', status: 'complete' });
+      });
+
+      it('settles an answer exactly once when two callers race', async () => {
+        const turn = expectStarted(await store.beginTurn(ALICE, turnInput()));
+
+        const results = await Promise.all(
+          Array.from({ length: 5 }, (_, index) =>
+            store.interruptTurn(ALICE, turn.assistantMessage.id, `partial ${index}`),
+          ),
+        );
+
+        expect(results.filter(Boolean)).toHaveLength(1);
+      });
+    });
+
     describe('stored values', () => {
       it('returns ISO 8601 timestamps with milliseconds in UTC', async () => {
         const now = new Date('2025-11-02T10:30:00.007Z');
@@ -1050,6 +1282,24 @@ export function describeChatStoreContract(
         expect(started[0]?.kind === 'started' && started[0].conversationCreated).toBe(true);
         expect(results.filter((result) => result.kind === 'busy')).toHaveLength(19);
         expect((await store.listConversations(ALICE, SHOP, { limit: 100 })).items).toHaveLength(1);
+      });
+
+      it('starts one turn per user when two users race on the same new conversation id', async () => {
+        const conversationId = randomUUID();
+
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, index) =>
+            store.beginTurn(index % 2 === 0 ? ALICE : BOB, turnInput({ conversationId })),
+          ),
+        );
+
+        const started = results.filter((result) => result.kind === 'started');
+        expect(
+          started.map((result) => result.kind === 'started' && result.conversation.userId).sort(),
+        ).toEqual([ALICE, BOB]);
+        expect(results.filter((result) => result.kind === 'busy')).toHaveLength(18);
+        expect(await allMessages(ALICE, conversationId)).toHaveLength(2);
+        expect(await allMessages(BOB, conversationId)).toHaveLength(2);
       });
 
       it('starts exactly one of 10 parallel turns with the same key; the rest are duplicates of it', async () => {

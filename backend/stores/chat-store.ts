@@ -1,10 +1,14 @@
 // The ChatStore plug point: conversations and messages, always scoped by the user id.
-// Implementations: SqliteChatStore (default), MemoryChatStore (tests); both pass
-// chat-store.contract.ts. Guide for writing another one: see that contract suite.
+// Implementations: SqliteChatStore (default), MemoryChatStore (tests), PostgresChatStore
+// (`schema-chat/postgres`, for several instances); all pass chat-store.contract.ts. Guide for
+// writing another one: see that contract suite.
 
 import type { FinishReason, MessageRole, MessageStatus, Usage } from '../../sdk/protocol.js';
 
-/** A stored conversation. Times are ISO 8601 strings. */
+/**
+ * A stored conversation. Times are ISO 8601 strings. It is named by `userId` and `id` together:
+ * two users may each have a conversation with the same id (clients choose new ids themselves).
+ */
 export interface StoredConversation {
   id: string;
   userId: string;
@@ -35,7 +39,7 @@ export interface StoredMessage {
 
 /** What {@link ChatStore.beginTurn} records. */
 export interface BeginTurnInput {
-  /** UUID v4; created when unknown. */
+  /** UUID v4; created when the user has none with this id (others' conversations do not count). */
   conversationId: string;
   projectId: string;
   /** The question, saved before any model call. */
@@ -63,7 +67,7 @@ export type BeginTurnResult =
   | ({ kind: 'duplicate' } & StoredTurn)
   /** The conversation has an assistant message still `streaming`: nothing was written. */
   | { kind: 'busy'; conversationId: string }
-  /** The conversation id belongs to another user or another project: nothing was written. */
+  /** The user's conversation with this id belongs to another project: nothing was written. */
   | { kind: 'not-found' };
 
 /** How a turn ended, for {@link ChatStore.finishTurn}. */
@@ -95,17 +99,21 @@ export const DELETED_USAGE_RETENTION_MS = 2 * 24 * 60 * 60 * 1000;
 
 /**
  * Storage of conversations and messages. Every method takes the user id first so that ownership
- * cannot be forgotten; "not found" (including "belongs to someone else") is `undefined` or
- * `false`, never an exception. Methods throw only for storage faults (`ChatError`
- * `STORAGE_ERROR`) and for a malformed `cursor` or a `limit` outside 1–100 of a list method
- * (`ChatError` `VALIDATION_FAILED`, 400: the cursor comes from the client and only the store can
- * read it).
+ * cannot be forgotten. A conversation is named by the user id *and* its id: another user's
+ * conversation id is, for this user, an unused id — `beginTurn` creates the user's own
+ * conversation with it, every other method finds nothing — so no answer tells whether someone
+ * else has a conversation with that id. "Not found" is `undefined` or `false`, never an
+ * exception. Methods throw only for storage faults (`ChatError` `STORAGE_ERROR`) and for a
+ * malformed `cursor` or a `limit` outside 1–100 of a list method (`ChatError`
+ * `VALIDATION_FAILED`, 400: the cursor comes from the client and only the store can read it).
  */
 export interface ChatStore {
   /**
-   * Atomically: checks the conversation (creating it when unknown), the idempotency key and that
-   * no answer is streaming in it; then saves the user message and the `streaming` assistant
-   * placeholder. Read-then-write, so implementations must serialise it (SQLite: `BEGIN IMMEDIATE`).
+   * Atomically: checks the idempotency key, the user's conversation with this id (creating it when
+   * the user has none; `not-found` when it belongs to another project) and that no answer is
+   * streaming in it; then saves the user message and the `streaming` assistant placeholder.
+   * Read-then-write, so implementations must serialise it (SQLite: `BEGIN IMMEDIATE`; Postgres:
+   * unique indexes, one of them on the streaming answer of a conversation).
    */
   beginTurn(userId: string, input: BeginTurnInput): Promise<BeginTurnResult>;
 
@@ -170,6 +178,16 @@ export interface ChatStore {
    * when empty) and returns how many. Call once at startup, before serving.
    */
   recoverInterrupted(): Promise<number>;
+
+  /**
+   * Settles one answer whose generation is gone (its process died): when the message is still
+   * `streaming`, saves `content` (or keeps the last checkpoint when omitted) with status
+   * `interrupted` (`failed` when that text is empty) and finish reason `interrupted`, usage
+   * unset. Returns false and changes nothing when it is unknown, not the user's or already
+   * finished, so of two instances settling the same answer exactly one succeeds, and a late
+   * `finishTurn` of the dead owner is refused afterwards.
+   */
+  interruptTurn(userId: string, messageId: string, content?: string): Promise<boolean>;
 
   /** Releases resources (closes the database). */
   close(): Promise<void>;

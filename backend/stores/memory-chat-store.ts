@@ -12,7 +12,11 @@ import {
   type StoredPage,
   type StoredTurn,
 } from './chat-store.js';
-import { checkBeginTurnInput, checkFinishTurnInput } from './chat-store-input.js';
+import {
+  checkBeginTurnInput,
+  checkFinishTurnInput,
+  checkInterruptContent,
+} from './chat-store-input.js';
 import { deriveConversationTitle } from './conversation-title.js';
 import {
   checkHistoryLimit,
@@ -62,17 +66,19 @@ function isUsableHistory(message: StoredMessage): boolean {
 
 /**
  * A {@link ChatStore} kept in memory, with the same behaviour as `SqliteChatStore` (both pass
- * `chat-store.contract.ts`): caller-given ids, insertion-order sequences, `updatedAt` moved by
- * every new turn, idempotency keys freed by deleting their conversation, usage of deleted
- * conversations still counted. Every method returns copies, never the stored objects. All work
- * of a method happens synchronously, so concurrent calls cannot interleave.
+ * `chat-store.contract.ts`): caller-given ids, conversations named by (user id, conversation id),
+ * insertion-order sequences, `updatedAt` moved by every new turn, idempotency keys freed by
+ * deleting their conversation, usage of deleted conversations still counted. Every method
+ * returns copies, never the stored objects. All work of a method happens synchronously, so
+ * concurrent calls cannot interleave.
  *
  * @example
  * const router = createChatRouter({ store: new MemoryChatStore(), ... });
  */
 export class MemoryChatStore implements ChatStore {
   #nextSeq = 1;
-  readonly #conversations = new Map<string, ConversationRecord>();
+  /** User id → conversation id → record: a conversation is named by both (see `ChatStore`). */
+  readonly #conversations = new Map<string, Map<string, ConversationRecord>>();
   /** Message id → its record. */
   readonly #messages = new Map<string, MessageRecord>();
   /** User id → idempotency key → turn. Nested maps: no separator can collide. */
@@ -86,11 +92,8 @@ export class MemoryChatStore implements ChatStore {
     const duplicate = this.#findTurnSync(userId, input.idempotencyKey);
     if (duplicate !== undefined) return { kind: 'duplicate', ...duplicate };
 
-    let record = this.#conversations.get(input.conversationId);
-    if (
-      record !== undefined &&
-      (record.conversation.userId !== userId || record.conversation.projectId !== input.projectId)
-    ) {
+    let record = this.#ownConversation(userId, input.conversationId);
+    if (record !== undefined && record.conversation.projectId !== input.projectId) {
       return { kind: 'not-found' };
     }
     if (record?.messages.some(({ message }) => message.status === 'streaming')) {
@@ -126,7 +129,12 @@ export class MemoryChatStore implements ChatStore {
         },
         messages: [],
       };
-      this.#conversations.set(input.conversationId, record);
+      let own = this.#conversations.get(userId);
+      if (own === undefined) {
+        own = new Map();
+        this.#conversations.set(userId, own);
+      }
+      own.set(input.conversationId, record);
     } else {
       record.updatedAt = now;
       record.conversation.updatedAt = iso;
@@ -216,10 +224,9 @@ export class MemoryChatStore implements ChatStore {
         ? undefined
         : decodePageCursor(options.cursor, CONVERSATIONS_CURSOR, 2);
     const [afterUpdatedAt = 0, afterSeq = 0] = after ?? [];
-    const matching = [...this.#conversations.values()]
+    const matching = [...(this.#conversations.get(userId)?.values() ?? [])]
       .filter(
         (record) =>
-          record.conversation.userId === userId &&
           record.conversation.projectId === projectId &&
           (after === undefined ||
             record.updatedAt < afterUpdatedAt ||
@@ -295,7 +302,9 @@ export class MemoryChatStore implements ChatStore {
         this.#deletedUsage.set(userId, deleted);
       }
     }
-    this.#conversations.delete(conversationId);
+    const own = this.#conversations.get(userId);
+    own?.delete(conversationId);
+    if (own?.size === 0) this.#conversations.delete(userId);
     return true;
   }
 
@@ -329,12 +338,21 @@ export class MemoryChatStore implements ChatStore {
     return count;
   }
 
+  async interruptTurn(userId: string, messageId: string, content?: string): Promise<boolean> {
+    checkInterruptContent(content);
+    const message = this.#streamingMessage(userId, messageId);
+    if (message === undefined) return false;
+    if (content !== undefined) message.content = content;
+    message.status = message.content === '' ? 'failed' : 'interrupted';
+    message.finishReason = 'interrupted';
+    return true;
+  }
+
   /** Nothing to release; kept for the interface. */
   async close(): Promise<void> {}
 
   #ownConversation(userId: string, conversationId: string): ConversationRecord | undefined {
-    const record = this.#conversations.get(conversationId);
-    return record?.conversation.userId === userId ? record : undefined;
+    return this.#conversations.get(userId)?.get(conversationId);
   }
 
   #streamingMessage(userId: string, messageId: string): StoredMessage | undefined {
@@ -345,7 +363,8 @@ export class MemoryChatStore implements ChatStore {
 
   #findTurnSync(userId: string, idempotencyKey: string): StoredTurn | undefined {
     const turn = this.#turns.get(userId)?.get(idempotencyKey);
-    const record = turn === undefined ? undefined : this.#conversations.get(turn.conversationId);
+    const record =
+      turn === undefined ? undefined : this.#ownConversation(userId, turn.conversationId);
     if (turn === undefined || record === undefined) return undefined;
     const userMessage = this.#messages.get(turn.userMessageId)?.message;
     const assistantMessage = this.#messages.get(turn.assistantMessageId)?.message;

@@ -2,10 +2,13 @@
 
 import type Database from 'better-sqlite3';
 
-// Each entry upgrades the schema by one version; append, never edit a shipped entry. Times are
-// integer milliseconds since the epoch (compact, index-friendly, exact); the store turns them into
-// ISO 8601 strings. `seq` (the rowid) is the insertion order that every ordering relies on.
-const MIGRATIONS: readonly string[] = [
+/**
+ * Each entry upgrades the schema by one version (exported for the migration tests); append, never
+ * edit a shipped entry. Times are integer milliseconds since the epoch (compact, index-friendly,
+ * exact); the store turns them into ISO 8601 strings. `seq` (the rowid) is the insertion order
+ * that every ordering relies on.
+ */
+export const CHAT_SCHEMA_MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE conversations (
     seq INTEGER PRIMARY KEY,
@@ -58,10 +61,70 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX deleted_usage_by_user_created ON deleted_usage (user_id, created_at, total_tokens);
   `,
+  // Version 2: a conversation is named by (user_id, id), so that another user's conversation id
+  // is, for this user, an unused one. SQLite cannot change a table's constraints in place: both
+  // tables are rebuilt (https://sqlite.org/lang_altertable.html#otheralter) keeping every row and
+  // its seq, the insertion order that cursors point at. The old messages go first so that
+  // dropping the old conversations cascades to nothing; renaming conversations_v2 rewrites the
+  // foreign key of messages_v2 to the new name.
+  `
+  CREATE TABLE conversations_v2 (
+    seq INTEGER PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    project_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    UNIQUE (user_id, id)
+  ) STRICT;
+  INSERT INTO conversations_v2 (seq, user_id, id, project_id, title, created_at, updated_at)
+    SELECT seq, user_id, id, project_id, title, created_at, updated_at FROM conversations;
+
+  CREATE TABLE messages_v2 (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    user_id TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
+    content TEXT NOT NULL,
+    status TEXT NOT NULL
+      CHECK (status IN ('streaming', 'complete', 'stopped', 'interrupted', 'failed')),
+    created_at INTEGER NOT NULL,
+    model TEXT,
+    finish_reason TEXT
+      CHECK (finish_reason IN ('stop', 'length', 'content_filter', 'stopped', 'interrupted', 'error')),
+    prompt_tokens INTEGER,
+    completion_tokens INTEGER,
+    total_tokens INTEGER,
+    idempotency_key TEXT,
+    FOREIGN KEY (user_id, conversation_id)
+      REFERENCES conversations_v2 (user_id, id) ON DELETE CASCADE
+  ) STRICT;
+  INSERT INTO messages_v2 (seq, id, user_id, conversation_id, role, content, status, created_at,
+      model, finish_reason, prompt_tokens, completion_tokens, total_tokens, idempotency_key)
+    SELECT seq, id, user_id, conversation_id, role, content, status, created_at,
+      model, finish_reason, prompt_tokens, completion_tokens, total_tokens, idempotency_key
+    FROM messages;
+
+  DROP TABLE messages;
+  DROP TABLE conversations;
+  ALTER TABLE conversations_v2 RENAME TO conversations;
+  ALTER TABLE messages_v2 RENAME TO messages;
+
+  CREATE INDEX conversations_by_user_project_updated
+    ON conversations (user_id, project_id, updated_at DESC, seq DESC);
+  CREATE INDEX messages_by_conversation ON messages (user_id, conversation_id, seq);
+  CREATE UNIQUE INDEX messages_by_idempotency_key
+    ON messages (user_id, idempotency_key, role) WHERE idempotency_key IS NOT NULL;
+  CREATE INDEX messages_usage_by_user_created
+    ON messages (user_id, created_at, total_tokens) WHERE role = 'assistant';
+  CREATE INDEX messages_streaming ON messages (user_id, conversation_id) WHERE status = 'streaming';
+  `,
 ];
 
 /** The schema version this code writes (`PRAGMA user_version` of an up-to-date database). */
-export const CHAT_SCHEMA_VERSION = MIGRATIONS.length;
+export const CHAT_SCHEMA_VERSION = CHAT_SCHEMA_MIGRATIONS.length;
 
 /**
  * Brings the database up to {@link CHAT_SCHEMA_VERSION} in one `BEGIN IMMEDIATE` transaction, so
@@ -81,7 +144,7 @@ export function migrateChatSchema(db: Database.Database): void {
       );
     }
     for (let version = current; version < CHAT_SCHEMA_VERSION; version += 1) {
-      db.exec(MIGRATIONS[version] as string);
+      db.exec(CHAT_SCHEMA_MIGRATIONS[version] as string);
     }
     if (current !== CHAT_SCHEMA_VERSION) db.pragma(`user_version = ${CHAT_SCHEMA_VERSION}`);
   }).immediate();

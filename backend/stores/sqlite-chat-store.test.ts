@@ -14,7 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChatError } from '../errors.js';
 import { describeChatStoreContract } from './chat-store.contract.js';
 import type { BeginTurnInput } from './chat-store.js';
-import { CHAT_SCHEMA_VERSION } from './sqlite-chat-schema.js';
+import { CHAT_SCHEMA_MIGRATIONS, CHAT_SCHEMA_VERSION } from './sqlite-chat-schema.js';
 import { CHAT_STORE_SQL, SqliteChatStore } from './sqlite-chat-store.js';
 
 const BETTER_SQLITE3 = createRequire(import.meta.url).resolve('better-sqlite3');
@@ -211,6 +211,102 @@ describe('SqliteChatStore', () => {
     );
     // A second store on the same, already migrated file changes nothing.
     expect(() => open()).not.toThrow();
+  });
+
+  it('migrates a version-1 file with its rows to conversations named per user', async () => {
+    const path = join(dir, 'chat.db');
+    const v1 = new Database(path);
+    v1.exec(CHAT_SCHEMA_MIGRATIONS[0] as string);
+    v1.pragma('user_version = 1');
+    const t0 = Date.parse('2025-03-01T09:00:00.000Z');
+    const insertConversation = v1.prepare(
+      `INSERT INTO conversations (id, user_id, project_id, title, created_at, updated_at)
+       VALUES (?, ?, 'project-shop', ?, ?, ?)`,
+    );
+    const insertMessage = v1.prepare(
+      `INSERT INTO messages (id, conversation_id, user_id, role, content, status, created_at,
+         model, finish_reason, prompt_tokens, completion_tokens, total_tokens, idempotency_key)
+       VALUES (@id, @conversationId, @userId, @role, @content, @status, @createdAt,
+         @model, @finishReason, @prompt, @completion, @total, @key)`,
+    );
+    const none = { model: null, finishReason: null, prompt: null, completion: null, total: null };
+    const [answered, streaming] = [randomUUID(), randomUUID()];
+    insertConversation.run(answered, 'user-alice', 'Old question', t0, t0 + 1000);
+    insertConversation.run(streaming, 'user-alice', 'Still answering', t0 + 2000, t0 + 2000);
+    const answeredMessages = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    for (const [index, id] of answeredMessages.entries()) {
+      const user = index % 2 === 0;
+      insertMessage.run({
+        ...none,
+        id,
+        conversationId: answered,
+        userId: 'user-alice',
+        role: user ? 'user' : 'assistant',
+        content: `message ${index}`,
+        status: 'complete',
+        createdAt: t0 + 1000 * Math.floor(index / 2),
+        key: `key-${Math.floor(index / 2)}`,
+        ...(user ? {} : { model: 'm', finishReason: 'stop', prompt: 10, completion: 5, total: 15 }),
+      });
+    }
+    const streamingAnswer = randomUUID();
+    for (const [role, id, status] of [
+      ['user', randomUUID(), 'complete'],
+      ['assistant', streamingAnswer, 'streaming'],
+    ] as const) {
+      insertMessage.run({
+        ...none,
+        id,
+        conversationId: streaming,
+        userId: 'user-alice',
+        role,
+        content: role === 'user' ? 'Still answering' : 'Half',
+        status,
+        createdAt: t0 + 2000,
+        key: 'key-streaming',
+      });
+    }
+    v1.prepare(
+      `INSERT INTO deleted_usage (user_id, created_at, total_tokens) VALUES (?, ?, ?)`,
+    ).run('user-alice', t0, 100);
+    v1.close();
+
+    const store = open();
+
+    expect(store.database.pragma('user_version', { simple: true })).toBe(CHAT_SCHEMA_VERSION);
+    expect(store.database.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(store.database.pragma('foreign_key_check')).toEqual([]);
+    expect(
+      (await store.listConversations('user-alice', 'project-shop', { limit: 10 })).items,
+    ).toMatchObject([
+      { id: streaming, userId: 'user-alice', title: 'Still answering' },
+      { id: answered, title: 'Old question', updatedAt: new Date(t0 + 1000).toISOString() },
+    ]);
+    // Message order and cursors survive (seq kept).
+    const latest = await store.listMessages('user-alice', answered, { limit: 3 });
+    expect(latest?.items.map((message) => message.id)).toEqual(answeredMessages.slice(1));
+    const older = await store.listMessages('user-alice', answered, {
+      limit: 3,
+      cursor: latest?.nextCursor,
+    });
+    expect(older?.items.map((message) => message.id)).toEqual(answeredMessages.slice(0, 1));
+    expect((await store.findTurn('user-alice', 'key-1'))?.assistantMessage).toMatchObject({
+      id: answeredMessages[3],
+      usage: { promptTokens: 10, completionTokens: 5, totalTokens: 15 },
+    });
+    expect(await store.tokensUsedSince('user-alice', new Date(t0))).toBe(130);
+    // The streaming answer still blocks its conversation and still finishes.
+    expect(
+      (await store.beginTurn('user-alice', turnInput({ conversationId: streaming }))).kind,
+    ).toBe('busy');
+    // Another user's id is now an unused id.
+    expect((await store.beginTurn('user-bob', turnInput({ conversationId: answered }))).kind).toBe(
+      'started',
+    );
+    expect(await store.interruptTurn('user-alice', streamingAnswer)).toBe(true);
+    expect(await store.deleteConversation('user-alice', answered)).toBe(true);
+    expect(await store.getConversation('user-bob', answered)).toMatchObject({ userId: 'user-bob' });
+    expect(await store.tokensUsedSince('user-alice', new Date(t0))).toBe(130);
   });
 
   it('refuses a database written by a newer schema version', () => {

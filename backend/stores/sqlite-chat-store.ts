@@ -1,7 +1,13 @@
 // SqliteChatStore: the default ChatStore, on one better-sqlite3 connection (WAL, prepared statements).
 
 import type Database from 'better-sqlite3';
-import type { FinishReason, MessageRole, MessageStatus } from '../../sdk/protocol.js';
+import {
+  type ConversationRow,
+  type MessageRow,
+  toConversation,
+  toIso,
+  toMessage,
+} from './chat-rows.js';
 import {
   type BeginTurnInput,
   type BeginTurnResult,
@@ -14,7 +20,11 @@ import {
   type StoredPage,
   type StoredTurn,
 } from './chat-store.js';
-import { checkBeginTurnInput, checkFinishTurnInput } from './chat-store-input.js';
+import {
+  checkBeginTurnInput,
+  checkFinishTurnInput,
+  checkInterruptContent,
+} from './chat-store-input.js';
 import { deriveConversationTitle } from './conversation-title.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
 import {
@@ -52,12 +62,12 @@ export interface SqliteChatStoreOptions {
 /** The SQL of every statement the store prepares, by name (exported for the query-plan test). */
 export const CHAT_STORE_SQL = {
   selectTurnMessages: `SELECT * FROM messages WHERE user_id = ? AND idempotency_key = ?`,
-  selectConversation: `SELECT * FROM conversations WHERE id = ?`,
-  selectOwnConversation: `SELECT * FROM conversations WHERE id = ? AND user_id = ?`,
-  selectStreamingMessage: `SELECT 1 FROM messages WHERE conversation_id = ? AND status = 'streaming' LIMIT 1`,
+  selectConversation: `SELECT * FROM conversations WHERE user_id = ? AND id = ?`,
+  selectStreamingMessage: `SELECT 1 FROM messages
+    WHERE user_id = ? AND conversation_id = ? AND status = 'streaming' LIMIT 1`,
   insertConversation: `INSERT INTO conversations (id, user_id, project_id, title, created_at, updated_at)
     VALUES (@id, @userId, @projectId, @title, @now, @now)`,
-  touchConversation: `UPDATE conversations SET updated_at = ? WHERE id = ?`,
+  touchConversation: `UPDATE conversations SET updated_at = ? WHERE user_id = ? AND id = ?`,
   insertMessage: `INSERT INTO messages
     (id, conversation_id, user_id, role, content, status, created_at, model, idempotency_key)
     VALUES (@id, @conversationId, @userId, @role, @content, @status, @createdAt, @model, @idempotencyKey)`,
@@ -71,18 +81,20 @@ export const CHAT_STORE_SQL = {
   listConversationsAfter: `SELECT * FROM conversations WHERE user_id = ? AND project_id = ?
       AND (updated_at, seq) < (?, ?)
     ORDER BY updated_at DESC, seq DESC LIMIT ?`,
-  listMessages: `SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?`,
-  listMessagesBefore: `SELECT * FROM messages WHERE conversation_id = ? AND seq < ?
+  listMessages: `SELECT * FROM messages WHERE user_id = ? AND conversation_id = ?
+    ORDER BY seq DESC LIMIT ?`,
+  listMessagesBefore: `SELECT * FROM messages WHERE user_id = ? AND conversation_id = ? AND seq < ?
     ORDER BY seq DESC LIMIT ?`,
   selectHistory: `SELECT * FROM messages
-    WHERE conversation_id = @conversationId AND user_id = @userId
-      AND seq < (SELECT seq FROM messages WHERE id = @beforeMessageId AND conversation_id = @conversationId)
+    WHERE user_id = @userId AND conversation_id = @conversationId
+      AND seq < (SELECT seq FROM messages
+        WHERE id = @beforeMessageId AND user_id = @userId AND conversation_id = @conversationId)
       AND NOT (role = 'assistant' AND (status IN ('streaming', 'failed') OR content = ''))
     ORDER BY seq DESC LIMIT @limit`,
   keepDeletedUsage: `INSERT INTO deleted_usage (user_id, created_at, total_tokens)
     SELECT user_id, created_at, total_tokens FROM messages
-    WHERE conversation_id = ? AND role = 'assistant' AND total_tokens > 0`,
-  deleteConversation: `DELETE FROM conversations WHERE id = ? AND user_id = ?`,
+    WHERE user_id = ? AND conversation_id = ? AND role = 'assistant' AND total_tokens > 0`,
+  deleteConversation: `DELETE FROM conversations WHERE user_id = ? AND id = ?`,
   pruneDeletedUsage: `DELETE FROM deleted_usage WHERE user_id = ? AND created_at < ?`,
   tokensUsedSince: `SELECT
       (SELECT coalesce(sum(total_tokens), 0) FROM messages
@@ -93,36 +105,15 @@ export const CHAT_STORE_SQL = {
     SET status = CASE WHEN content = '' THEN 'failed' ELSE 'interrupted' END,
       finish_reason = 'interrupted'
     WHERE status = 'streaming'`,
+  // SET expressions read the row as it was, so both uses of content see the checkpoint.
+  interruptTurn: `UPDATE messages
+    SET content = coalesce(@content, content),
+      status = CASE WHEN coalesce(@content, content) = '' THEN 'failed' ELSE 'interrupted' END,
+      finish_reason = 'interrupted'
+    WHERE id = @id AND user_id = @userId AND status = 'streaming'`,
 } as const;
 
 type StatementName = keyof typeof CHAT_STORE_SQL;
-
-interface ConversationRow {
-  seq: number;
-  id: string;
-  user_id: string;
-  project_id: string;
-  title: string;
-  created_at: number;
-  updated_at: number;
-}
-
-interface MessageRow {
-  seq: number;
-  id: string;
-  conversation_id: string;
-  user_id: string;
-  role: MessageRole;
-  content: string;
-  status: MessageStatus;
-  created_at: number;
-  model: string | null;
-  finish_reason: FinishReason | null;
-  prompt_tokens: number | null;
-  completion_tokens: number | null;
-  total_tokens: number | null;
-  idempotency_key: string | null;
-}
 
 /** A checkpoint waiting for the end of the event-loop turn (see `saveProgress`). */
 interface PendingProgress {
@@ -136,47 +127,11 @@ interface PendingProgress {
 const CONVERSATIONS_CURSOR = 'conversations';
 const MESSAGES_CURSOR = 'messages';
 
-function toIso(time: number): string {
-  return new Date(time).toISOString();
-}
-
-function toConversation(row: ConversationRow): StoredConversation {
-  return {
-    id: row.id,
-    userId: row.user_id,
-    projectId: row.project_id,
-    title: row.title,
-    createdAt: toIso(row.created_at),
-    updatedAt: toIso(row.updated_at),
-  };
-}
-
-function toMessage(row: MessageRow): StoredMessage {
-  const message: StoredMessage = {
-    id: row.id,
-    conversationId: row.conversation_id,
-    role: row.role,
-    content: row.content,
-    status: row.status,
-    createdAt: toIso(row.created_at),
-  };
-  if (row.model !== null) message.model = row.model;
-  if (row.finish_reason !== null) message.finishReason = row.finish_reason;
-  if (row.total_tokens !== null) {
-    message.usage = {
-      promptTokens: row.prompt_tokens ?? 0,
-      completionTokens: row.completion_tokens ?? 0,
-      totalTokens: row.total_tokens,
-    };
-  }
-  if (row.idempotency_key !== null) message.idempotencyKey = row.idempotency_key;
-  return message;
-}
-
 /**
  * The default {@link ChatStore}: conversations and messages in SQLite through better-sqlite3.
  *
- * - **Ids** are given by the caller (UUID v4 strings); the store never invents one.
+ * - **Ids** are given by the caller (UUID v4 strings); the store never invents one. A
+ *   conversation is named by (user id, conversation id): another user's id is an unused one.
  * - **Order** is the insertion order (`seq`, the rowid), never a timestamp: messages saved in the
  *   same millisecond keep their order, and paging uses keyset cursors on it.
  * - **`updatedAt`** of a conversation moves to the turn's `now` on every new turn (not on progress
@@ -293,7 +248,7 @@ export class SqliteChatStore implements ChatStore {
   ): Promise<StoredConversation | undefined> {
     const row = withStorageErrors(
       () =>
-        this.#statements.selectOwnConversation.get(conversationId, userId) as
+        this.#statements.selectConversation.get(userId, conversationId) as
           | ConversationRow
           | undefined,
     );
@@ -344,13 +299,13 @@ export class SqliteChatStore implements ChatStore {
         ? undefined
         : decodePageCursor(options.cursor, MESSAGES_CURSOR, 1);
     return withStorageErrors(() => {
-      if (this.#statements.selectOwnConversation.get(conversationId, userId) === undefined) {
+      if (this.#statements.selectConversation.get(userId, conversationId) === undefined) {
         return undefined;
       }
       const rows = (
         before === undefined
-          ? this.#statements.listMessages.all(conversationId, limit + 1)
-          : this.#statements.listMessagesBefore.all(conversationId, before[0], limit + 1)
+          ? this.#statements.listMessages.all(userId, conversationId, limit + 1)
+          : this.#statements.listMessagesBefore.all(userId, conversationId, before[0], limit + 1)
       ) as MessageRow[];
       const page: StoredPage<StoredMessage> = {
         items: rows.slice(0, limit).reverse().map(toMessage),
@@ -400,6 +355,14 @@ export class SqliteChatStore implements ChatStore {
     return withStorageErrors(() => this.#statements.recoverInterrupted.run().changes);
   }
 
+  async interruptTurn(userId: string, messageId: string, content?: string): Promise<boolean> {
+    checkInterruptContent(content);
+    const { changes } = withStorageErrors(() =>
+      this.#statements.interruptTurn.run({ id: messageId, userId, content: content ?? null }),
+    );
+    return changes === 1;
+  }
+
   /** Closes the connection when the store opened it; a shared `database` stays open. */
   async close(): Promise<void> {
     if (this.#ownsDatabase && this.database.open) this.database.close();
@@ -410,7 +373,7 @@ export class SqliteChatStore implements ChatStore {
     const userRow = rows.find((row) => row.role === 'user');
     const assistantRow = rows.find((row) => row.role === 'assistant');
     if (userRow === undefined || assistantRow === undefined) return undefined;
-    const conversation = this.#statements.selectConversation.get(userRow.conversation_id) as
+    const conversation = this.#statements.selectConversation.get(userId, userRow.conversation_id) as
       | ConversationRow
       | undefined;
     if (conversation === undefined) return undefined;
@@ -422,24 +385,21 @@ export class SqliteChatStore implements ChatStore {
   }
 
   // Runs inside BEGIN IMMEDIATE (see the constructor). The checks go from the most specific to the
-  // least: a retry of a turn is a duplicate even while its own answer streams, and another user's
-  // conversation is not-found even while it streams (busy would reveal that it exists).
+  // least: a retry of a turn is a duplicate even while its own answer streams. Only the user's own
+  // conversations are looked at: another user's with the same id is not one of them.
   #beginTurnSync(userId: string, input: BeginTurnInput, now: number): BeginTurnResult {
     const duplicate = this.#findTurnSync(userId, input.idempotencyKey);
     if (duplicate !== undefined) return { kind: 'duplicate', ...duplicate };
 
-    const existing = this.#statements.selectConversation.get(input.conversationId) as
+    const existing = this.#statements.selectConversation.get(userId, input.conversationId) as
       | ConversationRow
       | undefined;
-    if (
-      existing !== undefined &&
-      (existing.user_id !== userId || existing.project_id !== input.projectId)
-    ) {
+    if (existing !== undefined && existing.project_id !== input.projectId) {
       return { kind: 'not-found' };
     }
     if (
       existing !== undefined &&
-      this.#statements.selectStreamingMessage.get(input.conversationId) !== undefined
+      this.#statements.selectStreamingMessage.get(userId, input.conversationId) !== undefined
     ) {
       return { kind: 'busy', conversationId: input.conversationId };
     }
@@ -466,7 +426,7 @@ export class SqliteChatStore implements ChatStore {
         updated_at: now,
       };
     } else {
-      this.#statements.touchConversation.run(now, input.conversationId);
+      this.#statements.touchConversation.run(now, userId, input.conversationId);
       conversation = { ...existing, updated_at: now };
     }
 
@@ -512,11 +472,11 @@ export class SqliteChatStore implements ChatStore {
   }
 
   #deleteConversationSync(userId: string, conversationId: string): boolean {
-    if (this.#statements.selectOwnConversation.get(conversationId, userId) === undefined) {
+    if (this.#statements.selectConversation.get(userId, conversationId) === undefined) {
       return false;
     }
-    this.#statements.keepDeletedUsage.run(conversationId);
+    this.#statements.keepDeletedUsage.run(userId, conversationId);
     // Messages go with it: ON DELETE CASCADE (foreign keys are on for every store connection).
-    return this.#statements.deleteConversation.run(conversationId, userId).changes === 1;
+    return this.#statements.deleteConversation.run(userId, conversationId).changes === 1;
   }
 }

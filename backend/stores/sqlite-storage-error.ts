@@ -1,6 +1,6 @@
 // Maps SQLite faults (locked, disk full, corrupt, I/O) to the coded STORAGE_ERROR of the wire protocol.
 
-import { ChatError } from '../errors.js';
+import { storageBusyError, storageUnavailableError } from './storage-errors.js';
 
 // Primary result codes (https://sqlite.org/rescode.html) that mean "the storage is unwell", not "the
 // code is wrong": extended codes such as SQLITE_IOERR_WRITE or SQLITE_BUSY_SNAPSHOT share them.
@@ -32,19 +32,10 @@ export function getPrimarySqliteCode(error: unknown): string | undefined {
 export function toStorageError(error: unknown): unknown {
   const code = getPrimarySqliteCode(error);
   if (code !== undefined && BUSY_CODES.has(code)) {
-    return new ChatError('STORAGE_ERROR', 'The chat history is busy; try again in a moment.', {
-      status: 503,
-      retryable: true,
-      retryAfter: 1,
-      cause: error,
-    });
+    return storageBusyError(error);
   }
   if (code !== undefined && FAULT_CODES.has(code)) {
-    return new ChatError('STORAGE_ERROR', 'The chat history is unavailable; try again later.', {
-      status: 503,
-      retryable: true,
-      cause: error,
-    });
+    return storageUnavailableError(error);
   }
   return error;
 }

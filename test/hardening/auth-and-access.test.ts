@@ -1,7 +1,8 @@
 // Authentication and authorization over real HTTP, on every route: the JWT corpus (≥ 30 forged or
 // malformed tokens) is rejected with each token's code and none reaches a handler; another user's
-// conversation is 404 on every route even while its answer streams, in a project both users can
-// see, through idempotency keys and Last-Event-ID too; a conversation of project A is not found
+// conversation id gets on every route what an unused id gets (a conversation of the caller's own)
+// even while its answer streams, in a project both users can see, and idempotency keys and
+// Last-Event-ID reach nothing of the other user's either; a conversation of project A is not found
 // under project B; bad UUIDs are 400; mass-assignment fields are ignored; a refused origin gets a
 // 403 on every route before any work.
 
@@ -161,7 +162,7 @@ describe('the JWT corpus over HTTP', () => {
 });
 
 describe("another user's conversation", () => {
-  it('is 404 on every route while its answer streams, in a project both can read, and leaks nothing', async () => {
+  it('answers every route as for an unused id while its answer streams, in a project both can read, and leaks nothing', async () => {
     const s = await start();
     const secret = [
       'ALICE-',
@@ -195,19 +196,25 @@ describe("another user's conversation", () => {
       if (code !== undefined && !text.includes(`"${code}"`)) problems.push(`${what}: not ${code}`);
       if (/ALICE|SECRET|alice private/.test(text)) problems.push(`${what}: leaked alice's data`);
     };
-    for (const [method, path, body] of everyRoute(conversationId, SHARED.id)) {
+    // Conversation ids are scoped per user: for bob, alice's id is an unused one. Each route gets
+    // alice's id and then a never-used id, in the same order, and must answer both alike (no
+    // oracle): bob's first turn creates a conversation of his own under each id.
+    const unusedId = randomUUID();
+    const unusedRoutes = everyRoute(unusedId, SHARED.id);
+    for (const [index, [method, path, body]] of everyRoute(conversationId, SHARED.id).entries()) {
+      const [, unusedPath, unusedBody] = unusedRoutes[index] ?? [];
       const result = await call(s, method, path, 'bob', body);
-      const listing = path.startsWith('/conversations?') || path === '/projects';
-      check(
-        `bob ${method} ${path.split('?')[0]}`,
-        result.status,
-        result.text,
-        listing ? 200 : 404,
-        listing ? undefined : 'CONVERSATION_NOT_FOUND',
-      );
+      const unused = await call(s, method, unusedPath ?? '', 'bob', unusedBody);
+      const what = `bob ${method} ${path.split('?')[0]}`;
+      check(what, result.status, result.text, unused.status, codeOf(unused.body));
+      if (codeOf(result.body) !== codeOf(unused.body)) {
+        problems.push(`${what}: ${codeOf(result.body)}, an unused id gets ${codeOf(unused.body)}`);
+      }
       if (path.startsWith('/conversations?')) {
-        const ids = (result.body as Page<ConversationSummary>).items.map((item) => item.id);
-        if (ids.includes(conversationId)) problems.push("bob's list shows alice's conversation");
+        const listed = (result.body as Page<ConversationSummary>).items;
+        if (listed.some((item) => item.id === conversationId && item.title !== 'hi')) {
+          problems.push("bob's list shows alice's conversation");
+        }
       }
     }
     // Resume and idempotency: bob cannot attach to alice's run.
@@ -263,7 +270,8 @@ describe("another user's conversation", () => {
       failures: problems.length,
     });
     expect(problems).toEqual([]);
-    expect(s.scripted.calls).toHaveLength(2); // alice's turn and bob's own turn, nothing else
+    // alice's turn, bob's own turns (three turn routes × two ids, and the one with alice's key).
+    expect(s.scripted.calls).toHaveLength(8);
   });
 
   it('finds a conversation of project A under project B nowhere, and never lists it there', async () => {
