@@ -1,7 +1,7 @@
-// Builds dist/: the backend entry (ESM + CJS), the Postgres entry (ESM + CJS, `pg` external), the
-// client entry (ESM + CJS), the widget entry (Lit external) and the drop-in widget bundle
-// (everything inlined and minified). Types come from `tsc -p
-// tsconfig.build.json`; rollup only transpiles (esbuild), since TypeScript 7 has no JS API.
+// Builds dist/: the backend entry (ESM + CJS), the Postgres and Redis entries (ESM + CJS, `pg`,
+// `ioredis`, `rate-limit-redis` external), the client entry (ESM + CJS), the widget entry (Lit
+// external) and the drop-in widget bundle (everything inlined and minified). Types come from
+// `tsc -p tsconfig.build.json`; rollup only transpiles (esbuild), since TypeScript 7 has no JS API.
 import { existsSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +20,7 @@ const external = (id) =>
   dependencies.some((dep) => id === dep || id.startsWith(`${dep}/`));
 
 /**
- * The Postgres entry imports ChatError from `schema-chat/express` instead of bundling a copy, so
+ * The Postgres and Redis entries import ChatError from `schema-chat/express` instead of bundling a copy, so
  * that the router's `instanceof ChatError` recognises the stores' coded errors.
  */
 const errorsFromExpressEntry = {
@@ -54,6 +54,15 @@ const entries = [
     output: [
       { file: 'dist/postgres.js', format: 'es', sourcemap: true },
       { file: 'dist/postgres.cjs', format: 'cjs', sourcemap: true, exports: 'named' },
+    ],
+  },
+  {
+    input: 'backend/redis.ts',
+    external,
+    plugins: [errorsFromExpressEntry, transpile({ target: 'node22' })],
+    output: [
+      { file: 'dist/redis.js', format: 'es', sourcemap: true },
+      { file: 'dist/redis.cjs', format: 'cjs', sourcemap: true, exports: 'named' },
     ],
   },
   {

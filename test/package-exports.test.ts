@@ -230,3 +230,22 @@ describe('schema-chat/postgres', () => {
     expect(failure).toMatchObject({ code: 'STORAGE_ERROR' });
   });
 });
+
+describe('schema-chat/redis', () => {
+  it('exports the shared run registry and the request-limit store, from ESM and CommonJS', async () => {
+    const esm = await import('schema-chat/redis');
+    const require = createRequire(import.meta.url);
+    const cjs = require('schema-chat/redis') as typeof esm;
+    for (const entry of [esm, cjs]) {
+      expect(typeof entry.RedisRunRegistry).toBe('function');
+      expect(typeof entry.createRedisRateLimitStore).toBe('function');
+    }
+    // Its coded errors are the router's own class (no bundled copy).
+    const express = await import('schema-chat/express');
+    expect(() => new esm.RedisRunRegistry({ redis: {} as never })).toThrow(TypeError);
+    expect(readFileSync(new URL('dist/redis.js', root), 'utf8')).toContain(
+      "from 'schema-chat/express'",
+    );
+    expect(express.ChatError).toBeDefined();
+  });
+});

@@ -442,7 +442,7 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
    */
   async #settle(userId: string, runId: string): Promise<boolean> {
     const record = await this.findById(userId, runId);
-    if (!record || record.state !== 'running') return false;
+    if (record?.state !== 'running') return false;
     const keys = this.#keysOf(record);
     const entries = await this.#readAfter(keys.events, -1);
     let text = '';
@@ -564,7 +564,8 @@ function failureOf(json: string): ChatError {
 }
 
 function recordOf(hash: Record<string, string>, userId: string): RunRecord | undefined {
-  if (!hash.record) return undefined;
+  // A run that failed before streaming is kept only to tell its followers why: forgotten here.
+  if (!hash.record || hash.failure) return undefined;
   const record = JSON.parse(hash.record) as RunRecord;
   if (record.userId !== userId) return undefined;
   record.state = hash.state === 'running' ? 'running' : 'ended';

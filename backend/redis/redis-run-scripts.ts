@@ -44,7 +44,9 @@ redis.call('HSET', KEYS[3], 'state', 'ended')
 local ttl = ARGV[3]
 if ARGV[2] == '1' then
   -- Only turns that start count against the budget, and a failed one's key is free at once.
+  -- Nothing to replay: forgotten by key and id; its failure stays a moment for followers.
   ttl = ARGV[4]
+  redis.call('HDEL', KEYS[3], 'record')
   redis.call('ZREM', KEYS[5], ARGV[1])
   if redis.call('GET', KEYS[4]) == ARGV[1] then redis.call('DEL', KEYS[4]) end
 elseif redis.call('GET', KEYS[4]) == ARGV[1] then

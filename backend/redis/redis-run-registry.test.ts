@@ -1,0 +1,196 @@
+// RedisRunRegistry on a real Redis: the RunRegistry contract, then what only a shared registry
+// does — two registries (two instances) on one Redis: follow a run of the other (replay from a
+// position, then live), a failure before streaming, a stop carried to the owner, followers
+// counted across instances, and the reaper settling a dead owner's run exactly once.
+
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { ChatEvent, TerminalEvent } from '../../sdk/protocol.js';
+import { serviceUrl } from '../../test/helpers/test-services.js';
+import { isChatError } from '../errors.js';
+import { silentLogger } from '../logging/chat-logger.js';
+import { describeRunRegistryContract } from '../runs/run-registry.contract.js';
+import type { RunEntry, RunRecord } from '../runs/run-registry.js';
+import { MemoryChatStore } from '../stores/memory-chat-store.js';
+import { RedisRunRegistry } from './redis-run-registry.js';
+
+const url = serviceUrl('redis', inject('testServices'));
+
+describe.skipIf(url === undefined)('RedisRunRegistry', () => {
+  let redis: Redis;
+  const registries: RedisRunRegistry[] = [];
+  beforeAll(() => {
+    redis = new Redis(url as string, { maxRetriesPerRequest: 2 });
+  });
+  afterEach(async () => {
+    await Promise.all(registries.splice(0).map((registry) => registry.close()));
+  });
+  afterAll(async () => {
+    redis.disconnect();
+  });
+
+  /** Two instances' registries on one Redis, under a prefix of their own (one per test). */
+  const pair = async (options: { leaseMs?: number; renewEveryMs?: number } = {}) => {
+    const keyPrefix = `test-${randomUUID()}:`;
+    const store = new MemoryChatStore();
+    const make = async (name: string) => {
+      const registry = new RedisRunRegistry({
+        redis: new Redis(url as string, { maxRetriesPerRequest: 2 }),
+        keyPrefix,
+        instanceId: `${name}-${randomUUID()}`,
+        reapEveryMs: 100,
+        ...options,
+      });
+      registries.push(registry);
+      await registry.start(store, silentLogger);
+      return registry;
+    };
+    return { a: await make('a'), b: await make('b'), store };
+  };
+
+  describeRunRegistryContract('RedisRunRegistry', async ({ replayTtlMs }) => {
+    const registry = new RedisRunRegistry({
+      redis: new Redis(url as string, { maxRetriesPerRequest: 2 }),
+      keyPrefix: `contract-${randomUUID()}:`,
+      replayTtlMs,
+    });
+    return { registry };
+  });
+
+  const recordOf = (owner: RedisRunRegistry, patch: Partial<RunRecord> = {}): RunRecord => ({
+    id: randomUUID().replaceAll('-', '').slice(0, 11),
+    userId: `user-${randomUUID()}`,
+    idempotencyKey: randomUUID(),
+    projectId: 'shop',
+    conversationId: randomUUID(),
+    messageId: randomUUID(),
+    createdAt: new Date().toISOString(),
+    question: 'Which tables are there?',
+    transport: 'sse',
+    ownerId: owner.instanceId,
+    state: 'running',
+    ...patch,
+  });
+  const claim = (registry: RedisRunRegistry, record: RunRecord) =>
+    registry.claim({ record, maxActive: 5, turnsPerMinute: 100, now: Date.now() });
+  const token = (content: string, end: number): RunEntry => ({
+    seq: end + 1,
+    event: { type: 'token', content },
+  });
+  const complete = (record: RunRecord, length: number): RunEntry => ({
+    seq: length + 2,
+    event: {
+      type: 'complete',
+      timestamp: new Date().toISOString(),
+      metadata: {
+        model: 'm',
+        conversationId: record.conversationId,
+        messageId: record.messageId,
+        finishReason: 'stop',
+        status: 'complete',
+        usage: { promptTokens: 1, completionTokens: 1, totalTokens: 2 },
+      },
+    } as ChatEvent,
+  });
+  const collect = async (iterable: AsyncIterable<RunEntry>) => {
+    const entries: RunEntry[] = [];
+    for await (const entry of iterable) entries.push(entry);
+    return entries;
+  };
+
+  it('lets another instance replay a run from a position, then follow it live to its end', async () => {
+    const { a, b } = await pair();
+    const record = recordOf(a);
+    expect((await claim(a, record)).kind).toBe('created');
+    a.publish(record, [
+      { seq: 0, event: { type: 'conversationId', conversationId: record.conversationId } },
+      token('Hello', 5),
+      token(' there', 11),
+    ]);
+    await sleep(50);
+    const followed = collect(b.follow(record, 6, new AbortController().signal));
+    await sleep(50);
+    a.publish(record, [token('!', 12), complete(record, 12)]);
+    const entries = await followed;
+    // From seq 6 on: " there" (ends at 11, seq 12), "!" (seq 13), then the terminal (seq 14).
+    expect(entries.map((entry) => entry.seq)).toEqual([12, 13, 14]);
+    expect(entries.map((entry) => entry.event.type)).toEqual(['token', 'token', 'complete']);
+    // Once ended, the whole run replays from the start, and a retried append is harmless.
+    a.publish(record, [token('!', 12)]);
+    await a.finish(record, { kind: 'ended', terminal: entries[2]?.event as TerminalEvent });
+    const replayed = await collect(b.follow(record, undefined, new AbortController().signal));
+    expect(replayed.map((entry) => entry.seq)).toEqual([0, 6, 12, 13, 14]);
+  });
+
+  it('tells a follower why a run failed before streaming, with its HTTP status', async () => {
+    const { a, b } = await pair();
+    const record = recordOf(a);
+    await claim(a, record);
+    const followed = collect(b.follow(record, undefined, new AbortController().signal));
+    await sleep(50);
+    a.publishFailure(record, {
+      code: 'TURN_IN_PROGRESS',
+      message: 'busy',
+      retryable: true,
+      retryAfter: 1,
+      status: 409,
+    });
+    const error = await followed.then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(isChatError(error) && [error.code, error.status]).toEqual(['TURN_IN_PROGRESS', 409]);
+  });
+
+  it('carries a stop to the owner, and counts followers on any instance', async () => {
+    const { a, b } = await pair();
+    const record = recordOf(a);
+    await claim(a, record);
+    const stopped: string[] = [];
+    a.onStopRequested((runId) => stopped.push(runId));
+    expect(await a.followerCount(record)).toBe(0);
+    const controller = new AbortController();
+    const following = collect(b.follow(record, undefined, controller.signal));
+    await sleep(50);
+    expect(await a.followerCount(record)).toBe(1);
+    await b.requestStop(record);
+    await sleep(100);
+    expect(stopped).toEqual([record.id]);
+    controller.abort();
+    await following;
+    expect(await a.followerCount(record)).toBe(0);
+  });
+
+  it('settles the runs of an owner that stopped renewing, exactly once, with the text so far', async () => {
+    const { a, b, store } = await pair({ leaseMs: 300, renewEveryMs: 100 });
+    const begin = await store.beginTurn('placeholder', {
+      conversationId: randomUUID(),
+      projectId: 'shop',
+      userMessage: { id: randomUUID(), content: 'q' },
+      assistantMessage: { id: randomUUID(), model: 'm' },
+      idempotencyKey: randomUUID(),
+      now: new Date(),
+    });
+    if (begin.kind !== 'started') throw new Error(begin.kind);
+    const record = recordOf(a, {
+      userId: 'placeholder',
+      conversationId: begin.conversation.id,
+      messageId: begin.assistantMessage.id,
+    });
+    await claim(a, record);
+    a.publish(record, [token('Partial', 7)]);
+    const followed = collect(b.follow(record, undefined, new AbortController().signal));
+    // The owner dies: it stops renewing (closed), and its lease runs out.
+    await a.close();
+    const entries = await followed;
+    const last = entries.at(-1)?.event;
+    expect(last?.type === 'error' && last.error.code).toBe('GENERATION_INTERRUPTED');
+    expect(entries.at(-1)?.seq).toBe(9);
+    const page = await store.listMessages('placeholder', begin.conversation.id, { limit: 5 });
+    expect(page?.items[1]).toMatchObject({ status: 'interrupted', content: 'Partial' });
+    expect(await b.findActiveByConversation('placeholder', begin.conversation.id)).toBeUndefined();
+    expect((await b.findById('placeholder', record.id))?.state).toBe('ended');
+  });
+});
