@@ -18,6 +18,7 @@ import {
 import { ALICE_PROJECT, testProjects } from '../test/helpers/test-projects.js';
 import { createChatRouter } from './create-chat-router.js';
 import { silentLogger } from './logging/chat-logger.js';
+import { MemoryRunRegistry } from './runs/memory-run-registry.js';
 import { MemoryChatStore } from './stores/memory-chat-store.js';
 import type { TurnRecord } from './turns/turn-record.js';
 
@@ -247,6 +248,22 @@ describe('setup messages', () => {
     expect(lines[0]?.[0]).toBe('info');
     expect(lines[0]?.[1]).toContain('Qwen/Qwen2.5-7B-Instruct at http://127.0.0.1:8003/v1');
     expect(lines[0]?.[1]).toContain('new OfflineChatModel()');
+  });
+});
+
+describe('instances', () => {
+  it('refuses a shared run registry with a store of one process, naming the fix', () => {
+    const runs = Object.assign(new MemoryRunRegistry(), { relay: {} as never });
+    expect(() =>
+      createChatRouter({
+        auth: { secret: TEST_SECRET },
+        projects: testProjects,
+        store: new MemoryChatStore(),
+        runs,
+        logger: silentLogger,
+        widget: false,
+      }),
+    ).toThrow(/shared by several instances.*PostgresChatStore/);
   });
 });
 

@@ -30,6 +30,7 @@ import { addTurnRoutes } from './routes/turn-routes.js';
 import { createWidgetHandler } from './routes/widget-route.js';
 import type { LiveRunStats } from './runs/live-runs.js';
 import { MemoryRunRegistry } from './runs/memory-run-registry.js';
+import type { RunRegistry } from './runs/run-registry.js';
 import type { ChatStore } from './stores/chat-store.js';
 import { settleFinishedTurns } from './stores/settle-finished-turns.js';
 import { SqliteChatStore } from './stores/sqlite-chat-store.js';
@@ -68,6 +69,7 @@ export function createChatRouter(options: ChatRouterOptions): ChatRouter {
   for (const warning of config.warnings) logger.warn({}, warning);
   const model = options.model ?? defaultModel(logger);
   const runs = options.runs ?? new MemoryRunRegistry({ replayTtlMs: config.timeouts.replayTtlMs });
+  checkInstancesAgree(runs, store, logger);
   const heartbeat = new SharedInterval(config.timeouts.heartbeatMs);
   const rateLimitStore = options.limits?.rateLimitStore;
   const requestLimit = createUserRateLimit({
@@ -173,6 +175,26 @@ export function createChatRouter(options: ChatRouterOptions): ChatRouter {
     },
   });
   return router;
+}
+
+/**
+ * A registry shared by several instances needs a store they share too: with one SQLite file per
+ * process, a run claimed on one instance would be saved where the others cannot see it.
+ */
+function checkInstancesAgree(runs: RunRegistry, store: ChatStore, logger: ChatLogger): void {
+  if (runs.relay && store.sharedAcrossInstances !== true) {
+    throw new TypeError(
+      'schema-chat: options.runs is shared by several instances, but options.store belongs to one ' +
+        'process (SQLite or memory). Give every instance one shared store: ' +
+        "new PostgresChatStore({ connectionString }) from 'schema-chat/postgres'.",
+    );
+  }
+  if (!runs.relay && store.sharedAcrossInstances === true) {
+    logger.info(
+      {},
+      'schema-chat: a shared store with the in-memory run registry serves one instance only; for several, use RedisRunRegistry (schema-chat/redis)',
+    );
+  }
 }
 
 /** The model of a router given none, said once so nobody wonders what it calls. */

@@ -109,6 +109,13 @@ export const DELETED_USAGE_RETENTION_MS = 2 * 24 * 60 * 60 * 1000;
  */
 export interface ChatStore {
   /**
+   * Whether every instance of the app can share this store (a client–server database such as
+   * Postgres). A router with a shared run registry (several instances) refuses a store that is
+   * not. Defaults to false (SQLite and the memory store belong to one process).
+   */
+  readonly sharedAcrossInstances?: boolean;
+
+  /**
    * Atomically: checks the idempotency key, the user's conversation with this id (creating it when
    * the user has none; `not-found` when it belongs to another project) and that no answer is
    * streaming in it; then saves the user message and the `streaming` assistant placeholder.

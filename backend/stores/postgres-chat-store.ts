@@ -179,6 +179,8 @@ export function postgresChatSql(s: string) {
  * app.use('/api/v1/ai', createChatRouter({ store, ... }));
  */
 export class PostgresChatStore implements ChatStore {
+  /** Every instance shares it: a router may pair it with a RedisRunRegistry. */
+  readonly sharedAcrossInstances = true;
   /** The pool, opened here or given as `options.pool`. */
   readonly pool: pg.Pool;
   /** The Postgres schema holding the tables. */

@@ -121,6 +121,15 @@ export const CHAT_SCHEMA_MIGRATIONS: readonly string[] = [
     ON messages (user_id, created_at, total_tokens) WHERE role = 'assistant';
   CREATE INDEX messages_streaming ON messages (user_id, conversation_id) WHERE status = 'streaming';
   `,
+  `
+  -- The process serving this file (claim-sqlite-file.ts): one SQLite file serves one process.
+  CREATE TABLE serving_process (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    pid INTEGER NOT NULL,
+    host TEXT NOT NULL,
+    started_at INTEGER NOT NULL
+  ) STRICT;
+  `,
 ];
 
 /** The schema version this code writes (`PRAGMA user_version` of an up-to-date database). */

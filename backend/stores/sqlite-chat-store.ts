@@ -25,6 +25,7 @@ import {
   checkFinishTurnInput,
   checkInterruptContent,
 } from './chat-store-input.js';
+import { claimSqliteFile, releaseSqliteFile } from './claim-sqlite-file.js';
 import { deriveConversationTitle } from './conversation-title.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
 import {
@@ -161,6 +162,8 @@ export class SqliteChatStore implements ChatStore {
   readonly #saveProgressBatch: (batch: readonly PendingProgress[]) => void;
   /** Checkpoints asked for in this event-loop turn, saved together at its end. */
   #pendingProgress: PendingProgress[] = [];
+  /** Whether this store claimed its file for this process (see claim-sqlite-file.ts). */
+  readonly #claimed: boolean = false;
 
   /** Opens (or adopts) the database and migrates it to the current schema. */
   constructor(options: SqliteChatStoreOptions = {}) {
@@ -183,6 +186,9 @@ export class SqliteChatStore implements ChatStore {
           this.#statements.saveProgress.run(item.content, item.messageId, item.userId);
         }
       }).immediate;
+      // A file on disk serves one process; an in-memory database is this connection's own.
+      this.#claimed = database.name !== ':memory:' && database.name !== '';
+      if (this.#claimed) withStorageErrors(() => claimSqliteFile(database));
     } catch (error) {
       if (owned) database.close();
       throw error;
@@ -365,6 +371,9 @@ export class SqliteChatStore implements ChatStore {
 
   /** Closes the connection when the store opened it; a shared `database` stays open. */
   async close(): Promise<void> {
+    if (this.#claimed && this.database.open) {
+      withStorageErrors(() => releaseSqliteFile(this.database as Database.Database));
+    }
     if (this.#ownsDatabase && this.database.open) this.database.close();
   }
 
