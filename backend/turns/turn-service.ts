@@ -84,6 +84,13 @@ export class TurnService {
       const feed = record && this.#feedOf(record);
       if (feed) return attach(feed, turn);
       const stored = await store.findTurn(user.id, key);
+      if (stored?.assistantMessage.status === 'streaming') {
+        // Claimed (which comes before the save) between the two reads, maybe on another
+        // instance: the registry knows it now.
+        const claimed = await runs.findByKey(user.id, key);
+        const claimedFeed = claimed && this.#feedOf(claimed);
+        if (claimedFeed) return attach(claimedFeed, turn);
+      }
       if (stored) return attach(this.#replay(stored, turn), turn);
     } else if (lastEventId) {
       const live = this.#live.get(lastEventId.runId);

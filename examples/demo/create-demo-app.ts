@@ -9,7 +9,9 @@ import {
   type ChatRouter,
   type ChatStore,
   createChatRouter,
-  type SqliteProjectStore,
+  type LimitsOptions,
+  type ProjectResolverLike,
+  type RunRegistry,
 } from 'schema-chat/express';
 import { checkHost } from '../lib/check-host.ts';
 import { sendExampleError } from '../lib/send-example-error.ts';
@@ -42,7 +44,11 @@ export interface DemoAppOptions {
   /** HS256 secret of the demo tokens. */
   jwtSecret: string;
   store: ChatStore;
-  projects: SqliteProjectStore;
+  projects: ProjectResolverLike;
+  /** A shared run registry (several demo processes). Defaults to the router's in-memory one. */
+  runs?: RunRegistry;
+  /** A shared request limit (several demo processes). Defaults to in-memory. */
+  rateLimitStore?: LimitsOptions['rateLimitStore'];
   model: ChatModel;
   /** Shown on the page (`GET /demo/config`). */
   modelInfo: DemoModelInfo;
@@ -70,6 +76,8 @@ export function createDemoApp(options: DemoAppOptions): DemoApp {
     model: options.model,
     cors: { origins: options.corsOrigins },
     logger: options.logger,
+    ...(options.runs ? { runs: options.runs } : {}),
+    ...(options.rateLimitStore ? { limits: { rateLimitStore: options.rateLimitStore } } : {}),
   });
 
   const app = express();

@@ -28,6 +28,16 @@ export interface DemoConfig {
   host: string;
   /** `SCHEMA_CHAT_DB`: the SQLite file (created on first start, kept across restarts). */
   databasePath: string;
+  /**
+   * `SCHEMA_CHAT_DATABASE_URL`: a Postgres database instead of the SQLite file (`postgres://…`),
+   * which several demo processes can share.
+   */
+  databaseUrl: string | undefined;
+  /**
+   * `SCHEMA_CHAT_REDIS_URL`: a Redis that several demo processes share runs and limits on
+   * (`redis://…`); needs `SCHEMA_CHAT_DATABASE_URL` too.
+   */
+  redisUrl: string | undefined;
   /** `SCHEMA_CHAT_JWT_SECRET`, or a random one generated for this run. */
   jwtSecret: string;
   /** Whether {@link DemoConfig.jwtSecret} was generated (tokens then die with the process). */
@@ -68,6 +78,16 @@ export function resolveDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoCon
   const port = parsePort(env.PORT);
   const host = nonEmpty(env.HOST) ?? DEFAULT_DEMO_HOST;
   const databasePath = nonEmpty(env.SCHEMA_CHAT_DB) ?? DEFAULT_DEMO_DATABASE;
+  const databaseUrl = urlOf('SCHEMA_CHAT_DATABASE_URL', env.SCHEMA_CHAT_DATABASE_URL, [
+    'postgres:',
+    'postgresql:',
+  ]);
+  const redisUrl = urlOf('SCHEMA_CHAT_REDIS_URL', env.SCHEMA_CHAT_REDIS_URL, ['redis:', 'rediss:']);
+  if (redisUrl !== undefined && databaseUrl === undefined) {
+    throw new Error(
+      'SCHEMA_CHAT_REDIS_URL needs SCHEMA_CHAT_DATABASE_URL too: instances that share runs on Redis must share one database (Postgres), not each their own SQLite file.',
+    );
+  }
 
   const givenSecret = nonEmpty(env.SCHEMA_CHAT_JWT_SECRET);
   if (givenSecret !== undefined && Buffer.byteLength(givenSecret) < MIN_SECRET_BYTES) {
@@ -117,12 +137,24 @@ export function resolveDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoCon
     port,
     host,
     databasePath,
+    databaseUrl,
+    redisUrl,
     jwtSecret,
     jwtSecretGenerated: givenSecret === undefined,
     corsOrigins,
     allowedHosts,
     model,
   };
+}
+
+/** A URL variable with one of `protocols`, or undefined when unset; throws naming it otherwise. */
+function urlOf(name: string, value: string | undefined, protocols: string[]): string | undefined {
+  const url = nonEmpty(value);
+  if (url === undefined) return undefined;
+  if (!URL.canParse(url) || !protocols.includes(new URL(url).protocol)) {
+    throw new Error(`${name} must be a ${protocols[0]}// URL, got "${url}".`);
+  }
+  return url;
 }
 
 /** Whether `HOST` listens on every interface (then it names no host of its own). */

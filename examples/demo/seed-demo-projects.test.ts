@@ -38,11 +38,11 @@ describe('the demo projects', () => {
     expect(new Set(DEMO_PROJECTS.map((seed) => seed.id)).size).toBe(DEMO_PROJECTS.length);
   });
 
-  it('seeds idempotently and scopes every project to its owner', () => {
+  it('seeds idempotently and scopes every project to its owner', async () => {
     const store = new SqliteProjectStore();
     try {
-      seedDemoProjects(store);
-      seedDemoProjects(store);
+      await seedDemoProjects(store);
+      await seedDemoProjects(store);
       expect(store.list(user('alice'))).toEqual([
         { id: 'bookstore', name: 'Bookstore' },
         { id: 'event-ticketing', name: 'Event ticketing' },
@@ -58,7 +58,7 @@ describe('the demo projects', () => {
     }
   });
 
-  it('refuses a database where another owner holds a demo project id', () => {
+  it('refuses a database where another owner holds a demo project id', async () => {
     const store = new SqliteProjectStore();
     try {
       store.upsert('mallory', {
@@ -66,7 +66,7 @@ describe('the demo projects', () => {
         name: 'Not yours',
         schema: 'CREATE TABLE x (id INT PRIMARY KEY);',
       });
-      expect(() => seedDemoProjects(store)).toThrow(
+      await expect(seedDemoProjects(store)).rejects.toThrow(
         /already has a project "bookstore" owned by someone other than alice/,
       );
     } finally {

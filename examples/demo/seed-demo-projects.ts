@@ -1,8 +1,10 @@
-// The demo's users and their projects: realistic schemas (in ./schemas) upserted on every start,
-// so a fresh database gets them and an existing one keeps its conversations.
+// The demo's users and their projects: realistic schemas (in ./schemas) upserted on every start
+// (by every instance, harmlessly), so a fresh database gets them and an existing one keeps its
+// conversations.
 
 import { readFileSync } from 'node:fs';
-import type { Project, SqliteProjectStore } from 'schema-chat/express';
+import type { Project } from 'schema-chat/express';
+import type { SeedableProjects } from './open-demo-storage.ts';
 
 /** The demo users; each owns only their own projects. */
 export const DEMO_USERS: readonly string[] = ['alice', 'bob'];
@@ -40,11 +42,11 @@ export function loadDemoProject(seed: DemoProjectSeed): Project {
  * schema edited in `schemas/` shows up on the next start. Throws when an id is taken by another
  * owner (a database from something else).
  */
-export function seedDemoProjects(projects: SqliteProjectStore): void {
+export async function seedDemoProjects(projects: SeedableProjects): Promise<void> {
   for (const seed of DEMO_PROJECTS) {
-    if (!projects.upsert(seed.owner, loadDemoProject(seed))) {
+    if (!(await projects.upsert(seed.owner, loadDemoProject(seed)))) {
       throw new Error(
-        `The database already has a project "${seed.id}" owned by someone other than ${seed.owner}; point SCHEMA_CHAT_DB at another file.`,
+        `The database already has a project "${seed.id}" owned by someone other than ${seed.owner}; point SCHEMA_CHAT_DB (or SCHEMA_CHAT_DATABASE_URL) elsewhere.`,
       );
     }
   }

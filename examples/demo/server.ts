@@ -17,7 +17,7 @@ try {
 // Tests and scripts read the first line; keep its shape.
 process.stdout.write(`schema-chat demo listening on ${demo.url}\n`);
 process.stdout.write(`model: ${demo.modelDescription}\n`);
-process.stdout.write(`database: ${config.databasePath}\n`);
+process.stdout.write(`database: ${demo.storageDescription}\n`);
 if (config.jwtSecretGenerated) {
   process.stdout.write(
     'auth: SCHEMA_CHAT_JWT_SECRET is not set, so a random secret was generated for this run\n',

@@ -1,20 +1,14 @@
-// Starts the demo: opens (or creates) the SQLite database, seeds the demo projects, picks the
-// model, listens, and knows how to shut everything down in order.
+// Starts the demo: opens its storage (SQLite, or Postgres + Redis), seeds the demo projects, picks
+// the model, listens, and knows how to shut everything down in order.
 
-import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname } from 'node:path';
-import {
-  type ChatLogger,
-  type ChatRouter,
-  SqliteChatStore,
-  SqliteProjectStore,
-} from 'schema-chat/express';
+import type { ChatLogger, ChatRouter } from 'schema-chat/express';
 import { createHttpServer } from '../lib/create-http-server.ts';
 import { createDemoApp } from './create-demo-app.ts';
 import { createDemoLogger } from './create-demo-logger.ts';
 import { createDemoModel, type DemoModelInfo } from './create-demo-model.ts';
+import { openDemoStorage } from './open-demo-storage.ts';
 import type { DemoConfig } from './resolve-demo-config.ts';
 import { seedDemoProjects } from './seed-demo-projects.ts';
 
@@ -26,6 +20,8 @@ export interface DemoServer {
   model: DemoModelInfo;
   /** One line about the model, for the console. */
   modelDescription: string;
+  /** Where the data lives, for the console. */
+  storageDescription: string;
   router: ChatRouter;
   /**
    * Ends running answers (saved as interrupted), closes every connection, then the database.
@@ -45,15 +41,11 @@ export async function startDemoServer(
   config: DemoConfig,
   options: StartDemoServerOptions = {},
 ): Promise<DemoServer> {
-  if (config.databasePath !== ':memory:') {
-    mkdirSync(dirname(config.databasePath), { recursive: true });
-  }
-  const store = new SqliteChatStore({ path: config.databasePath });
-  // One file, one connection: the projects live beside the conversations.
-  const projects = new SqliteProjectStore({ database: store.database });
+  const storage = await openDemoStorage(config);
+  const { store, projects } = storage;
   let router: ChatRouter | undefined;
   try {
-    seedDemoProjects(projects);
+    await seedDemoProjects(projects);
     const model = createDemoModel(config.model);
     const demo = createDemoApp({
       jwtSecret: config.jwtSecret,
@@ -64,6 +56,8 @@ export async function startDemoServer(
       corsOrigins: config.corsOrigins,
       allowedHosts: config.allowedHosts,
       logger: options.logger ?? createDemoLogger(),
+      ...(storage.runs ? { runs: storage.runs } : {}),
+      ...(storage.rateLimitStore ? { rateLimitStore: storage.rateLimitStore } : {}),
     });
     router = demo.router;
     await router.ready;
@@ -76,6 +70,7 @@ export async function startDemoServer(
       port,
       model: model.info,
       modelDescription: model.description,
+      storageDescription: storage.description,
       router: activeRouter,
       close() {
         closing ??= (async () => {
@@ -85,16 +80,14 @@ export async function startDemoServer(
           await activeRouter.close();
           server.closeAllConnections();
           await closed;
-          projects.close();
-          await store.close();
+          await storage.close();
         })();
         return closing;
       },
     };
   } catch (error) {
     await router?.close().catch(() => undefined);
-    projects.close();
-    await store.close();
+    await storage.close();
     throw error;
   }
 }

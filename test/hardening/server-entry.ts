@@ -15,6 +15,9 @@
 //                             keepAliveTimeout, connectionsCheckingInterval, maxHeaderSize)
 //   HARDENING_BUSY_TIMEOUT_MS the store's SQLite busy_timeout (default: the store's own)
 //   HARDENING_LOG=1           JSON log lines on stderr (silent otherwise; errors are counted)
+//   HARDENING_DATABASE_URL    Postgres instead of SQLite (PostgresChatStore; SCHEMA_CHAT_DB unused)
+//   HARDENING_REDIS_URL       a RedisRunRegistry and the shared request limit on this Redis
+//   HARDENING_REGISTRY_OPTIONS JSON merged into the RedisRunRegistry options (leaseMs…)
 //
 // Prints one JSON line on stdout once it serves: {"event":"listening","port":…,"pid":…}. Routes:
 // the chat API under /api/v1/ai; GET /__hardening/stats (memory, descriptors, runs, connections,
@@ -77,7 +80,9 @@ const json = (name: string): Record<string, unknown> => {
   }
 };
 
-required('SCHEMA_CHAT_DB');
+const databaseUrl = process.env.HARDENING_DATABASE_URL;
+const redisUrl = process.env.HARDENING_REDIS_URL;
+if (!databaseUrl) required('SCHEMA_CHAT_DB');
 const secret = required('HARDENING_JWT_SECRET');
 const routerOptions = json('HARDENING_ROUTER_OPTIONS');
 const httpOptions = json('HARDENING_HTTP_OPTIONS');
@@ -125,21 +130,36 @@ const projects = {
   },
 };
 
-// The router's default store, unless the busy timeout is set: then the same store built here.
+// The router's default store, unless the busy timeout is set (the same store built here) or a
+// Postgres is named; with a Redis, the shared run registry and request limit of several instances.
 const busyTimeoutMs = process.env.HARDENING_BUSY_TIMEOUT_MS;
-const ownStore =
-  busyTimeoutMs === undefined
-    ? undefined
-    : new pkg.SqliteChatStore({
-        path: process.env.SCHEMA_CHAT_DB,
-        busyTimeoutMs: Number(busyTimeoutMs),
-      });
+const shared: Record<string, unknown> = {};
+if (databaseUrl) {
+  const { PostgresChatStore } = await import('schema-chat/postgres');
+  shared.store = new PostgresChatStore({ connectionString: databaseUrl, connectTimeoutMs: 2000 });
+} else if (busyTimeoutMs !== undefined) {
+  shared.store = new pkg.SqliteChatStore({
+    path: process.env.SCHEMA_CHAT_DB,
+    busyTimeoutMs: Number(busyTimeoutMs),
+  });
+}
+if (redisUrl) {
+  const [{ Redis }, { RedisRunRegistry, createRedisRateLimitStore }] = await Promise.all([
+    import('ioredis'),
+    import('schema-chat/redis'),
+  ]);
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  redis.on('error', () => {});
+  shared.runs = new RedisRunRegistry({ redis, ...json('HARDENING_REGISTRY_OPTIONS') });
+  const limits = (routerOptions.limits ?? {}) as Record<string, unknown>;
+  routerOptions.limits = { ...limits, rateLimitStore: createRedisRateLimitStore(redis) };
+}
 const router = pkg.createChatRouter({
   auth: { secret },
   projects,
   logger,
   widget: false,
-  ...(ownStore ? { store: ownStore } : {}),
+  ...shared,
   ...routerOptions,
 } as Parameters<ExpressEntry['createChatRouter']>[0]);
 await router.ready;
@@ -214,7 +234,8 @@ process.on('SIGTERM', async () => {
   server.close();
   // Running answers end as interrupted with their partial text saved; the store closes.
   await router.close();
-  await ownStore?.close();
+  await (shared.store as { close(): Promise<void> } | undefined)?.close();
+  await (shared.runs as { close(): Promise<void> } | undefined)?.close();
   server.closeAllConnections();
   process.stdout.write(`${JSON.stringify({ event: 'closed', ...problems })}\n`);
   process.exit(0);

@@ -13,8 +13,14 @@ const ENTRY = fileURLToPath(new URL('./server-entry.ts', import.meta.url));
 
 /** Options of {@link startServerProcess}. */
 export interface ServerProcessOptions {
-  /** The SQLite file (kept across restarts). */
-  db: string;
+  /** The SQLite file (kept across restarts). Unused with `databaseUrl`. */
+  db?: string;
+  /** A Postgres database instead of the SQLite file. Defaults to none. */
+  databaseUrl?: string;
+  /** A Redis for the shared run registry and request limit (several instances). Defaults to none. */
+  redisUrl?: string;
+  /** RedisRunRegistry options (leaseMs, renewEveryMs, reapEveryMs…). Defaults to its own. */
+  registry?: Record<string, unknown>;
   /** The OpenAI-compatible upstream, ending in `/v1`. */
   upstreamUrl: string;
   /** Merged into `createChatRouter` options (limits, timeouts, cors…). Defaults to none. */
@@ -87,6 +93,9 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     env: {
       PORT: String(options.port ?? 0),
       SCHEMA_CHAT_DB: options.db,
+      HARDENING_DATABASE_URL: options.databaseUrl,
+      HARDENING_REDIS_URL: options.redisUrl,
+      HARDENING_REGISTRY_OPTIONS: JSON.stringify(options.registry ?? {}),
       VLLM_QWEN_7B_URL: options.upstreamUrl,
       OPENAI_API_KEY: 'hardening',
       HARDENING_JWT_SECRET: HARDENING_SECRET,

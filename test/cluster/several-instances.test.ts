@@ -1,0 +1,284 @@
+// Two router processes on one Redis and one Postgres, sharing the fake upstream, with each
+// request on the instance that does NOT own its run: resume, replay, the same key twice at once,
+// stop, the concurrent cap and the per-minute budget across both, the owner SIGKILLed while a
+// client follows on the other, a restart that leaves the other's answers alone, Redis restarted
+// mid-answer, and Postgres stopped then started. This file runs its own Redis and Postgres, since
+// it restarts them. Needs the built package (`npm test` builds first).
+
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeUpstream, fakeText, startFakeUpstream } from '../fake-upstream/fake-upstream.js';
+import { scaled } from '../hardening/hardening-mode.js';
+import { mintToken, type ServerProcess, startServerProcess } from '../hardening/server-process.js';
+import { streamTurn } from '../hardening/stream-turn.js';
+import { startPostgres, type TestPostgres } from '../helpers/start-postgres.js';
+import { startRedis, type TestRedis } from '../helpers/start-redis.js';
+
+/** Short leases, so a dead owner's runs are settled within a couple of seconds. */
+const REGISTRY = { leaseMs: 1500, renewEveryMs: 400, reapEveryMs: 250 };
+const ROUTER = {
+  limits: { maxConcurrentStreams: 3, streamsPerMinute: 6, requestsPerMinute: 100_000 },
+  timeouts: { disconnectGraceMs: 3000 },
+};
+const KILL_ROUNDS = scaled(3, 10);
+
+let redis: TestRedis;
+let postgres: TestPostgres;
+let upstream: FakeUpstream;
+let database: pg.Pool;
+let a: ServerProcess;
+let b: ServerProcess;
+
+const startInstance = () =>
+  startServerProcess({
+    databaseUrl: postgres.url,
+    redisUrl: redis.url,
+    registry: REGISTRY,
+    upstreamUrl: upstream.url,
+    router: ROUTER,
+  });
+
+beforeAll(async () => {
+  [redis, postgres, upstream] = await Promise.all([
+    startRedis(),
+    startPostgres(),
+    startFakeUpstream(),
+  ]);
+  database = new pg.Pool({ connectionString: postgres.url });
+  database.on('error', () => {});
+  // The question picks its answer: `[[fake:…]]` directives script each turn from the test.
+  upstream.script(() => ({ kind: 'normal', tokens: 30, intervalMs: 15 }));
+  [a, b] = await Promise.all([startInstance(), startInstance()]);
+}, 60_000);
+afterAll(async () => {
+  await Promise.all([a?.stop('SIGKILL'), b?.stop('SIGKILL')]);
+  await database?.end();
+  await upstream?.close();
+  await Promise.all([redis?.close(), postgres?.close()]);
+});
+
+/** A user of its own per test, so limits and conversations never mix. */
+const newUser = () => `user-${randomUUID()}`;
+const callsFor = (question: string) =>
+  upstream.calls.requests.filter((request) =>
+    JSON.stringify(request.body.messages.at(-1)).includes(question),
+  ).length;
+const turn = (server: ServerProcess, user: string, message: string, extra = {}) =>
+  streamTurn({
+    baseUrl: server.baseUrl,
+    token: mintToken(user),
+    projectId: 'shop',
+    message,
+    timeoutMs: 30_000,
+    ...extra,
+  });
+const answerRow = async (conversationId: string) => {
+  const { rows } = await database.query(
+    "SELECT status, content FROM messages WHERE conversation_id = $1 AND role = 'assistant' ORDER BY seq",
+    [conversationId],
+  );
+  return rows as Array<{ status: string; content: string }>;
+};
+async function waitFor<T>(what: string, check: () => Promise<T | undefined>, ms = 15_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+describe('several instances on one Redis and one Postgres', () => {
+  it('resumes on B a stream that A generates: identical text, one upstream call', async () => {
+    const user = newUser();
+    const question = `resume ${randomUUID()} [[fake:tokens=40,interval=20]]`;
+    const key = randomUUID();
+    const first = await turn(a, user, question, { idempotencyKey: key, abortAfterEvents: 6 });
+    expect(first.lastEventId).toBeDefined();
+    const rest = await turn(b, user, question, {
+      idempotencyKey: key,
+      lastEventId: first.lastEventId,
+    });
+    expect(rest.terminal).toBe('complete');
+    expect(first.text + rest.text).toBe(fakeText(40));
+    expect(callsFor(question)).toBe(1);
+  });
+
+  it('replays on B, after the end, the answer A generated', async () => {
+    const user = newUser();
+    const question = `replay ${randomUUID()}`;
+    const key = randomUUID();
+    const live = await turn(a, user, question, { idempotencyKey: key });
+    expect(live.terminal).toBe('complete');
+    const replay = await turn(b, user, question, { idempotencyKey: key });
+    expect(replay.terminal).toBe('complete');
+    expect(replay.text).toBe(live.text);
+    expect(callsFor(question)).toBe(1);
+  });
+
+  it('generates once for the same key sent to A and B at once', async () => {
+    const user = newUser();
+    const question = `same key ${randomUUID()}`;
+    const key = randomUUID();
+    const [onA, onB] = await Promise.all([
+      turn(a, user, question, { idempotencyKey: key }),
+      turn(b, user, question, { idempotencyKey: key }),
+    ]);
+    expect(onA.text).toBe(fakeText(30));
+    expect(onB.text).toBe(fakeText(30));
+    expect(callsFor(question)).toBe(1);
+  });
+
+  it("stops from B a run A generates: A's client ends stopped, the partial text is saved", async () => {
+    const user = newUser();
+    const conversationId = randomUUID();
+    const question = `stop ${randomUUID()} [[fake:tokens=400,interval=20]]`;
+    const running = turn(a, user, question, { conversationId });
+    await waitFor('the answer to start', async () =>
+      (await answerRow(conversationId))[0]?.content ? true : undefined,
+    );
+    const response = await fetch(`${b.baseUrl}/chat/stop`, {
+      method: 'POST',
+      headers: b.headers(user),
+      body: JSON.stringify({ conversationId }),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ stopped: true });
+    const outcome = await running;
+    expect(outcome.terminal).toBe('complete');
+    expect(outcome.completeStatus).toBe('stopped');
+    const [row] = await answerRow(conversationId);
+    expect(row?.status).toBe('stopped');
+    expect(outcome.text.startsWith(row?.content ?? '-')).toBe(true);
+    expect(upstream.calls.requests.at(-1)?.aborted).toBe(true);
+  });
+
+  it('holds the concurrent cap of 3 across both instances', async () => {
+    const user = newUser();
+    const slow = (n: number) => `cap ${n} ${randomUUID()} [[fake:tokens=60,interval=30]]`;
+    const running = [turn(a, user, slow(1)), turn(a, user, slow(2)), turn(b, user, slow(3))];
+    await sleep(400);
+    for (const server of [a, b]) {
+      const refused = await turn(server, user, slow(4));
+      expect(refused.status).toBe(429);
+      expect(refused.errorBody?.error?.code).toBe('CONCURRENT_STREAM_LIMIT');
+    }
+    const done = await Promise.all(running);
+    expect(done.map((outcome) => outcome.terminal)).toEqual(['complete', 'complete', 'complete']);
+    expect((await turn(b, user, `cap after ${randomUUID()}`)).terminal).toBe('complete');
+  });
+
+  it('holds the per-minute turn budget across both instances', async () => {
+    const user = newUser();
+    for (let i = 0; i < ROUTER.limits.streamsPerMinute; i++) {
+      const outcome = await turn(i % 2 === 0 ? a : b, user, `budget ${i} ${randomUUID()}`);
+      expect(outcome.terminal).toBe('complete');
+    }
+    for (const server of [a, b]) {
+      const refused = await turn(server, user, `budget over ${randomUUID()}`);
+      expect(refused.status).toBe(429);
+      expect(refused.errorBody?.error?.code).toBe('RATE_LIMITED');
+    }
+  });
+
+  it(`ends a follower's stream on B when A is SIGKILLed, saving the text so far (${KILL_ROUNDS} rounds)`, async () => {
+    for (let round = 0; round < KILL_ROUNDS; round++) {
+      const user = newUser();
+      const conversationId = randomUUID();
+      const key = randomUUID();
+      const question = `kill ${round} ${randomUUID()} [[fake:tokens=400,interval=20]]`;
+      const owner = turn(a, user, question, { conversationId, idempotencyKey: key });
+      await waitFor('the answer to start on A', async () =>
+        (await answerRow(conversationId))[0]?.content ? true : undefined,
+      );
+      const follower = turn(b, user, question, { conversationId, idempotencyKey: key });
+      await sleep(300);
+      const killedAt = Date.now();
+      expect(await a.stop('SIGKILL')).toBeNull();
+      const followed = await follower;
+      // Within the lease and the reaper's tick, and always with exactly one terminal event.
+      expect(Date.now() - killedAt).toBeLessThan(REGISTRY.leaseMs + 5000);
+      expect(followed.terminal).toBe('error');
+      expect(followed.errorCode).toBe('GENERATION_INTERRUPTED');
+      expect(followed.terminalCount).toBe(1);
+      await owner;
+      const [row] = await answerRow(conversationId);
+      expect(row?.status).toBe('interrupted');
+      expect(row && row.content.length > 0 && fakeText(400).startsWith(row.content)).toBe(true);
+      // The conversation is free for the next question, on the surviving instance.
+      const next = await turn(b, user, `after the kill ${randomUUID()}`, { conversationId });
+      expect(next.terminal).toBe('complete');
+      a = await startInstance();
+    }
+    const { rows } = await database.query(
+      "SELECT count(*)::int AS n FROM messages WHERE status = 'streaming'",
+    );
+    expect(rows[0]).toEqual({ n: 0 });
+  }, 120_000);
+
+  it("leaves B's running answers alone when A restarts", async () => {
+    const user = newUser();
+    const conversationId = randomUUID();
+    const running = turn(b, user, `restart ${randomUUID()} [[fake:tokens=100,interval=20]]`, {
+      conversationId,
+    });
+    await waitFor('the answer to start on B', async () =>
+      (await answerRow(conversationId))[0]?.content ? true : undefined,
+    );
+    await a.stop('SIGTERM');
+    a = await startInstance();
+    const outcome = await running;
+    expect(outcome.terminal).toBe('complete');
+    expect(outcome.text).toBe(fakeText(100));
+    expect((await answerRow(conversationId))[0]).toEqual({
+      status: 'complete',
+      content: fakeText(100),
+    });
+  });
+
+  it('ends every stream with a terminal event or a coded error when Redis restarts mid-answer, and serves again after', async () => {
+    const user = newUser();
+    const conversationId = randomUUID();
+    const key = randomUUID();
+    const question = `redis restart ${randomUUID()} [[fake:tokens=150,interval=20]]`;
+    const owner = turn(a, user, question, { conversationId, idempotencyKey: key });
+    await waitFor('the answer to start', async () =>
+      (await answerRow(conversationId))[0]?.content ? true : undefined,
+    );
+    const follower = turn(b, user, question, { conversationId, idempotencyKey: key });
+    await sleep(300);
+    await redis.restart();
+    const [onA, onB] = await Promise.all([owner, follower]);
+    // The owner's client never depended on Redis; the follower's either finished or was told.
+    expect(onA.terminal).toBe('complete');
+    expect(onA.text).toBe(fakeText(150));
+    expect(onB.closedBy).not.toBe('timeout');
+    expect(onB.terminalCount).toBeLessThanOrEqual(1);
+    expect((await answerRow(conversationId))[0]?.status).toBe('complete');
+    const after = await waitFor('a turn after the restart', async () => {
+      const outcome = await turn(b, user, `after redis ${randomUUID()}`);
+      return outcome.terminal === 'complete' ? outcome : undefined;
+    });
+    expect(after.text).toBe(fakeText(30));
+  });
+
+  it('answers 503 STORAGE_ERROR while Postgres is down, and serves again once it is back', async () => {
+    const user = newUser();
+    await postgres.stop();
+    try {
+      const refused = await turn(a, user, `postgres down ${randomUUID()}`);
+      expect(refused.status).toBe(503);
+      expect(refused.errorBody?.error?.code).toBe('STORAGE_ERROR');
+    } finally {
+      await postgres.start();
+    }
+    const after = await waitFor('a turn after Postgres is back', async () => {
+      const outcome = await turn(a, user, `postgres back ${randomUUID()}`);
+      return outcome.terminal === 'complete' ? outcome : undefined;
+    });
+    expect(after.text).toBe(fakeText(30));
+  });
+});
