@@ -42,7 +42,7 @@ export interface ChatClientOptions {
   streamOpenTimeoutMs?: number;
   /** Send a turn to `POST /chat` when the stream cannot start. Defaults to true. */
   fallbackToRest?: boolean;
-  /** HTTP method of the stream route: `POST` (JSON body) or `GET` (seed-style query). Defaults to `POST`. */
+  /** HTTP method of the stream route: `POST` (JSON body) or `GET` (the request as a query string). Defaults to `POST`. */
   streamMethod?: 'POST' | 'GET';
 }
 

@@ -1,5 +1,5 @@
 // `createChatClient()`: the schema-chat client over the router's REST and SSE routes
-// (DESIGN.md §2), for browsers and Node 22 alike (no `window` or `document` needed).
+// (docs/protocol.md), for browsers and Node 22 alike (no `window` or `document` needed).
 
 import { encodePathSegment } from './build-url.js';
 import type { ChatClient, ChatClientOptions, PageOptions } from './chat-client.js';

@@ -82,7 +82,7 @@ describe('stream() over SSE', () => {
     expect(request?.headers['last-event-id']).toBeUndefined();
   });
 
-  it('sends the seed-style GET with a query when streamMethod is GET', async () => {
+  it('sends GET with the request as a query when streamMethod is GET', async () => {
     const { client, requests } = createTestClient(serveTurn({ tokens: TOKENS }), {
       streamMethod: 'GET',
     });

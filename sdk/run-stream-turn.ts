@@ -1,6 +1,6 @@
 // The loop of one streamed turn: connect, resume after drops with the same `Idempotency-Key` and
 // `Last-Event-ID`, back off, refresh the token once, and fall back to `POST /chat` when the stream
-// cannot start (DESIGN.md §2, the seed's "graceful fallback").
+// cannot start (docs/protocol.md, Event ids and resume).
 
 import type { ChatTurnResult, RetryInfo } from './chat-client.js';
 import { ChatClientError } from './chat-client-error.js';

@@ -383,7 +383,7 @@ export class ChatController implements ReactiveController {
           outcome = await this.#sendStream(turn, request);
         } catch (error) {
           if (!this.#shouldFallBack(turn, error)) throw error;
-          // The seed's "auto-switch to REST on SSE failures": same idempotency key, so a generation
+          // Switch to REST when the stream fails before any text: same idempotency key, so a generation
           // the stream did start is joined rather than doubled.
           this.#noteFallback(turn);
           outcome = await this.#sendRest(turn, request);
@@ -416,7 +416,7 @@ export class ChatController implements ReactiveController {
       if (!assistant.content)
         this.messages = this.messages.filter((message) => message !== assistant);
       const detail = describeChatError(error, 'send', this.#config().strings);
-      // `retryable` means "the same Idempotency-Key may succeed" (DESIGN.md §2); otherwise a retry
+      // `retryable` means "the same Idempotency-Key may succeed" (docs/protocol.md, Errors); otherwise a retry
       // is a new turn.
       this.#failed = {
         message: turn.message,
