@@ -2,9 +2,10 @@
 // conversation — as a Lit ReactiveController, so that the element stays a thin view.
 
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { ChatClient, ChatStream } from '../sdk/chat-client.js';
+import type { ChatClient, ChatStream, ChatTurnResult } from '../sdk/chat-client.js';
+import { chatResponseToTurnResult } from '../sdk/chat-response-to-events.js';
 import { createUuid } from '../sdk/create-uuid.js';
-import type { ChatEvent, ChatMessage, ChatRequest, FinishReason, Usage } from '../sdk/protocol.js';
+import type { ChatEvent, ChatMessage, ChatRequest } from '../sdk/protocol.js';
 import {
   type ConversationMemory,
   conversationStorageKey,
@@ -82,34 +83,21 @@ interface Turn {
   readonly idempotencyKey: string;
   readonly assistant: ViewMessage;
   readonly abort: AbortController;
+  /** How the answer was requested. */
   readonly transport: 'sse' | 'rest';
+  /** Whether the client fell back to `POST /chat` (the stopped answer says so). */
+  fellBack: boolean;
   readonly client: ChatClient;
   readonly epoch: number;
   conversationId: string | undefined;
   stream?: ChatStream;
   stopped: boolean;
-  fellBack: boolean;
-  receivedText: boolean;
   stopTimer?: ReturnType<typeof setTimeout>;
 }
 
-/** What a finished turn produced, whichever transport carried it. */
-interface TurnOutcome {
-  conversationId: string;
-  messageId: string;
-  content: string;
-  status: 'complete' | 'stopped';
-  transport: 'sse' | 'rest';
-  model: string;
-  finishReason: FinishReason;
-  usage: Usage;
-}
-
-/** Transport failures after which the same turn is worth sending through `POST /chat`. */
-const FALLBACK_CODES = new Set(['NETWORK_ERROR', 'STREAM_TIMEOUT', 'BAD_RESPONSE']);
-
 /**
- * Holds and drives the chat of one element: sends turns (SSE or REST, with REST fallback), batches
+ * Holds and drives the chat of one element: sends turns (SSE or REST; the client decides on a
+ * REST fallback, this only shows the notice), batches
  * tokens per frame, stops, retries, loads history, remembers the conversation, and fires the
  * element's events on its host.
  */
@@ -361,7 +349,6 @@ export class ChatController implements ReactiveController {
       conversationId: this.conversationId,
       stopped: false,
       fellBack: false,
-      receivedText: false,
     };
     this.#turn = turn;
     this.error = undefined;
@@ -375,20 +362,10 @@ export class ChatController implements ReactiveController {
 
   async #runTurn(turn: Turn, request: ChatRequest): Promise<void> {
     try {
-      let outcome: TurnOutcome;
-      if (turn.transport === 'rest') {
-        outcome = await this.#sendRest(turn, request);
-      } else {
-        try {
-          outcome = await this.#sendStream(turn, request);
-        } catch (error) {
-          if (!this.#shouldFallBack(turn, error)) throw error;
-          // Switch to REST when the stream fails before any text: same idempotency key, so a generation
-          // the stream did start is joined rather than doubled.
-          this.#noteFallback(turn);
-          outcome = await this.#sendRest(turn, request);
-        }
-      }
+      const outcome =
+        turn.transport === 'rest'
+          ? await this.#sendRest(turn, request)
+          : await this.#sendStream(turn, request);
       if (turn.stopped || this.#turn !== turn) return;
       this.#batcher.flush();
       turn.assistant.content = outcome.content;
@@ -428,7 +405,7 @@ export class ChatController implements ReactiveController {
     }
   }
 
-  async #sendStream(turn: Turn, request: ChatRequest): Promise<TurnOutcome> {
+  async #sendStream(turn: Turn, request: ChatRequest): Promise<ChatTurnResult> {
     const stream = turn.client.stream(request, {
       idempotencyKey: turn.idempotencyKey,
       signal: turn.abort.signal,
@@ -436,34 +413,15 @@ export class ChatController implements ReactiveController {
       onFallback: () => this.#noteFallback(turn),
     });
     turn.stream = stream;
-    const result = await stream.result;
-    return {
-      conversationId: result.conversationId,
-      messageId: result.messageId,
-      content: result.content,
-      status: result.status,
-      transport: result.transport,
-      model: result.model,
-      finishReason: result.finishReason,
-      usage: result.usage,
-    };
+    return stream.result;
   }
 
-  async #sendRest(turn: Turn, request: ChatRequest): Promise<TurnOutcome> {
+  async #sendRest(turn: Turn, request: ChatRequest): Promise<ChatTurnResult> {
     const response = await turn.client.send(request, {
       idempotencyKey: turn.idempotencyKey,
       signal: turn.abort.signal,
     });
-    return {
-      conversationId: response.conversationId,
-      messageId: response.message.id,
-      content: response.message.content,
-      status: response.message.status === 'stopped' ? 'stopped' : 'complete',
-      transport: 'rest',
-      model: response.metadata.model,
-      finishReason: response.metadata.finishReason,
-      usage: response.metadata.usage,
-    };
+    return chatResponseToTurnResult(response);
   }
 
   #onStreamEvent(turn: Turn, event: ChatEvent): void {
@@ -479,7 +437,6 @@ export class ChatController implements ReactiveController {
       return;
     }
     if (event.type !== 'token' || turn.stopped || this.#turn !== turn) return;
-    turn.receivedText = true;
     this.#batcher.push(event.content);
   }
 
@@ -490,12 +447,6 @@ export class ChatController implements ReactiveController {
     turn.assistant.status = 'streaming';
     this.phase = 'streaming';
     this.#update();
-  }
-
-  #shouldFallBack(turn: Turn, error: unknown): boolean {
-    if (turn.stopped || turn.fellBack || turn.receivedText || this.#turn !== turn) return false;
-    const code = (error as { code?: unknown } | null)?.code;
-    return typeof code === 'string' && FALLBACK_CODES.has(code);
   }
 
   #noteFallback(turn: Turn): void {

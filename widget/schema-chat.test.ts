@@ -295,7 +295,7 @@ describe('<schema-chat>', () => {
         ...('retryAfter' in errorCase ? { retryAfter: errorCase.retryAfter } : {}),
       });
       const client = new FakeChatClient().queueSend(error);
-      // NETWORK_ERROR on a stream would fall back to REST; REST shows it as it is.
+      // NETWORK_ERROR on a stream would make the client fall back to REST; REST shows it as it is.
       const chat = await mountChat({ client, attributes: { transport: 'rest' } });
       await chat.send('Hi');
       await chat.updateComplete;

@@ -1,6 +1,7 @@
 // A scripted ChatClient for the widget's browser tests: each streamed turn plays a queued script of
 // events, waits and failures; REST turns, history and stops answer from queues too. It records
-// every call so tests can assert what the widget asked for.
+// every call so tests can assert what the widget asked for. A failing stream falls back to its
+// REST queue by the sdk's own policy (decideRestFallback), as the real client does.
 
 import type {
   CallOptions,
@@ -12,6 +13,11 @@ import type {
   TurnOptions,
 } from '../../sdk/chat-client.js';
 import { ChatClientError, type ChatClientErrorInit } from '../../sdk/chat-client-error.js';
+import {
+  chatResponseToEvents,
+  chatResponseToTurnResult,
+} from '../../sdk/chat-response-to-events.js';
+import { decideRestFallback } from '../../sdk/decide-rest-fallback.js';
 import type {
   ChatEvent,
   ChatMessage,
@@ -27,7 +33,12 @@ import type {
 export type StreamStep =
   | { event: ChatEvent }
   | { wait: number }
+  /**
+   * The stream fails for good with this error: the turn fails, or (a transport failure before any
+   * text, as the sdk decides) goes on through `send()` with the same key.
+   */
   | { fail: ChatClientError }
+  /** The client says it fell back to REST; the steps after it play the REST answer's events. */
   | { fallback: string }
   /** Waits until the stream is aborted (a generation that never ends by itself). */
   | { hold: true };
@@ -192,8 +203,39 @@ export class FakeChatClient implements ChatClient {
       for (const waiter of waiters.splice(0)) waiter();
     };
 
+    let text = '';
+    const deliver = (event: ChatEvent) => {
+      delivered.push(event);
+      wake();
+      options.onEvent?.(event);
+      if (event.type === 'token') {
+        text += event.content;
+        options.onToken?.(event.content, text);
+      }
+    };
+    const fallBack = async (error: ChatClientError): Promise<ChatTurnResult> => {
+      const reason = decideRestFallback({
+        enabled: true,
+        error,
+        final: true,
+        receivedEvents: delivered.length > 0,
+        receivedText: text !== '',
+      });
+      if (reason === undefined) throw error;
+      options.onFallback?.(reason);
+      const response = await this.send(request, {
+        idempotencyKey: options.idempotencyKey,
+        signal: abort.signal,
+      });
+      for (const event of chatResponseToEvents(response, new Date().toISOString())) {
+        if (event.type === 'conversationId' && delivered.some((e) => e.type === event.type))
+          continue;
+        deliver(event);
+      }
+      return chatResponseToTurnResult(response);
+    };
+
     const result = (async (): Promise<ChatTurnResult> => {
-      let text = '';
       let fellBack = false;
       try {
         for (const step of steps) {
@@ -207,19 +249,13 @@ export class FakeChatClient implements ChatClient {
               }),
             );
           } else if ('fail' in step) {
-            throw step.fail;
+            return await fallBack(step.fail);
           } else if ('fallback' in step) {
             fellBack = true;
             options.onFallback?.(step.fallback);
           } else {
             const event = step.event;
-            delivered.push(event);
-            wake();
-            options.onEvent?.(event);
-            if (event.type === 'token') {
-              text += event.content;
-              options.onToken?.(event.content, text);
-            }
+            deliver(event);
             if (event.type === 'complete') {
               return {
                 conversationId: event.metadata.conversationId,
