@@ -19,6 +19,7 @@ import {
 import { IncrementalMarkdown } from './markdown/incremental-markdown.js';
 import type { MarkdownContext } from './markdown/render-markdown-tokens.js';
 import { schemaChatStyles } from './schema-chat.styles.js';
+import { schemaChatDefaults } from './schema-chat-defaults.js';
 import { formatString, resolveStrings, type SchemaChatStrings } from './schema-chat-strings.js';
 
 /** `inline` (a panel in the page flow) or `launcher` (a bubble that opens a floating panel). */
@@ -158,10 +159,10 @@ export class SchemaChat extends LitElement {
 
   constructor() {
     super();
-    this.mode = 'inline';
-    this.isOpen = false;
-    this.theme = 'auto';
-    this.transport = 'sse';
+    this.mode = schemaChatDefaults.mode;
+    this.isOpen = schemaChatDefaults.open;
+    this.theme = schemaChatDefaults.theme;
+    this.transport = schemaChatDefaults.transport;
     this.#controller = new ChatController(this, {
       getConfig: () => ({
         client: this.#client(),
@@ -170,7 +171,7 @@ export class SchemaChat extends LitElement {
         token: this.token || undefined,
         getToken: this.getToken,
         conversationId: this.conversationId || undefined,
-        transport: this.transport === 'rest' ? 'rest' : 'sse',
+        transport: this.transport === 'rest' ? 'rest' : schemaChatDefaults.transport,
         strings: this.#resolvedStrings,
       }),
       onConversationChange: (id) => {
@@ -257,9 +258,9 @@ export class SchemaChat extends LitElement {
     if (changed.has('token')) this.#ownClient?.setToken(this.token || undefined);
     if (changed.has('mode') && this.mode !== 'inline' && this.mode !== 'launcher') {
       console.warn(
-        `<schema-chat>: mode="${this.mode}" is neither "inline" nor "launcher"; using "inline".`,
+        `<schema-chat>: mode="${this.mode}" is neither "inline" nor "launcher"; using "${schemaChatDefaults.mode}".`,
       );
-      this.mode = 'inline';
+      this.mode = schemaChatDefaults.mode;
     }
     // Another API, project, user or client is another conversation: start over. A conversation-id
     // the controller itself moved to is not a change.
@@ -285,26 +286,9 @@ export class SchemaChat extends LitElement {
   }
 
   protected override render() {
-    const s = this.#resolvedStrings;
-    const controller = this.#controller;
     const launcher = this.mode === 'launcher';
-    const heading = this.heading || s.heading;
-    const streaming = controller.streaming;
-    const error = controller.error;
     return html`
-      ${
-        launcher
-          ? html`<button
-            type="button"
-            class="launcher"
-            part="launcher button"
-            aria-label=${this.isOpen ? s.close : s.open}
-            aria-expanded=${this.isOpen ? 'true' : 'false'}
-            aria-controls="panel"
-            @click=${() => (this.isOpen ? this.close() : this.open())}
-          ><slot name="launcher-icon">${chatIcon}</slot></button>`
-          : nothing
-      }
+      ${launcher ? this.#renderLauncher() : nothing}
       <section
         id="panel"
         class="panel"
@@ -314,137 +298,165 @@ export class SchemaChat extends LitElement {
         ?hidden=${launcher && !this.isOpen}
         @keydown=${this.#onPanelKeydown}
       >
-        <header part="header">
-          <span class="title" id="title">${heading}</span>
-          <label class="toggle" part="toggle" title=${s.streamToggle}>
-            <input
-              type="checkbox"
-              role="switch"
-              .checked=${this.transport !== 'rest'}
-              @change=${this.#onToggle}
-            />${lightningIcon}<span class="toggle-text">${s.streamToggle}</span>
-          </label>
-          <button
-            type="button"
-            part="button new-button"
-            aria-label=${s.newConversation}
-            title=${s.newConversation}
-            @click=${() => this.newConversation()}
-          >${newIcon}</button>
-          ${
-            launcher
-              ? html`<button
-                type="button"
-                part="button close-button"
-                aria-label=${s.close}
-                title=${s.close}
-                @click=${() => this.close()}
-              >${closeIcon}</button>`
-              : nothing
-          }
-        </header>
-        <div
-          class="log"
-          part="log"
-          role="log"
-          aria-live="polite"
-          aria-relevant="additions"
-          aria-label=${s.logLabel}
-          aria-busy=${
-            streaming || controller.phase === 'loading' || controller.loadingOlder
-              ? 'true'
-              : 'false'
-          }
-          tabindex="0"
-          @scroll=${this.#onScroll}
-        >
-          ${
-            controller.phase === 'loading'
-              ? html`<p class="loading">${s.loading}</p>`
-              : controller.messages.length === 0
-                ? html`<slot name="empty"><p class="empty">${s.empty}</p></slot>`
-                : nothing
-          }
-          ${
-            controller.olderCursor && controller.phase !== 'loading'
-              ? html`<button
-                type="button"
-                class="older"
-                part="button older-button"
-                ?disabled=${controller.loadingOlder}
-                @click=${this.#loadOlder}
-              >${controller.loadingOlder ? s.loading : s.loadOlder}</button>`
-              : nothing
-          }
-          ${repeat(
-            controller.messages,
-            (message) => message.id,
-            (message) =>
-              guard([message.content, message.status, this.#markdownContext], () =>
-                this.#renderMessage(message),
-              ),
-          )}
-        </div>
-        ${
-          controller.notice
-            ? html`<p class="notice" part="notice" role="status">${controller.notice}</p>`
-            : nothing
-        }
-        ${
-          error
-            ? html`<div class="error" part="error" role="alert">
-              <span class="error-text">${error.message}</span>
-              <code>${error.status ? `${error.status} ${error.code}` : error.code}</code>
-              ${
-                controller.canRetry
-                  ? html`<button
-                    type="button"
-                    part="button retry-button"
-                    ?disabled=${controller.retryWait > 0}
-                    @click=${() => this.#retry()}
-                  >
-                    ${retryIcon}${
-                      controller.retryWait > 0
-                        ? formatString(s.retryIn, { seconds: controller.retryWait })
-                        : s.retry
-                    }
-                  </button>`
-                  : nothing
-              }
-            </div>`
-            : nothing
-        }
-        <form class="composer" part="composer" @submit=${this.#onSubmit}>
-          <textarea
-            part="input"
-            rows="1"
-            enterkeyhint="send"
-            aria-label=${s.inputLabel}
-            placeholder=${this.placeholder || s.placeholder}
-            @keydown=${this.#onInputKeydown}
-          ></textarea>
-          ${
-            streaming
-              ? html`<button
-                type="button"
-                class="stop"
-                part="button stop-button"
-                aria-label=${s.stop}
-                title=${s.stop}
-                @click=${this.#onStop}
-              >${stopIcon}</button>`
-              : html`<button
-                type="submit"
-                class="send"
-                part="button send-button"
-                aria-label=${s.send}
-                title=${s.send}
-                ?disabled=${controller.phase === 'loading'}
-              >${sendIcon}</button>`
-          }
-        </form>
+        ${this.#renderHeader()} ${this.#renderLog()} ${this.#renderNotice()}
+        ${this.#renderError()} ${this.#renderComposer()}
       </section>
     `;
+  }
+
+  /** The launcher bubble that opens and closes the panel. */
+  #renderLauncher() {
+    const s = this.#resolvedStrings;
+    return html`<button
+      type="button"
+      class="launcher"
+      part="launcher button"
+      aria-label=${this.isOpen ? s.close : s.open}
+      aria-expanded=${this.isOpen ? 'true' : 'false'}
+      aria-controls="panel"
+      @click=${() => (this.isOpen ? this.close() : this.open())}
+    ><slot name="launcher-icon">${chatIcon}</slot></button>`;
+  }
+
+  /** Title, the "Stream responses" toggle, new conversation, and the launcher's close button. */
+  #renderHeader() {
+    const s = this.#resolvedStrings;
+    return html`<header part="header">
+      <span class="title" id="title">${this.heading || s.heading}</span>
+      <label class="toggle" part="toggle" title=${s.streamToggle}>
+        <input
+          type="checkbox"
+          role="switch"
+          .checked=${this.transport !== 'rest'}
+          @change=${this.#onToggle}
+        />${lightningIcon}<span class="toggle-text">${s.streamToggle}</span>
+      </label>
+      <button
+        type="button"
+        part="button new-button"
+        aria-label=${s.newConversation}
+        title=${s.newConversation}
+        @click=${() => this.newConversation()}
+      >${newIcon}</button>
+      ${
+        this.mode === 'launcher'
+          ? html`<button
+            type="button"
+            part="button close-button"
+            aria-label=${s.close}
+            title=${s.close}
+            @click=${() => this.close()}
+          >${closeIcon}</button>`
+          : nothing
+      }
+    </header>`;
+  }
+
+  /** The conversation: loading or empty state, the earlier-messages button, the messages. */
+  #renderLog() {
+    const s = this.#resolvedStrings;
+    const controller = this.#controller;
+    const loading = controller.phase === 'loading';
+    const busy = controller.streaming || loading || controller.loadingOlder;
+    let placeholder: unknown = nothing;
+    if (loading) placeholder = html`<p class="loading">${s.loading}</p>`;
+    else if (controller.messages.length === 0) {
+      placeholder = html`<slot name="empty"><p class="empty">${s.empty}</p></slot>`;
+    }
+    return html`<div
+      class="log"
+      part="log"
+      role="log"
+      aria-live="polite"
+      aria-relevant="additions"
+      aria-label=${s.logLabel}
+      aria-busy=${busy ? 'true' : 'false'}
+      tabindex="0"
+      @scroll=${this.#onScroll}
+    >
+      ${placeholder}
+      ${
+        controller.olderCursor && !loading
+          ? html`<button
+            type="button"
+            class="older"
+            part="button older-button"
+            ?disabled=${controller.loadingOlder}
+            @click=${this.#loadOlder}
+          >${controller.loadingOlder ? s.loading : s.loadOlder}</button>`
+          : nothing
+      }
+      ${repeat(
+        controller.messages,
+        (message) => message.id,
+        (message) =>
+          guard([message.content, message.status, this.#markdownContext], () =>
+            this.#renderMessage(message),
+          ),
+      )}
+    </div>`;
+  }
+
+  /** The REST-fallback notice. */
+  #renderNotice() {
+    const { notice } = this.#controller;
+    return notice ? html`<p class="notice" part="notice" role="status">${notice}</p>` : nothing;
+  }
+
+  /** The error on display: its text, its code, and a retry (counting a server's wait down). */
+  #renderError() {
+    const s = this.#resolvedStrings;
+    const { error, canRetry, retryWait } = this.#controller;
+    if (!error) return nothing;
+    const retry = canRetry
+      ? html`<button
+          type="button"
+          part="button retry-button"
+          ?disabled=${retryWait > 0}
+          @click=${() => this.#retry()}
+        >
+          ${retryIcon}${retryWait > 0 ? formatString(s.retryIn, { seconds: retryWait }) : s.retry}
+        </button>`
+      : nothing;
+    return html`<div class="error" part="error" role="alert">
+      <span class="error-text">${error.message}</span>
+      <code>${error.status ? `${error.status} ${error.code}` : error.code}</code>
+      ${retry}
+    </div>`;
+  }
+
+  /** The message box with send, or stop while an answer is written. */
+  #renderComposer() {
+    const s = this.#resolvedStrings;
+    const controller = this.#controller;
+    const button = controller.streaming
+      ? html`<button
+          type="button"
+          class="stop"
+          part="button stop-button"
+          aria-label=${s.stop}
+          title=${s.stop}
+          @click=${this.#onStop}
+        >${stopIcon}</button>`
+      : html`<button
+          type="submit"
+          class="send"
+          part="button send-button"
+          aria-label=${s.send}
+          title=${s.send}
+          ?disabled=${controller.phase === 'loading'}
+        >${sendIcon}</button>`;
+    return html`<form class="composer" part="composer" @submit=${this.#onSubmit}>
+      <textarea
+        part="input"
+        rows="1"
+        enterkeyhint="send"
+        aria-label=${s.inputLabel}
+        placeholder=${this.placeholder || s.placeholder}
+        @keydown=${this.#onInputKeydown}
+      ></textarea>
+      ${button}
+    </form>`;
   }
 
   #renderMessage(message: ViewMessage) {
