@@ -38,7 +38,7 @@ export type SchemaChatTransport = 'sse' | 'rest';
  *
  * @attr {string} api-url - Where the schema-chat router is mounted, e.g. `https://api.example.com/api/v1/ai`. Defaults to none (required unless `client` is set).
  * @attr {string} project-id - The project whose schema the assistant answers about. Defaults to none (required).
- * @attr {string} conversation-id - Open this conversation (with its history) instead of the remembered one. Defaults to the conversation remembered for this user and project.
+ * @attr {string} conversation-id - Open this conversation (with its history) instead of the remembered one; it stays open through changes of project or user until a new conversation starts. Defaults to the conversation remembered for this user and project (another `api-url`, `project-id` or user opens theirs, or a new one).
  * @attr {string} token - The user's JWT, sent as `Authorization: Bearer`. Kept in memory; never stored. Defaults to none (use `getToken`).
  * @attr {'inline' | 'launcher'} mode - `inline` panel, or `launcher` bubble that opens a floating panel. Defaults to `inline`.
  * @attr {boolean} open - Whether the launcher panel is open. Defaults to false.
@@ -154,6 +154,12 @@ export class SchemaChat extends LitElement {
   #ownClient: ChatClient | undefined;
   #rejectedApiUrl: string | undefined;
   #identity: string | undefined;
+  /**
+   * The conversation the host asked for (`conversation-id`), until the element moves away from it
+   * (a new conversation, say). One the element picked itself is not pinned: another API, project
+   * or user then opens that user's remembered conversation for that project, or a new one.
+   */
+  #pinnedConversationId: string | undefined;
   #stickToBottom = true;
   #viewportListener = () => this.#trackViewport();
 
@@ -170,11 +176,12 @@ export class SchemaChat extends LitElement {
         apiUrl: this.apiUrl,
         token: this.token || undefined,
         getToken: this.getToken,
-        conversationId: this.conversationId || undefined,
+        conversationId: this.#pinnedConversationId,
         transport: this.transport === 'rest' ? 'rest' : schemaChatDefaults.transport,
         strings: this.#resolvedStrings,
       }),
       onConversationChange: (id) => {
+        if (id !== this.#pinnedConversationId) this.#pinnedConversationId = undefined;
         this.conversationId = id;
       },
     });
@@ -273,6 +280,7 @@ export class SchemaChat extends LitElement {
     const conversationMoved =
       changed.has('conversationId') &&
       (this.conversationId || undefined) !== this.#controller.conversationId;
+    if (conversationMoved) this.#pinnedConversationId = this.conversationId || undefined;
     if (identity !== this.#identity || changed.has('client') || conversationMoved) {
       this.#identity = identity;
       void this.#controller.load();

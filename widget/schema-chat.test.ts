@@ -473,6 +473,99 @@ describe('<schema-chat>', () => {
     expect(localStorage.getItem(conversationStorageKey(undefined, undefined, 'p1'))).to.equal(null);
   });
 
+  it('opens the remembered conversation of the new project, not the one it picked in the old', async () => {
+    const token = fakeJwt({ sub: 'alice' });
+    const client = new FakeChatClient()
+      .queueStream(answerSteps(CID, ['About books.']))
+      .queueStream(answerSteps(OTHER_CID, ['About tickets.']))
+      .setHistory(CID, [
+        storedMessage('user', 'Books?'),
+        storedMessage('assistant', 'About books.'),
+      ]);
+    const chat = await mountChat({ client, attributes: { token } });
+    await chat.send('Books?');
+    expect(chat.conversationId).to.equal(CID);
+
+    chat.projectId = 'p2';
+    await chat.updateComplete;
+    await chat.updateComplete;
+    expect(chat.conversationId).to.equal(undefined);
+    expect($$(chat, '.message').length).to.equal(0);
+    expect(client.historyCalls).to.deep.equal([]);
+    expect(await chat.send('Tickets?')).to.equal(true);
+    expect(client.streamCalls[1]?.request).to.deep.equal({ projectId: 'p2', message: 'Tickets?' });
+    expect(localStorage.getItem(conversationStorageKey(undefined, 'alice', 'p2'))).to.equal(
+      OTHER_CID,
+    );
+
+    // Back in the first project, its conversation is there again.
+    chat.projectId = 'p1';
+    await waitFor(() => answers(chat)[0] === 'About books.', "the first project's conversation");
+    expect(chat.conversationId).to.equal(CID);
+    expect(client.historyCalls).to.deep.equal([CID]);
+  });
+
+  it("opens the new user's remembered conversation, never the previous user's", async () => {
+    localStorage.setItem(conversationStorageKey(undefined, 'bob', 'p1'), OTHER_CID);
+    const client = new FakeChatClient()
+      .queueStream(answerSteps(CID, ['For alice.']))
+      .setHistory(OTHER_CID, [storedMessage('assistant', 'For bob.')]);
+    const chat = await mountChat({ client, attributes: { token: fakeJwt({ sub: 'alice' }) } });
+    await chat.send('Hi');
+    expect(chat.conversationId).to.equal(CID);
+    const errors = collect<SchemaChatErrorEvent>(chat, 'schema-chat-error');
+
+    chat.token = fakeJwt({ sub: 'bob' });
+    await waitFor(() => answers(chat)[0] === 'For bob.', "bob's conversation");
+    expect(chat.conversationId).to.equal(OTHER_CID);
+    expect(client.historyCalls).to.deep.equal([OTHER_CID]);
+    expect(errors).to.have.length(0);
+
+    // A user with nothing remembered starts a new conversation.
+    chat.token = fakeJwt({ sub: 'carol' });
+    await chat.updateComplete;
+    await chat.updateComplete;
+    expect(chat.conversationId).to.equal(undefined);
+    expect($$(chat, '.message').length).to.equal(0);
+    expect(client.historyCalls).to.deep.equal([OTHER_CID]);
+  });
+
+  it('opens the remembered conversation when the host switches user and project at once, as the demo does', async () => {
+    localStorage.setItem(conversationStorageKey(undefined, 'bob', 'p2'), OTHER_CID);
+    const alice = new FakeChatClient().queueStream(answerSteps(CID, ['For alice.']));
+    alice.token = fakeJwt({ sub: 'alice' });
+    const chat = await mountChat({ client: alice });
+    await chat.send('Hi');
+    expect(chat.conversationId).to.equal(CID);
+
+    const bob = new FakeChatClient().setHistory(OTHER_CID, [storedMessage('assistant', 'Bob p2.')]);
+    bob.token = fakeJwt({ sub: 'bob' });
+    chat.client = bob;
+    chat.projectId = 'p2';
+    await waitFor(() => answers(chat)[0] === 'Bob p2.', "bob's conversation in p2");
+    expect(bob.historyCalls).to.deep.equal([OTHER_CID]);
+    expect(alice.historyCalls).to.deep.equal([]);
+    expect(has(chat, '[part~="error"]')).to.equal(false);
+  });
+
+  it('stays on a conversation the host pinned when the project changes, until it starts a new one', async () => {
+    const client = new FakeChatClient()
+      .setHistory(OTHER_CID, [storedMessage('assistant', 'Pinned.')])
+      .queueStream(answerSteps(CID, ['Fresh.']));
+    const chat = await mountChat({ client, attributes: { 'conversation-id': OTHER_CID } });
+    await waitFor(() => answers(chat)[0] === 'Pinned.', 'the pinned history');
+    chat.projectId = 'p2';
+    await waitFor(() => client.historyCalls.length === 2, 'the pinned history again');
+    expect(chat.conversationId).to.equal(OTHER_CID);
+    chat.newConversation();
+    await chat.send('New');
+    expect(chat.conversationId).to.equal(CID);
+    chat.projectId = 'p3';
+    await waitFor(() => chat.conversationId === undefined, 'a new conversation in p3');
+    expect($$(chat, '.message').length).to.equal(0);
+    expect(client.historyCalls).to.deep.equal([OTHER_CID, OTHER_CID]);
+  });
+
   it("keeps each user's conversation apart and stores the id, never the token", async () => {
     const token = fakeJwt({ sub: 'alice' });
     const client = new FakeChatClient().queueStream(answerSteps(CID, ['Hi.']));

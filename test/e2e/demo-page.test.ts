@@ -154,6 +154,53 @@ describe('the demo page', { timeout: 60_000 }, () => {
     ]);
   });
 
+  it('opens the conversation of the project and user switched to, or a new one, never the old one', async () => {
+    const page = await openDemo('alice');
+    const inline = chatOn(page, '#inline-chat');
+    const launcher = chatOn(page, '#launcher-chat');
+    const errors = () => inline.error.count();
+    await inline.ask('About books [[fake:tokens=4]]');
+    expect(await inline.waitForAnswers(1)).toEqual([fakeText(4)]);
+    const bookstore = await inline.conversationId();
+    expect(bookstore).toMatch(/^[0-9a-f-]{36}$/);
+
+    // Another project: a new conversation, in which questions are answered (no 404).
+    await page.selectOption('#project-select', 'event-ticketing');
+    await expect.poll(() => inline.conversationId()).toBeUndefined();
+    expect(await inline.answers()).toEqual([]);
+    await inline.ask('About tickets [[fake:tokens=3]]');
+    expect(await inline.waitForAnswers(1)).toEqual([fakeText(3)]);
+    expect(await errors()).toBe(0);
+    const ticketing = await inline.conversationId();
+    expect(ticketing).not.toBe(bookstore);
+
+    // Back: the bookstore conversation, with its history.
+    await page.selectOption('#project-select', 'bookstore');
+    await expect.poll(() => inline.conversationId()).toBe(bookstore);
+    expect(await inline.waitForAnswers(1)).toEqual([fakeText(4)]);
+
+    // Another user (and so another project): nothing of alice's, no error, and it answers.
+    await page.selectOption('#user-select', 'bob');
+    await page.waitForFunction(
+      () =>
+        document.querySelector<HTMLSelectElement>('#project-select')?.value === 'learning-platform',
+    );
+    await expect.poll(() => inline.conversationId()).toBeUndefined();
+    expect(await inline.answers()).toEqual([]);
+    expect(await launcher.conversationId()).toBeUndefined();
+    await inline.ask('About billing [[fake:tokens=2]]');
+    expect(await inline.waitForAnswers(1)).toEqual([fakeText(2)]);
+    expect(await errors()).toBe(0);
+    expect(await launcher.error.count()).toBe(0);
+
+    // And alice again: her last project's conversation.
+    await page.selectOption('#user-select', 'alice');
+    await expect.poll(() => inline.conversationId()).toBe(bookstore);
+    expect(await inline.waitForAnswers(1)).toEqual([fakeText(4)]);
+    await expect.poll(() => launcher.conversationId()).toBe(bookstore);
+    expect(await errors()).toBe(0);
+  });
+
   it('keeps a stopped answer’s partial text, marked stopped, and stores it so', async () => {
     const page = await openDemo('bob');
     const chat = chatOn(page, '#inline-chat');
