@@ -160,7 +160,19 @@ export class SchemaChat extends LitElement {
    * or user then opens that user's remembered conversation for that project, or a new one.
    */
   #pinnedConversationId: string | undefined;
+  /** Whether the log follows its newest message (until the reader scrolls up). */
   #stickToBottom = true;
+  /** Where the element itself last scrolled the log: a scroll above it is the reader's. */
+  #autoScrollTop = 0;
+  /**
+   * Sizes in the log settle after a render (markdown blocks off screen are only estimated until
+   * shown, a launcher panel has none while closed): while following, each change scrolls again.
+   */
+  readonly #resizes =
+    typeof ResizeObserver === 'function'
+      ? new ResizeObserver(() => this.#followBottom())
+      : undefined;
+  #observed = new WeakSet<Element>();
   #viewportListener = () => this.#trackViewport();
 
   constructor() {
@@ -244,6 +256,8 @@ export class SchemaChat extends LitElement {
     super.disconnectedCallback();
     globalThis.visualViewport?.removeEventListener('resize', this.#viewportListener);
     globalThis.visualViewport?.removeEventListener('scroll', this.#viewportListener);
+    this.#resizes?.disconnect();
+    this.#observed = new WeakSet();
   }
 
   protected override createRenderRoot(): HTMLElement | DocumentFragment {
@@ -288,9 +302,25 @@ export class SchemaChat extends LitElement {
   }
 
   protected override updated(): void {
+    const log = this.renderRoot.querySelector<HTMLElement>('.log');
+    if (!log) return;
+    if (this.#resizes) {
+      for (const element of [log, ...log.querySelectorAll('.message')]) {
+        if (this.#observed.has(element)) continue;
+        this.#observed.add(element);
+        this.#resizes.observe(element);
+      }
+    }
+    this.#followBottom();
+  }
+
+  /** Scrolls the log to its newest message while it follows it. */
+  #followBottom(): void {
     if (!this.#stickToBottom) return;
     const log = this.renderRoot.querySelector<HTMLElement>('.log');
-    if (log) log.scrollTop = log.scrollHeight;
+    if (!log) return;
+    log.scrollTop = log.scrollHeight;
+    this.#autoScrollTop = log.scrollTop;
   }
 
   protected override render() {
@@ -539,6 +569,8 @@ export class SchemaChat extends LitElement {
    */
   readonly #loadOlder = async (): Promise<void> => {
     const first = this.renderRoot.querySelector<HTMLElement>('.message');
+    // The reader is reading up: the log stops following the newest message.
+    this.#stickToBottom = false;
     await this.#controller.loadOlder();
     await this.updateComplete;
     const log = this.renderRoot.querySelector<HTMLElement>('.log');
@@ -586,8 +618,10 @@ export class SchemaChat extends LitElement {
 
   #onScroll = (event: Event) => {
     const log = event.currentTarget as HTMLElement;
-    // Follow new text only while the reader is at the bottom; scrolling up to read stops it.
-    this.#stickToBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 32;
+    // Follow new text only while the reader is at the bottom; scrolling up to read stops it. Text
+    // that grew below where the element scrolled to is not the reader leaving the bottom.
+    if (log.scrollHeight - log.scrollTop - log.clientHeight < 32) this.#stickToBottom = true;
+    else if (log.scrollTop < this.#autoScrollTop - 1) this.#stickToBottom = false;
   };
 
   #trackViewport(): void {

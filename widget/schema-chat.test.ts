@@ -807,6 +807,57 @@ describe('<schema-chat>', () => {
     expect(log.scrollTop, 'stays where the reader scrolled').to.be.below(10);
   });
 
+  /** A conversation long enough to scroll: answers of several paragraphs, lists and code. */
+  function longHistory() {
+    const answer = Array.from(
+      { length: 6 },
+      (_, i) =>
+        `Paragraph ${i} about the orders table and how it references customers.\n\n- one\n- two\n\n\`\`\`sql\nSELECT ${i};\n\`\`\`\n\n`,
+    ).join('');
+    return Array.from({ length: 12 }, (_, i) =>
+      i % 2 === 0
+        ? storedMessage('user', `Question ${i}`)
+        : storedMessage('assistant', `${answer}Answer ${i}.`),
+    );
+  }
+
+  /** Frames, then a pause: sizes settle (content-visibility estimates replaced) before asserting. */
+  async function settle() {
+    for (let i = 0; i < 5; i++) await nextFrame();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await nextFrame();
+  }
+
+  it('shows the newest message of a loaded conversation, at the bottom of the log', async () => {
+    const client = new FakeChatClient().setHistory(CID, longHistory());
+    const chat = await mountChat({ client, attributes: { 'conversation-id': CID } });
+    chat.style.height = '300px';
+    await waitFor(() => answers(chat).length === 6, 'the history');
+    await settle();
+    const log = $(chat, '.log');
+    expect(log.scrollHeight).to.be.greaterThan(log.clientHeight * 3);
+    expect(log.scrollHeight - log.scrollTop - log.clientHeight).to.be.below(4);
+    const last = $$(chat, '.message').at(-1) as HTMLElement;
+    expect(last.getBoundingClientRect().bottom).to.be.at.most(
+      log.getBoundingClientRect().bottom + 1,
+    );
+  });
+
+  it('opens the launcher at the newest message of a conversation loaded while it was closed', async () => {
+    const client = new FakeChatClient().setHistory(CID, longHistory());
+    const chat = await mountChat({
+      client,
+      attributes: { 'conversation-id': CID, mode: 'launcher' },
+    });
+    await waitFor(() => answers(chat).length === 6, 'the history');
+    await settle();
+    await chat.open();
+    await settle();
+    const log = $(chat, '.log');
+    expect(log.scrollHeight).to.be.greaterThan(log.clientHeight * 2);
+    expect(log.scrollHeight - log.scrollTop - log.clientHeight).to.be.below(4);
+  });
+
   it('renders markdown answers: lists, tables, fenced code with a working copy button', async () => {
     const markdown = [
       'Tables:\n\n',
