@@ -379,6 +379,10 @@ export const schemaChatStyles = css`
     border: 1px solid var(--_border);
     padding: 0.25rem 0.5rem;
     text-align: left;
+    /* Identifiers (organization_id) never break mid-word: a table too wide for the panel scrolls
+       sideways in its region instead of squeezing its columns. */
+    overflow-wrap: normal;
+    word-break: normal;
   }
   .align-center {
     text-align: center;

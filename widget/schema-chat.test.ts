@@ -858,6 +858,43 @@ describe('<schema-chat>', () => {
     expect(log.scrollHeight - log.scrollTop - log.clientHeight).to.be.below(4);
   });
 
+  it('scrolls a wide table sideways in a narrow panel and never breaks an identifier', async () => {
+    const table = [
+      '| column | references | on delete |\n',
+      '|---|---|---|\n',
+      '| organization_id | organizations.organization_id | cascade |\n',
+      '| `billing_account_id` | billing_accounts.billing_account_id | restrict |\n\n',
+    ];
+    const client = new FakeChatClient().queueStream(answerSteps(CID, table));
+    const chat = await mountChat({ client });
+    chat.style.width = '18rem';
+    await chat.send('Foreign keys?');
+    await settle();
+    const wrap = $(chat, '.table-wrap');
+    expect(wrap.scrollWidth, 'the table is wider than its region').to.be.greaterThan(
+      wrap.clientWidth,
+    );
+    const bubble = $(chat, '.message.assistant .bubble');
+    expect(wrap.getBoundingClientRect().right).to.be.at.most(
+      bubble.getBoundingClientRect().right + 0.5,
+    );
+    const identifiers = $$(chat, '.table-wrap th, .table-wrap td').filter(
+      (cell) => !/\s/.test(cell.textContent?.trim() ?? ' '),
+    );
+    expect(identifiers.length).to.equal(8);
+    for (const cell of identifiers) {
+      const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      const lines = new Set<number>();
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (!node.textContent?.trim()) continue;
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        for (const rect of range.getClientRects()) lines.add(Math.round(rect.top));
+      }
+      expect(lines.size, `"${cell.textContent?.trim()}" on one line`).to.equal(1);
+    }
+  });
+
   it('renders markdown answers: lists, tables, fenced code with a working copy button', async () => {
     const markdown = [
       'Tables:\n\n',
