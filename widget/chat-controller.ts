@@ -235,25 +235,15 @@ export class ChatController implements ReactiveController {
     return true;
   }
 
-  /** Stops the answer being written; its partial text stays, marked stopped. */
+  /**
+   * Stops the answer being written; its partial text stays, marked stopped. `schema-chat-response`
+   * follows once the server has answered (with the stopped answer's model and usage).
+   */
   stop(): void {
     const turn = this.#turn;
     if (!turn) return;
-    const { runner } = turn;
-    runner.stop();
+    turn.runner.stop();
     this.#endTurn(turn);
-    this.#host.dispatchEvent(
-      new SchemaChatResponseEvent({
-        conversationId: runner.conversationId,
-        messageId: undefined,
-        content: runner.assistant.content,
-        status: 'stopped',
-        transport: runner.fellBack ? 'rest' : runner.transport,
-        model: undefined,
-        finishReason: 'stopped',
-        usage: undefined,
-      }),
-    );
   }
 
   /** Retries what failed: the last turn (same idempotency key when the error was retryable) or the history load. */
@@ -374,8 +364,26 @@ export class ChatController implements ReactiveController {
 
   async #finishTurn(turn: Turn): Promise<void> {
     const end = await turn.runner.start();
-    if (end.type === 'ended' || this.#turn !== turn) return;
-    const { assistant } = turn.runner;
+    const { runner } = turn;
+    if (end.type === 'stopped') {
+      // The screen keeps what was shown; the server's answer adds what it stored.
+      const { result } = end;
+      this.#host.dispatchEvent(
+        new SchemaChatResponseEvent({
+          conversationId: result?.conversationId ?? runner.conversationId,
+          messageId: result?.messageId,
+          content: runner.assistant.content,
+          status: 'stopped',
+          transport: result?.transport ?? (runner.fellBack ? 'rest' : runner.transport),
+          model: result?.model,
+          finishReason: result?.finishReason ?? 'stopped',
+          usage: result?.usage,
+        }),
+      );
+      return;
+    }
+    if (end.type === 'dropped' || this.#turn !== turn) return;
+    const { assistant } = runner;
     if (end.type === 'complete') {
       const { result } = end;
       assistant.content = result.content;
@@ -404,8 +412,8 @@ export class ChatController implements ReactiveController {
     // `retryable` means "the same Idempotency-Key may succeed" (docs/protocol.md, Errors);
     // otherwise a retry is a new turn.
     this.#failed = {
-      message: turn.runner.request.message,
-      idempotencyKey: detail.retryable ? turn.runner.idempotencyKey : createUuid(),
+      message: runner.request.message,
+      idempotencyKey: detail.retryable ? runner.idempotencyKey : createUuid(),
       assistant,
     };
     this.#endTurn(turn);

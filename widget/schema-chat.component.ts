@@ -53,7 +53,7 @@ export type SchemaChatTransport = 'sse' | 'rest';
  * @prop {Partial<SchemaChatStrings> | undefined} strings - Overrides of any user-visible text (merged over the English defaults). Defaults to none.
  *
  * @fires {SchemaChatSendEvent} schema-chat-send - A message is about to be sent; cancelable.
- * @fires {SchemaChatResponseEvent} schema-chat-response - An answer finished or was stopped.
+ * @fires {SchemaChatResponseEvent} schema-chat-response - An answer finished or was stopped (a stopped one once the server has answered the stop, with its model and usage).
  * @fires {SchemaChatErrorEvent} schema-chat-error - A turn or the history load failed.
  * @fires {SchemaChatConversationChangeEvent} schema-chat-conversation-change - The current conversation changed.
  *

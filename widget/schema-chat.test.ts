@@ -149,7 +149,7 @@ describe('<schema-chat>', () => {
     });
   });
 
-  it('stops an answer: keeps the partial text marked stopped, tells the server and closes the stream', async () => {
+  it("stops an answer: keeps the partial text marked stopped, tells the server, and reports the stopped answer's model and usage", async () => {
     const client = new FakeChatClient().queueStream([
       { event: { type: 'conversationId', conversationId: CID } },
       { event: { type: 'token', content: 'Partial ' } },
@@ -168,9 +168,17 @@ describe('<schema-chat>', () => {
     expect(answers(chat)).to.deep.equal(['Partial answer']);
     expect($(chat, '.message.assistant .mark').textContent).to.equal('Stopped');
     expect(client.stopCalls).to.deep.equal([CID]);
-    expect(client.aborted).to.equal(1);
+    // The server ended the stream with the stopped answer; nothing is left open.
+    expect(client.openStreams).to.equal(0);
     expect(responses.map((event) => event.detail.status)).to.deep.equal(['stopped']);
     expect(responses[0]?.detail.content).to.equal('Partial answer');
+    expect(responses[0]?.detail).to.deep.include({
+      conversationId: CID,
+      messageId: `answer-of-${CID}`,
+      model: 'fake-model',
+      finishReason: 'stopped',
+      usage: { promptTokens: 1, completionTokens: 1, totalTokens: 2 },
+    });
     expect($$(chat, '[part~="send-button"]').length).to.equal(1);
     expect(chat.shadowRoot?.activeElement?.tagName).to.equal('TEXTAREA');
   });
@@ -188,7 +196,7 @@ describe('<schema-chat>', () => {
     expect(client.stopCalls).to.deep.equal([]);
     await waitFor(() => client.stopCalls.length === 1, 'the stop request');
     expect(client.stopCalls).to.deep.equal([CID]);
-    expect(client.aborted).to.equal(1);
+    await waitFor(() => client.openStreams === 0, 'the stream to end');
     expect(chat.conversationId).to.equal(CID);
   });
 

@@ -86,7 +86,7 @@ describe('TurnRunner', () => {
     expect(assistant.content).to.equal('Half');
   });
 
-  it('stops: keeps the text, marks it stopped, tells the server, and writes nothing more', async () => {
+  it("stops: keeps the text, marks it stopped, tells the server, and ends with the server's stopped answer", async () => {
     const client = new FakeChatClient().queueStream([
       { event: { type: 'conversationId', conversationId: CID } },
       { event: { type: 'token', content: 'Partial' } },
@@ -98,9 +98,16 @@ describe('TurnRunner', () => {
     turn.stop();
     expect(assistant.status).to.equal('stopped');
     expect(client.stopCalls).to.deep.equal([CID]);
-    expect((await ended).type).to.equal('ended');
+    const end = await ended;
+    expect(end.type).to.equal('stopped');
+    expect(end.type === 'stopped' && end.result).to.include({
+      status: 'stopped',
+      model: 'fake-model',
+      messageId: `answer-of-${CID}`,
+    });
     await waitFor(() => seen.saved === 1, 'the saved stop');
     expect(assistant.content).to.equal('Partial');
+    expect(client.aborted).to.equal(0);
   });
 
   it('stops a new conversation once the stream names it', async () => {
@@ -118,6 +125,17 @@ describe('TurnRunner', () => {
     expect(seen.ids).to.deep.equal([CID]);
   });
 
+  it('closes the connection of a stop that gets no answer within stopWaitMs', async () => {
+    // A new conversation the stream never names: the server cannot be told, nor can it answer.
+    const client = new FakeChatClient().queueStream([{ hold: true }]);
+    const { turn } = runner(client, { stopWaitMs: 30 });
+    const ended = turn.start();
+    turn.stop();
+    expect(await ended).to.deep.equal({ type: 'stopped', result: undefined });
+    expect(client.aborted).to.equal(1);
+    expect(client.stopCalls).to.deep.equal([]);
+  });
+
   it('drops without telling the server, marking an unfinished answer interrupted', async () => {
     const client = new FakeChatClient().queueStream([
       { event: { type: 'conversationId', conversationId: CID } },
@@ -128,7 +146,7 @@ describe('TurnRunner', () => {
     const ended = turn.start();
     await waitFor(() => assistant.status === 'streaming', 'the streaming text');
     turn.drop();
-    expect((await ended).type).to.equal('ended');
+    expect((await ended).type).to.equal('dropped');
     expect(assistant.status).to.equal('interrupted');
     expect(client.stopCalls).to.deep.equal([]);
     expect(client.aborted).to.equal(1);

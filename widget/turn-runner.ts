@@ -14,8 +14,13 @@ export type TurnEnd =
   | { type: 'complete'; result: ChatTurnResult }
   /** The turn failed; the text so far stays on the message. */
   | { type: 'failed'; error: unknown }
-  /** The turn was stopped or dropped before it ended. */
-  | { type: 'ended' };
+  /**
+   * The turn was stopped; `result` is the server's word on the stopped answer (its id, model and
+   * usage) when it came within `stopWaitMs`.
+   */
+  | { type: 'stopped'; result: ChatTurnResult | undefined }
+  /** The turn was dropped. */
+  | { type: 'dropped' };
 
 /** Options of {@link TurnRunner}. */
 export interface TurnRunnerOptions {
@@ -26,7 +31,10 @@ export interface TurnRunnerOptions {
   transport: 'sse' | 'rest';
   /** The message the answer is written into. */
   assistant: ViewMessage;
-  /** How long a stop waits for the server to name a new conversation before dropping the stream. */
+  /**
+   * How long a stop waits for the server's answer (the stopped answer's details, and for a new
+   * conversation first its id, so the server can be told to stop) before closing the connection.
+   */
   stopWaitMs: number;
   /** Frame scheduler of token batching. Defaults to `requestAnimationFrame`. */
   scheduleFrame?: ScheduleFrame;
@@ -82,22 +90,26 @@ export class TurnRunner {
 
   /**
    * Stops the answer: the text so far stays, marked stopped, and the server is told to stop (a
-   * new conversation is told once the stream names it, waiting at most `stopWaitMs`).
+   * new conversation once the stream names it). The connection stays open, at most `stopWaitMs`,
+   * for the server's last word on the stopped answer: its `complete` event (or REST answer)
+   * carries the message id, model and usage.
    */
   stop(): void {
     if (this.stopped) return;
     this.#batcher.flush();
     this.stopped = true;
     this.assistant.status = 'stopped';
-    if (this.conversationId) {
-      this.#stopOnServer();
-    } else if (this.transport === 'sse') {
-      // A new conversation has no id until the stream's first event; wait for it (briefly) so the
-      // server can be told to stop, instead of generating on for its grace period.
-      this.#stopTimer = setTimeout(() => this.#abort.abort(), this.#options.stopWaitMs);
-    } else {
+    if (!this.conversationId && this.transport === 'rest') {
+      // No id to stop by: the server finishes the answer, unwatched, or ends it after its grace.
       this.#abort.abort();
+      return;
     }
+    this.#stopTimer = setTimeout(() => {
+      this.#stream?.abort();
+      this.#abort.abort();
+    }, this.#options.stopWaitMs);
+    // A new conversation has no id until the stream's first event, which tells the server then.
+    if (this.conversationId) this.#stopOnServer();
   }
 
   /** Drops the turn without stopping it on the server (the element moved on or was removed). */
@@ -116,13 +128,17 @@ export class TurnRunner {
   async #run(): Promise<TurnEnd> {
     try {
       const result = this.transport === 'rest' ? await this.#sendRest() : await this.#sendStream();
-      if (this.stopped) return { type: 'ended' };
+      if (this.#dropped) return { type: 'dropped' };
+      if (this.stopped) return { type: 'stopped', result };
       this.#batcher.flush();
       return { type: 'complete', result };
     } catch (error) {
-      if (this.stopped) return { type: 'ended' };
+      if (this.#dropped) return { type: 'dropped' };
+      if (this.stopped) return { type: 'stopped', result: undefined };
       this.#batcher.flush();
       return { type: 'failed', error };
+    } finally {
+      clearTimeout(this.#stopTimer);
     }
   }
 
@@ -167,16 +183,13 @@ export class TurnRunner {
   }
 
   #stopOnServer(): void {
-    clearTimeout(this.#stopTimer);
     const id = this.conversationId;
-    if (id) {
-      // Best effort: the partial answer is already kept on screen; the server saves it as `stopped`.
-      this.#options.client
-        .stop(id)
-        .then(() => this.#options.onStopSaved())
-        .catch(() => undefined);
-    }
-    this.#stream?.abort();
-    this.#abort.abort();
+    if (!id) return;
+    // Best effort: the partial answer is already kept on screen; the server saves it as `stopped`
+    // and ends the turn's stream (or REST answer) with it.
+    this.#options.client
+      .stop(id)
+      .then(() => this.#options.onStopSaved())
+      .catch(() => undefined);
   }
 }

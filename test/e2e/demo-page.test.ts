@@ -223,6 +223,13 @@ describe('the demo page', { timeout: 60_000 }, () => {
       'Stopped',
     );
     await expect.poll(() => page.locator('#turn-status').textContent()).toBe('stopped by the user');
+    // The server's word on the stopped answer: its model and (estimated) usage.
+    await expect
+      .poll(() => page.locator('#turn-model').textContent())
+      .toBe('Qwen/Qwen2.5-7B-Instruct');
+    await expect
+      .poll(() => page.locator('#turn-usage').textContent())
+      .toMatch(/^prompt \d+ · completion [1-9]\d* · total \d+$/);
 
     // Stored as stopped, with at least what was shown (the server may have written a little more).
     const conversationId = (await chat.conversationId()) ?? '';
