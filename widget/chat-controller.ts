@@ -11,7 +11,7 @@ import { createUuid } from '../sdk/create-uuid.js';
 import type { ChatRequest } from '../sdk/protocol.js';
 import { ConversationFollower } from './conversation-follower.js';
 import { type ConversationMemory, createConversationMemory } from './conversation-memory.js';
-import { describeChatError } from './describe-chat-error.js';
+import { canRetryChatError, describeChatError } from './describe-chat-error.js';
 import { SchemaChatConversationChangeEvent } from './events/schema-chat-conversation-change-event.js';
 import {
   type SchemaChatErrorDetail,
@@ -148,9 +148,14 @@ export class ChatController implements ReactiveController {
     return this.phase === 'waiting' || this.phase === 'streaming';
   }
 
-  /** Whether the error on display has something to retry (a failed turn or history load). */
+  /**
+   * Whether the error on display has something to retry (a failed turn or history load) that a
+   * retry may fix (see `canRetryChatError`).
+   */
   get canRetry(): boolean {
-    return this.error?.operation === 'history' || this.#failed !== undefined;
+    const { error } = this;
+    if (!error || !canRetryChatError(error)) return false;
+    return error.operation === 'history' || this.#failed !== undefined;
   }
 
   /** Settles when the current turn or history load has ended. */

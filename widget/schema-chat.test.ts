@@ -312,6 +312,42 @@ describe('<schema-chat>', () => {
     });
   }
 
+  it('shows an error event of an open stream by its code alone, with a retry', async () => {
+    const client = new FakeChatClient().queueStream([
+      { event: { type: 'conversationId', conversationId: CID } },
+      { fail: clientError('UPSTREAM_UNAVAILABLE', { status: 200, retryable: true }) },
+    ]);
+    const chat = await mountChat({ client });
+    const errors = collect<SchemaChatErrorEvent>(chat, 'schema-chat-error');
+    await chat.send('Hi');
+    await chat.updateComplete;
+    expect($(chat, '[part~="error"] code').textContent).to.equal('UPSTREAM_UNAVAILABLE');
+    expect(errors[0]?.detail.status).to.equal(0);
+    expect(has(chat, '[part~="retry-button"]')).to.equal(true);
+  });
+
+  it('offers no retry for what the server refuses as such: a forbidden origin, a missing project or conversation', async () => {
+    for (const [code, status] of [
+      ['FORBIDDEN_ORIGIN', 403],
+      ['PROJECT_NOT_FOUND', 404],
+    ] as const) {
+      const client = new FakeChatClient().queueStream([{ fail: clientError(code, { status }) }]);
+      const chat = await mountChat({ client });
+      await chat.send('Hi');
+      await chat.updateComplete;
+      expect($(chat, '[part~="error"] code').textContent).to.equal(`${status} ${code}`);
+      expect(has(chat, '[part~="retry-button"]'), code).to.equal(false);
+    }
+    // The pinned conversation is not there (any more).
+    const chat = await mountChat({
+      client: new FakeChatClient(),
+      attributes: { 'conversation-id': OTHER_CID },
+    });
+    await waitFor(() => has(chat, '[part~="error"]'), 'the history error');
+    expect($(chat, '[part~="error"] code').textContent).to.equal('404 CONVERSATION_NOT_FOUND');
+    expect(has(chat, '[part~="retry-button"]')).to.equal(false);
+  });
+
   it('keeps a partial answer marked interrupted when the stream fails midway', async () => {
     const client = new FakeChatClient().queueStream([
       { event: { type: 'conversationId', conversationId: CID } },

@@ -83,7 +83,7 @@ describe('the demo page', { timeout: 60_000 }, () => {
     expect(states.at(-1)).toBe(fakeText(24));
     expect(upstream.calls.count - before).toBe(1);
 
-    await expect.poll(() => page.locator('#turn-status').textContent()).toBe('complete (stop)');
+    await expect.poll(() => page.locator('#turn-status').textContent()).toBe('complete');
     // The fake upstream reports one completion token per token it sent.
     await expect.poll(() => page.locator('#turn-usage').textContent()).toMatch(/completion 24\b/);
     expect(await page.locator('#turn-transport').textContent()).toBe('SSE (streamed)');

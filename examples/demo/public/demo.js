@@ -155,8 +155,13 @@ for (const chat of chats) {
     if (detail.transport === 'rest' && !panel.transport.textContent.startsWith('REST')) {
       panel.transport.textContent = 'REST fallback';
     }
+    // A normal end needs no reason; a cut-off one says why (`length`, `content_filter`).
     panel.status.textContent =
-      detail.status === 'stopped' ? 'stopped by the user' : `complete (${detail.finishReason})`;
+      detail.status === 'stopped'
+        ? 'stopped by the user'
+        : detail.finishReason === 'stop'
+          ? 'complete'
+          : `complete (${detail.finishReason})`;
     if (detail.usage) panel.showUsage(detail.model ?? '—', detail.usage);
   });
   chat.addEventListener('schema-chat-error', (event) => {
