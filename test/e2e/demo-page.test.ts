@@ -1,13 +1,15 @@
 // The `npm start` demo in real Chromium against the real stack: the demo server as a child process,
 // the built widget, SQLite, and the openai client talking to a fake OpenAI-compatible upstream.
 
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeUpstream, fakeText, startFakeUpstream } from '../fake-upstream/fake-upstream.js';
 import { chatOn, normalizeText } from './helpers/chat-on.js';
 import { closeAll } from './helpers/close-all.js';
+import { findFreePort } from './helpers/find-free-port.js';
 import { launchBrowser } from './helpers/launch-browser.js';
 import { type DemoProcess, startDemoProcess } from './helpers/start-demo-process.js';
 import { REPO_ROOT } from './helpers/start-node-process.js';
@@ -163,10 +165,14 @@ describe('the demo page', { timeout: 60_000 }, () => {
     expect(await inline.waitForAnswers(1)).toEqual([fakeText(4)]);
     const bookstore = await inline.conversationId();
     expect(bookstore).toMatch(/^[0-9a-f-]{36}$/);
+    const sample = page.locator('#launcher-sample');
+    expect(await sample.textContent()).toContain('project-id="bookstore"');
 
     // Another project: a new conversation, in which questions are answered (no 404).
     await page.selectOption('#project-select', 'event-ticketing');
     await expect.poll(() => inline.conversationId()).toBeUndefined();
+    // The launcher's embedding code names the project selected.
+    expect(await sample.textContent()).toContain('project-id="event-ticketing" mode="launcher"');
     expect(await inline.answers()).toEqual([]);
     await inline.ask('About tickets [[fake:tokens=3]]');
     expect(await inline.waitForAnswers(1)).toEqual([fakeText(3)]);
@@ -188,6 +194,7 @@ describe('the demo page', { timeout: 60_000 }, () => {
     await expect.poll(() => inline.conversationId()).toBeUndefined();
     expect(await inline.answers()).toEqual([]);
     expect(await launcher.conversationId()).toBeUndefined();
+    expect(await sample.textContent()).toContain('project-id="learning-platform"');
     await inline.ask('About billing [[fake:tokens=2]]');
     expect(await inline.waitForAnswers(1)).toEqual([fakeText(2)]);
     expect(await errors()).toBe(0);
@@ -255,5 +262,43 @@ describe('the demo page', { timeout: 60_000 }, () => {
     await expect(chat.root.locator('article.message.assistant .mark').textContent()).resolves.toBe(
       'Stopped',
     );
+  });
+});
+
+describe('the demo page across a restart of the demo server', { timeout: 90_000 }, () => {
+  it('gets a new token from the restarted server instead of staying at 401', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'schema-chat-e2e-restart-'));
+    const database = join(dir, 'restart.db');
+    const port = await findFreePort();
+    // A restarted demo signs with a new key: every token an open page holds is refused.
+    const start = (jwtSecret: string) =>
+      startDemoProcess({ upstreamUrl: upstream.url, database, port, jwtSecret });
+    let restarted: DemoProcess | undefined;
+    const first = await start('the-first-demo-secret-0123456789abcdefghij');
+    let firstRunning = true;
+    try {
+      context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(first.origin);
+      await page.waitForFunction(
+        () => !document.querySelector<HTMLSelectElement>('#project-select')?.disabled,
+      );
+      const chat = chatOn(page, '#inline-chat');
+      await chat.ask('Before the restart [[fake:tokens=4]]');
+      expect(await chat.waitForAnswers(1)).toEqual([fakeText(4)]);
+      await first.stop();
+      firstRunning = false;
+
+      restarted = await start('the-second-demo-secret-0123456789abcdefghij');
+      await chat.ask('After the restart [[fake:tokens=3]]');
+      expect(await chat.waitForAnswers(2)).toEqual([fakeText(4), fakeText(3)]);
+      expect(await chat.error.count()).toBe(0);
+    } finally {
+      await closeAll(
+        () => (firstRunning ? first.stop() : undefined),
+        () => restarted?.stop(),
+      );
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
