@@ -174,6 +174,9 @@ export const schemaChatStyles = css`
     color: var(--_accent);
   }
   .log {
+    /* The containing block of what is positioned in it (the screen-reader labels of messages):
+       scrolled out of view, they must not give the panel or the page a scroll area of their own. */
+    position: relative;
     flex: 1;
     overflow-y: auto;
     overscroll-behavior: contain;

@@ -902,6 +902,31 @@ describe('<schema-chat>', () => {
     expect(log.scrollHeight - log.scrollTop - log.clientHeight).to.be.below(4);
   });
 
+  it('keeps a long conversation inside its log: neither the page nor the panel grows a scroll area', async () => {
+    const client = new FakeChatClient().setHistory(CID, longHistory());
+    const inline = await mountChat({ client, attributes: { 'conversation-id': CID } });
+    inline.style.height = '300px';
+    await waitFor(() => answers(inline).length === 6, 'the history');
+    await settle();
+    // The screen-reader labels of the messages scrolled out of view are inside the log too.
+    const bottom = inline.getBoundingClientRect().bottom + window.scrollY;
+    const page = document.documentElement;
+    expect(page.scrollHeight).to.be.at.most(Math.max(page.clientHeight, Math.ceil(bottom) + 16));
+
+    const launcher = await mountChat({
+      client: new FakeChatClient().setHistory(CID, longHistory()),
+      attributes: { 'conversation-id': CID, mode: 'launcher' },
+    });
+    await launcher.open();
+    await waitFor(() => answers(launcher).length === 6, 'the launcher history');
+    await settle();
+    const panel = $(launcher, '[part~="panel"]');
+    expect(panel.scrollHeight).to.equal(panel.clientHeight);
+    // So nothing can scroll the header out of the panel (find in page, scrollIntoView).
+    $$(launcher, '.message').at(-1)?.scrollIntoView();
+    expect(panel.scrollTop).to.equal(0);
+  });
+
   it('scrolls a wide table sideways in a narrow panel and never breaks an identifier', async () => {
     const table = [
       '| column | references | on delete |\n',
