@@ -81,7 +81,7 @@ interface FailedTurn {
 
 /**
  * Holds and drives the chat of one element: sends turns (SSE or REST; the client decides on a REST
- * fallback, this only shows the notice), stops, retries, loads history, remembers the
+ * fallback, this only says so once its answer is there), stops, retries, loads history, remembers the
  * conversation, follows the page's other elements, and fires the element's events on its host.
  */
 export class ChatController implements ReactiveController {
@@ -351,10 +351,6 @@ export class ChatController implements ReactiveController {
         // view has moved on since.
         if (!runner.stopped || !this.#turn) this.#adoptConversation(ticket, id);
       },
-      onFallback: () => {
-        this.notice = this.#config().strings.fallbackNotice;
-        this.#update();
-      },
       // Other elements showing this conversation follow once the stopped answer is saved.
       onStopSaved: () => void this.#follower.announce(),
     });
@@ -393,6 +389,8 @@ export class ChatController implements ReactiveController {
       const { result } = end;
       assistant.content = result.content;
       assistant.status = result.status;
+      // Said once the answer is there: a fallback that fails too only shows the error.
+      if (runner.fellBack) this.notice = this.#config().strings.fallbackNotice;
       this.#adoptConversation(turn.ticket, result.conversationId);
       this.#endTurn(turn);
       this.#host.dispatchEvent(

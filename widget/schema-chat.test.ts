@@ -377,6 +377,16 @@ describe('<schema-chat>', () => {
     expect(chat.conversationId).to.equal(CID);
   });
 
+  it('shows only the error, no fallback notice, when the REST fallback fails too', async () => {
+    const client = new FakeChatClient().queueStream([{ fail: clientError('NETWORK_ERROR') }]);
+    const chat = await mountChat({ client });
+    expect(await chat.send('Hi')).to.equal(false);
+    await chat.updateComplete;
+    expect(client.sendCalls).to.have.length(1);
+    expect($(chat, '[part~="error"] code').textContent).to.equal('NETWORK_ERROR');
+    expect(has(chat, '[part~="notice"]')).to.equal(false);
+  });
+
   it('says so when the client itself fell back to REST, without a second fallback', async () => {
     const client = new FakeChatClient().queueStream([
       { fallback: 'stream did not open' },

@@ -1,6 +1,6 @@
 // Running one turn: asks the client for the answer (streamed, or whole over REST), writes its
 // text into the assistant message once per frame, and stops it (telling the server) or drops it.
-// Whether to fall back to REST is the client's decision; this only passes the notice on.
+// Whether to fall back to REST is the client's decision; this only notes that it did.
 
 import type { ChatClient, ChatStream, ChatTurnResult } from '../sdk/chat-client.js';
 import { chatResponseToTurnResult } from '../sdk/chat-response-to-events.js';
@@ -44,8 +44,6 @@ export interface TurnRunnerOptions {
   onText: () => void;
   /** The server named the turn's conversation (also after a stop: its question is stored there). */
   onConversationId: (conversationId: string) => void;
-  /** The client fell back to REST for this turn. */
-  onFallback: () => void;
   /** A stop reached the server: the partial answer is saved. */
   onStopSaved: () => void;
 }
@@ -149,7 +147,6 @@ export class TurnRunner {
       onEvent: (event) => this.#onEvent(event),
       onFallback: () => {
         this.fellBack = true;
-        if (!this.stopped) this.#options.onFallback();
       },
     });
     this.#stream = stream;
