@@ -205,6 +205,18 @@ export class ChatController implements ReactiveController {
   }
 
   /**
+   * Finds out again who is chatting (the host set a new `getToken`): when that is another user,
+   * starts over for them, as {@link load} does; the same user keeps the view as it is.
+   */
+  async checkOwner(): Promise<void> {
+    const ticket = this.#epoch.ticket;
+    const before = await this.#remembered.key();
+    this.#remembered.reset();
+    const after = await this.#remembered.key();
+    if (after !== before && ticket.current && !this.#turn) await this.load();
+  }
+
+  /**
    * Sends `text` as the next turn. Returns false without sending when it is blank, a turn or
    * history load is running, the element is not configured (shown as an error), or a
    * `schema-chat-send` listener cancelled it.

@@ -298,6 +298,9 @@ export class SchemaChat extends LitElement {
     if (identity !== this.#identity || changed.has('client') || conversationMoved) {
       this.#identity = identity;
       void this.#controller.load();
+    } else if (changed.has('getToken')) {
+      // A new getToken may sign in someone else: their conversation, if the key says so.
+      void this.#controller.checkOwner();
     }
   }
 

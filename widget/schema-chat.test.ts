@@ -602,6 +602,30 @@ describe('<schema-chat>', () => {
     expect(has(chat, '[part~="error"]')).to.equal(false);
   });
 
+  it('opens the new user’s conversation when the host sets a getToken for someone else, and keeps the view for the same user', async () => {
+    localStorage.setItem(conversationStorageKey(undefined, 'bob', 'p1'), OTHER_CID);
+    const client = new FakeChatClient()
+      .queueStream(answerSteps(CID, ['For alice.']))
+      .setHistory(OTHER_CID, [storedMessage('assistant', 'For bob.')]);
+    const chat = await mountChat({
+      client,
+      properties: { getToken: () => fakeJwt({ sub: 'alice' }) },
+    });
+    await chat.send('Hi');
+    expect(chat.conversationId).to.equal(CID);
+
+    // The same user again (a host that sets a new function each time): nothing changes.
+    chat.getToken = () => fakeJwt({ sub: 'alice' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(chat.conversationId).to.equal(CID);
+    expect(answers(chat)).to.deep.equal(['For alice.']);
+
+    chat.getToken = () => Promise.resolve(fakeJwt({ sub: 'bob' }));
+    await waitFor(() => answers(chat)[0] === 'For bob.', "bob's conversation");
+    expect(chat.conversationId).to.equal(OTHER_CID);
+    expect(client.historyCalls).to.deep.equal([OTHER_CID]);
+  });
+
   it('stays on a conversation the host pinned when the project changes, until it starts a new one', async () => {
     const client = new FakeChatClient()
       .setHistory(OTHER_CID, [storedMessage('assistant', 'Pinned.')])
