@@ -1,4 +1,4 @@
-// Builds request URLs relative to where the router is mounted (DESIGN.md §2 routes).
+// Builds request URLs relative to where the router is mounted (docs/protocol.md, Routes).
 
 /** Query values; `undefined` entries are left out. */
 export type QueryParams = Record<string, string | number | undefined>;

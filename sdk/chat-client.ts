@@ -40,9 +40,14 @@ export interface ChatClientOptions {
    * response) before the turn falls back to REST (or, on a reconnect, retries). Defaults to 15000.
    */
   streamOpenTimeoutMs?: number;
-  /** Send a turn to `POST /chat` when the stream cannot start. Defaults to true. */
+  /**
+   * Send a turn to `POST /chat` (with the same `Idempotency-Key`) when the stream cannot work here:
+   * at once when it cannot start (a proxy's 502/504, not an event stream, nothing within
+   * `streamOpenTimeoutMs`), and when it is given up after its retries (network, timeout, malformed
+   * data) before any text arrived. Defaults to true.
+   */
   fallbackToRest?: boolean;
-  /** HTTP method of the stream route: `POST` (JSON body) or `GET` (seed-style query). Defaults to `POST`. */
+  /** HTTP method of the stream route: `POST` (JSON body) or `GET` (the request as a query string). Defaults to `POST`. */
   streamMethod?: 'POST' | 'GET';
 }
 
@@ -84,7 +89,7 @@ export interface StreamCallbacks {
   onToken?: (delta: string, text: string) => void;
   /** A reconnect or retry is about to happen. */
   onRetry?: (info: RetryInfo) => void;
-  /** The stream could not start and the turn went to `POST /chat`. */
+  /** The turn gave up on the stream and went to `POST /chat`; `reason` says why. */
   onFallback?: (reason: string) => void;
 }
 

@@ -1,7 +1,7 @@
 // Tests of turning a REST answer into the events a stream would carry.
 
 import { describe, expect, it } from 'vitest';
-import { chatResponseToEvents } from './chat-response-to-events.js';
+import { chatResponseToEvents, chatResponseToTurnResult } from './chat-response-to-events.js';
 import type { ChatResponse } from './protocol.js';
 
 const response: ChatResponse = {
@@ -47,5 +47,22 @@ describe('chatResponseToEvents', () => {
     );
     expect(events.map((e) => e.type)).toEqual(['conversationId', 'complete']);
     expect(events[1]).toMatchObject({ metadata: { status: 'stopped' } });
+  });
+});
+
+describe('chatResponseToTurnResult', () => {
+  it('gives the turn result a stream would have ended with, over REST', () => {
+    expect(chatResponseToTurnResult(response)).toEqual({
+      conversationId: 'c1',
+      messageId: 'm1',
+      content: 'The users table.',
+      status: 'complete',
+      finishReason: 'stop',
+      usage: { promptTokens: 5, completionTokens: 4, totalTokens: 9 },
+      model: 'Qwen/Qwen2.5-7B-Instruct',
+      transport: 'rest',
+    });
+    const stopped = { ...response.metadata, finishReason: 'stopped' as const };
+    expect(chatResponseToTurnResult({ ...response, metadata: stopped }).status).toBe('stopped');
   });
 });

@@ -1,7 +1,10 @@
 // Turns a REST answer (`POST /chat`) into the events a stream would have carried, so a turn that
-// fell back to REST looks the same to the caller: `conversationId`, one `token`, `complete`.
+// fell back to REST looks the same to the caller: `conversationId`, one `token`, `complete`; and
+// into the same `ChatTurnResult` a streamed turn ends with.
 
+import type { ChatTurnResult } from './chat-client.js';
 import type { ChatEvent, ChatResponse } from './protocol.js';
+import { createStreamState, reduceChatEvent, toTurnResult } from './stream-state.js';
 
 /**
  * The events of a REST answer: `conversationId`, one `token` with the whole text (none when the
@@ -27,4 +30,13 @@ export function chatResponseToEvents(response: ChatResponse, timestamp: string):
     },
   });
   return events;
+}
+
+/** The result of a turn answered through `POST /chat` (`transport: 'rest'`). */
+export function chatResponseToTurnResult(response: ChatResponse): ChatTurnResult {
+  let state = createStreamState();
+  for (const event of chatResponseToEvents(response, '')) {
+    state = reduceChatEvent(state, event).state;
+  }
+  return toTurnResult(state, 'rest');
 }

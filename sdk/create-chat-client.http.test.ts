@@ -53,7 +53,7 @@ describe('createChatClient over loopback HTTP', () => {
     expect(router.generations.get(stream.idempotencyKey)).toBe(1);
   });
 
-  it('streams with the seed-style GET and a query', async () => {
+  it('streams with GET and the request as a query', async () => {
     const { router, client } = await setup({}, { streamMethod: 'GET' });
     const result = await client.stream(REQUEST).result;
     expect(result.content).toBe(TEXT);

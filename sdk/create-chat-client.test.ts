@@ -5,7 +5,7 @@ import { ChatClientError } from './chat-client-error.js';
 import { createChatClient } from './create-chat-client.js';
 import type { ChatResponse } from './protocol.js';
 import { createTestClient } from './test-helpers/create-test-client.js';
-import { errorBody, jsonResponse } from './test-helpers/scripted-fetch.js';
+import { createScriptedFetch, errorBody, jsonResponse } from './test-helpers/scripted-fetch.js';
 
 const ANSWER: ChatResponse = {
   conversationId: 'c-1',
@@ -33,6 +33,30 @@ describe('createChatClient', () => {
     expect(() => createChatClient({ baseUrl: 'https://x', heartbeatMs: 0 })).toThrowError(
       /"heartbeatMs"/,
     );
+  });
+
+  it('warns once, at creation, about a misspelt option, naming the option it meant', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const { fetch } = createScriptedFetch(() => jsonResponse(200, { items: [] }));
+      const client = createChatClient({
+        baseUrl: 'https://api.example.com/ai',
+        fetch,
+        heartbeatMS: 100,
+        retry: { maxRetry: 1 },
+      } as never);
+      expect(warn.mock.calls.map((call) => String(call[0]))).toEqual([
+        'schema-chat client: unknown option "heartbeatMS" is ignored; did you mean "heartbeatMs"?',
+        'schema-chat client: unknown option "retry.maxRetry" is ignored; did you mean "retry.maxRetries"?',
+      ]);
+      await client.listProjects();
+      expect(warn).toHaveBeenCalledTimes(2);
+      warn.mockClear();
+      createChatClient({ baseUrl: 'https://api.example.com/ai', fetch, heartbeatMs: 100 });
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
 

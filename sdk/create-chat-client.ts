@@ -1,5 +1,5 @@
 // `createChatClient()`: the schema-chat client over the router's REST and SSE routes
-// (DESIGN.md §2), for browsers and Node 22 alike (no `window` or `document` needed).
+// (docs/protocol.md), for browsers and Node 22 alike (no `window` or `document` needed).
 
 import { encodePathSegment } from './build-url.js';
 import type { ChatClient, ChatClientOptions, PageOptions } from './chat-client.js';
@@ -16,7 +16,11 @@ import {
 import type { ChatMessage, ConversationSummary } from './protocol.js';
 import type { ClientContext } from './request-json.js';
 import { requestJson } from './request-json.js';
-import { type ChatClientConfig, resolveChatClientConfig } from './resolve-chat-client-config.js';
+import {
+  type ChatClientConfig,
+  findUnknownChatClientOptions,
+  resolveChatClientConfig,
+} from './resolve-chat-client-config.js';
 import {
   validateChatRequest,
   validateId,
@@ -127,7 +131,8 @@ export function createChatClientFromConfig(config: ChatClientConfig): ChatClient
 
 /**
  * Creates the schema-chat client. Options are checked here (a bad one throws a `TypeError` naming
- * it); every call then fails only with a `ChatClientError`.
+ * it; an unknown one is reported once with `console.warn`, naming the option it most likely
+ * meant, and ignored); every call then fails only with a `ChatClientError`.
  *
  * ```ts
  * const client = createChatClient({ baseUrl: '/api/v1/ai', getToken: () => auth.jwt() });
@@ -138,5 +143,11 @@ export function createChatClientFromConfig(config: ChatClientConfig): ChatClient
  * ```
  */
 export function createChatClient(options: ChatClientOptions): ChatClient {
-  return createChatClientFromConfig(resolveChatClientConfig(options));
+  const config = resolveChatClientConfig(options);
+  for (const { key, nearest } of findUnknownChatClientOptions(options)) {
+    console.warn(
+      `schema-chat client: unknown option "${key}" is ignored; did you mean "${nearest}"?`,
+    );
+  }
+  return createChatClientFromConfig(config);
 }

@@ -82,7 +82,7 @@ describe('stream() over SSE', () => {
     expect(request?.headers['last-event-id']).toBeUndefined();
   });
 
-  it('sends the seed-style GET with a query when streamMethod is GET', async () => {
+  it('sends GET with the request as a query when streamMethod is GET', async () => {
     const { client, requests } = createTestClient(serveTurn({ tokens: TOKENS }), {
       streamMethod: 'GET',
     });
@@ -138,7 +138,10 @@ describe('stream() over SSE', () => {
 
   it('fails with a coded BAD_RESPONSE on malformed event data, after one request', async () => {
     const wire = [sseFrame('r1:0', EVENTS[0]), 'id: r1:1\ndata: {"type":"token","content":\n\n'];
-    const { client, requests } = createTestClient(() => streamResponse(wire, { end: 'hang' }));
+    // Without the REST fallback, which a stream broken before any text would get (see below).
+    const { client, requests } = createTestClient(() => streamResponse(wire, { end: 'hang' }), {
+      fallbackToRest: false,
+    });
     const run = await runStream(client);
     expect(run.result).toMatchObject({
       name: 'ChatClientError',
@@ -279,9 +282,8 @@ describe('stream() over SSE', () => {
   it('gives up after maxRetries retries with the last error', async () => {
     const { client, requests } = createTestClient(
       () => Promise.reject(new TypeError('fetch failed')),
-      {
-        retry: { maxRetries: 2 },
-      },
+      // Without the REST fallback, which a stream given up before any text gets (see below).
+      { retry: { maxRetries: 2 }, fallbackToRest: false },
     );
     const run = await runStream(client);
     expect(run.result).toMatchObject({ code: 'NETWORK_ERROR', status: 0, retryable: true });
@@ -529,6 +531,59 @@ describe('stream() REST fallback', () => {
     expect(run.fallbacks).toEqual([]);
     expect(run.events).toEqual(EVENTS);
     expect(requests.map((r) => r.headers['last-event-id'])).toEqual([undefined, 'r1:1', 'r1:1']);
+  });
+
+  it('falls back to POST /chat with the same key once the stream is given up before any text', async () => {
+    const { client, requests } = createTestClient(
+      [
+        () => Promise.reject(new TypeError('fetch failed')),
+        () => Promise.reject(new TypeError('fetch failed')),
+        restAnswer,
+      ],
+      { retry: { maxRetries: 1 } },
+    );
+    const run = await runStream(client);
+    expect(requests.map((r) => new URL(r.url).pathname)).toEqual([
+      '/api/v1/ai/chat/stream',
+      '/api/v1/ai/chat/stream',
+      '/api/v1/ai/chat',
+    ]);
+    expect(requests[2]?.headers['idempotency-key']).toBe(requests[0]?.headers['idempotency-key']);
+    expect(run.retries.map((r) => r.reason)).toEqual(['NETWORK_ERROR']);
+    expect(run.fallbacks).toHaveLength(1);
+    expect(run.result).toMatchObject({ transport: 'rest', content: TOKENS.join('') });
+  });
+
+  it('falls back when the stream sends malformed data before any text', async () => {
+    const wire = [sseFrame('r1:0', EVENTS[0]), 'id: r1:1\ndata: {"type":"token","content":\n\n'];
+    const { client, requests } = createTestClient([
+      () => streamResponse(wire, { end: 'hang' }),
+      restAnswer,
+    ]);
+    const run = await runStream(client);
+    expect(requests.map((r) => new URL(r.url).pathname)).toEqual([
+      '/api/v1/ai/chat/stream',
+      '/api/v1/ai/chat',
+    ]);
+    expect(run.fallbacks).toHaveLength(1);
+    // The conversation id that did arrive is not repeated; the answer follows it.
+    expect(run.iterated.map((e) => e.type)).toEqual(['conversationId', 'token', 'complete']);
+    expect(run.result).toMatchObject({ transport: 'rest', content: TOKENS.join('') });
+  });
+
+  it('fails without falling back when the stream breaks after text arrived', async () => {
+    const events = turnEvents({ tokens: TOKENS });
+    const { client, requests } = createTestClient(
+      [
+        () => streamResponse([wireTextAfter(events.slice(0, 2), undefined)], { end: 'reset' }),
+        () => Promise.reject(new TypeError('fetch failed')),
+      ],
+      { retry: { maxRetries: 1 } },
+    );
+    const run = await runStream(client);
+    expect(run.result).toMatchObject({ code: 'NETWORK_ERROR' });
+    expect(run.fallbacks).toEqual([]);
+    expect(requests.every((r) => r.url.endsWith('/chat/stream'))).toBe(true);
   });
 
   it('does not fall back when fallbackToRest is false', async () => {

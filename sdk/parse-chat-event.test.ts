@@ -43,7 +43,7 @@ describe('parseChatEvent', () => {
     expect(parseChatEvent(JSON.stringify(event))).toEqual(event);
   });
 
-  it('fills a seed-style complete event without status or usage', () => {
+  it('fills a minimal complete event without status or usage', () => {
     const parsed = parseChatEvent(
       '{"type":"complete","timestamp":"t","metadata":{"model":"m","conversationId":"c","messageId":"x","finishReason":"stopped"}}',
     );

@@ -1,4 +1,4 @@
-// Parses the JSON `data` of one SSE event into a typed `ChatEvent` (DESIGN.md §2), checking its shape.
+// Parses the JSON `data` of one SSE event into a typed `ChatEvent` (docs/protocol.md, Events), checking its shape.
 
 import { ChatClientError } from './chat-client-error.js';
 import type { ChatEvent, CompleteEvent, FinishReason, Usage } from './protocol.js';
@@ -37,7 +37,8 @@ function readComplete(event: Record<string, unknown>): CompleteEvent {
   const finishReason = (
     typeof m.finishReason === 'string' ? m.finishReason : 'stop'
   ) as FinishReason;
-  // `status` is optional on the wire for servers speaking the seed's shape; a stopped finish says it.
+  // `status` is optional on the wire (a minimal server sends only model, conversationId and
+  // messageId); a stopped finish says it.
   const status =
     m.status === 'stopped' || (m.status === undefined && finishReason === 'stopped')
       ? 'stopped'

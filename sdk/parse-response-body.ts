@@ -1,4 +1,4 @@
-// Checks the JSON bodies of the REST routes (DESIGN.md §2) before the client hands them out.
+// Checks the JSON bodies of the REST routes (docs/protocol.md, REST answers) before the client hands them out.
 
 import { ChatClientError } from './chat-client-error.js';
 import type { ChatResponse, Page, ProjectSummary, StopResponse } from './protocol.js';

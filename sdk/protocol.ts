@@ -1,5 +1,5 @@
 // The wire protocol (version 1) of schema-chat: the single home of every type that crosses HTTP.
-// The backend imports these type-only; the sdk and the widget build on them. Spec: DESIGN.md §2.
+// The backend imports these type-only; the sdk and the widget build on them. Spec: docs/protocol.md.
 
 /** Version sent in the `X-Schema-Chat-Protocol` response header. */
 export const PROTOCOL_VERSION = 1;
@@ -108,7 +108,7 @@ export interface TokenEvent {
   content: string;
 }
 
-/** Metadata of a finished answer (the seed's `model` and `conversationId`, and more). */
+/** Metadata of a finished answer (`model` and `conversationId`, and more). */
 export interface CompleteMetadata {
   model: string;
   conversationId: string;

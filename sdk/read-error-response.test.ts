@@ -24,7 +24,7 @@ describe('isRetryableStatus', () => {
 });
 
 describe('parseErrorBody', () => {
-  it('reads the error shape of DESIGN.md §2', () => {
+  it('reads the coded error body of the router', () => {
     expect(
       parseErrorBody(
         '{"error":{"code":"RATE_LIMITED","message":"Slow down.","retryable":true,"retryAfter":3}}',

@@ -1,5 +1,5 @@
 // Turns a non-2xx response into a `ChatClientError`: the server's coded JSON body when there is
-// one (DESIGN.md §2), a code derived from the status when a proxy answered instead.
+// one (docs/protocol.md, Errors), a code derived from the status when a proxy answered instead.
 
 import { ChatClientError, type ClientErrorCode } from './chat-client-error.js';
 import { parseRetryAfter } from './parse-retry-after.js';

@@ -2,7 +2,11 @@
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChatClientOptions } from './chat-client.js';
-import { resolveChatClientConfig } from './resolve-chat-client-config.js';
+import {
+  CHAT_CLIENT_DEFAULTS,
+  findUnknownChatClientOptions,
+  resolveChatClientConfig,
+} from './resolve-chat-client-config.js';
 
 const base = { baseUrl: 'https://api.example.com/api/v1/ai/' };
 
@@ -24,6 +28,34 @@ describe('resolveChatClientConfig', () => {
       fallbackToRest: true,
       streamMethod: 'POST',
     });
+    // The table the resolver reads is the same one.
+    expect(config).toMatchObject(CHAT_CLIENT_DEFAULTS);
+  });
+
+  it('finds unknown keys, nested ones too, each with the known key nearest to it', () => {
+    expect(
+      findUnknownChatClientOptions({
+        ...base,
+        fallbackToREST: false,
+        retry: { maxDelay: 1, maxRetries: 1 },
+      } as ChatClientOptions),
+    ).toEqual([
+      { key: 'fallbackToREST', nearest: 'fallbackToRest' },
+      { key: 'retry.maxDelay', nearest: 'retry.maxDelayMs' },
+    ]);
+    expect(
+      findUnknownChatClientOptions({
+        ...base,
+        token: 't',
+        getToken: () => 't',
+        fetch: globalThis.fetch,
+        retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 2 },
+        heartbeatMs: 1,
+        streamOpenTimeoutMs: 1,
+        fallbackToRest: true,
+        streamMethod: 'GET',
+      }),
+    ).toEqual([]);
   });
 
   it('keeps given values and derives the watchdog from the heartbeat', () => {

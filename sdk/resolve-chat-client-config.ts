@@ -1,7 +1,38 @@
 // Checks `ChatClientOptions` once, at setup, and resolves them into the internal `ChatClientConfig`.
 
-import type { ChatClientOptions } from './chat-client.js';
+import type { ChatClientOptions, RetryOptions } from './chat-client.js';
+import { findUnknownOptions, type UnknownOption } from './find-unknown-options.js';
 import { sleep } from './sleep.js';
+
+/**
+ * The default of every optional setting, written here only (the JSDoc of `ChatClientOptions`
+ * says the same). `token`, `getToken` and `fetch` default to none (the global `fetch`).
+ */
+export const CHAT_CLIENT_DEFAULTS = Object.freeze({
+  retry: Object.freeze({
+    maxRetries: 5,
+    baseDelayMs: 500,
+    maxDelayMs: 10_000,
+  } satisfies Required<RetryOptions>),
+  heartbeatMs: 15_000,
+  streamOpenTimeoutMs: 15_000,
+  fallbackToRest: true,
+  streamMethod: 'POST' as 'POST' | 'GET',
+});
+
+/** Every key of `ChatClientOptions` (the compiler checks that none is missing). */
+const OPTION_KEYS = Object.keys({
+  baseUrl: true,
+  token: true,
+  getToken: true,
+  fetch: true,
+  retry: true,
+  heartbeatMs: true,
+  streamOpenTimeoutMs: true,
+  fallbackToRest: true,
+  streamMethod: true,
+} satisfies Record<keyof ChatClientOptions, true>);
+const RETRY_KEYS = Object.keys(CHAT_CLIENT_DEFAULTS.retry);
 
 /** `ChatClientOptions` with every default applied; internal to the sdk. */
 export interface ChatClientConfig {
@@ -72,7 +103,8 @@ export function resolveChatClientConfig(options: ChatClientOptions): ChatClientC
   if (typeof options !== 'object' || options === null) {
     throw invalid('options', 'an object with at least { baseUrl }', options);
   }
-  const { baseUrl, token, getToken, retry = {}, streamMethod = 'POST' } = options;
+  const defaults = CHAT_CLIENT_DEFAULTS;
+  const { baseUrl, token, getToken, retry = {}, streamMethod = defaults.streamMethod } = options;
   if (typeof baseUrl !== 'string' || baseUrl.trim() === '') {
     throw invalid('baseUrl', 'the URL the router is mounted at, e.g. "/api/v1/ai"', baseUrl);
   }
@@ -105,12 +137,23 @@ export function resolveChatClientConfig(options: ChatClientOptions): ChatClientC
   if (streamMethod !== 'POST' && streamMethod !== 'GET') {
     throw invalid('streamMethod', '"POST" or "GET"', streamMethod);
   }
-  const baseDelayMs = readNumber('retry.baseDelayMs', retry.baseDelayMs, 500, { min: 0 });
-  const maxDelayMs = readNumber('retry.maxDelayMs', retry.maxDelayMs, 10_000, { min: 0 });
+  const baseDelayMs = readNumber(
+    'retry.baseDelayMs',
+    retry.baseDelayMs,
+    defaults.retry.baseDelayMs,
+    {
+      min: 0,
+    },
+  );
+  const maxDelayMs = readNumber('retry.maxDelayMs', retry.maxDelayMs, defaults.retry.maxDelayMs, {
+    min: 0,
+  });
   if (maxDelayMs < baseDelayMs) {
     throw invalid('retry.maxDelayMs', `at least retry.baseDelayMs (${baseDelayMs})`, maxDelayMs);
   }
-  const heartbeatMs = readNumber('heartbeatMs', options.heartbeatMs, 15_000, { min: 1 });
+  const heartbeatMs = readNumber('heartbeatMs', options.heartbeatMs, defaults.heartbeatMs, {
+    min: 1,
+  });
   return {
     baseUrl: baseUrl.trim().replace(/\/+$/, ''),
     token: token === '' ? undefined : token,
@@ -119,19 +162,38 @@ export function resolveChatClientConfig(options: ChatClientOptions): ChatClientC
       ? (input, init) => customFetch(input, init)
       : (input, init) => globalThis.fetch(input, init),
     retry: {
-      maxRetries: readNumber('retry.maxRetries', retry.maxRetries, 5, { min: 0, integer: true }),
+      maxRetries: readNumber('retry.maxRetries', retry.maxRetries, defaults.retry.maxRetries, {
+        min: 0,
+        integer: true,
+      }),
       baseDelayMs,
       maxDelayMs,
     },
     heartbeatMs,
     watchdogMs: heartbeatMs * WATCHDOG_FACTOR,
-    streamOpenTimeoutMs: readNumber('streamOpenTimeoutMs', options.streamOpenTimeoutMs, 15_000, {
-      min: 1,
-    }),
-    fallbackToRest: options.fallbackToRest ?? true,
+    streamOpenTimeoutMs: readNumber(
+      'streamOpenTimeoutMs',
+      options.streamOpenTimeoutMs,
+      defaults.streamOpenTimeoutMs,
+      { min: 1 },
+    ),
+    fallbackToRest: options.fallbackToRest ?? defaults.fallbackToRest,
     streamMethod,
     now: Date.now,
     random: Math.random,
     sleep,
   };
+}
+
+/**
+ * The keys of `options` (and of `options.retry`) that the client does not know, each with the
+ * known key nearest to it: a misspelt option would otherwise be ignored without a word.
+ */
+export function findUnknownChatClientOptions(options: ChatClientOptions): UnknownOption[] {
+  const unknown = findUnknownOptions(options, OPTION_KEYS);
+  const { retry } = options;
+  if (typeof retry === 'object' && retry !== null) {
+    unknown.push(...findUnknownOptions(retry, RETRY_KEYS, 'retry.'));
+  }
+  return unknown;
 }

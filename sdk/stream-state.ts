@@ -1,5 +1,5 @@
 // The pure state machine of one streamed turn: what each SSE event does to the answer, across
-// reconnects and resumes (DESIGN.md §2: `conversationId`, `token`*, then one `complete` | `error`).
+// reconnects and resumes (docs/protocol.md, Events: `conversationId`, `token`*, then one `complete` | `error`).
 
 import type { ChatTurnResult } from './chat-client.js';
 import type { EventSourceMessage } from './create-sse-decoder.js';

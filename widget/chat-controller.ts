@@ -1,18 +1,17 @@
-// The state of one <schema-chat> — messages, the running turn, errors, history and the remembered
-// conversation — as a Lit ReactiveController, so that the element stays a thin view.
+// Coordinates the chat of one <schema-chat> as a Lit ReactiveController, so that the element stays
+// a thin view: what is shown (messages, phase, error, notice) and which job runs. Each job is its
+// own piece — a turn (TurnRunner), history pages (HistoryPager), the remembered conversation
+// (RememberedConversation), following the page's other elements (ConversationFollower), the retry
+// countdown (RetryCountdown) — and every result is applied only while the view it was started for
+// is still shown (ViewEpoch, the one stale-result guard).
 
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { ChatClient, ChatStream } from '../sdk/chat-client.js';
+import type { ChatClient } from '../sdk/chat-client.js';
 import { createUuid } from '../sdk/create-uuid.js';
-import type { ChatEvent, ChatMessage, ChatRequest, FinishReason, Usage } from '../sdk/protocol.js';
-import {
-  type ConversationMemory,
-  conversationStorageKey,
-  createConversationMemory,
-  readJwtSubject,
-} from './conversation-memory.js';
-import { announceConversation, onConversationAnnounced } from './conversation-sync.js';
-import { describeChatError } from './describe-chat-error.js';
+import type { ChatRequest } from '../sdk/protocol.js';
+import { ConversationFollower } from './conversation-follower.js';
+import { type ConversationMemory, createConversationMemory } from './conversation-memory.js';
+import { canRetryChatError, describeChatError } from './describe-chat-error.js';
 import { SchemaChatConversationChangeEvent } from './events/schema-chat-conversation-change-event.js';
 import {
   type SchemaChatErrorDetail,
@@ -20,26 +19,17 @@ import {
 } from './events/schema-chat-error-event.js';
 import { SchemaChatResponseEvent } from './events/schema-chat-response-event.js';
 import { SchemaChatSendEvent } from './events/schema-chat-send-event.js';
-import { FrameBatcher, type ScheduleFrame } from './frame-batcher.js';
+import type { ScheduleFrame } from './frame-batcher.js';
+import { HistoryPager } from './history-pager.js';
+import { RememberedConversation } from './remembered-conversation.js';
+import { RetryCountdown } from './retry-countdown.js';
+import { schemaChatDefaults } from './schema-chat-defaults.js';
 import type { SchemaChatStrings } from './schema-chat-strings.js';
+import { TurnRunner } from './turn-runner.js';
+import { ViewEpoch, type ViewTicket } from './view-epoch.js';
+import type { ViewMessage } from './view-message.js';
 
-/** How a message is shown: `pending` before the first token, `streaming` while tokens arrive. */
-export type ViewMessageStatus =
-  | 'pending'
-  | 'streaming'
-  | 'complete'
-  | 'stopped'
-  | 'interrupted'
-  | 'failed';
-
-/** A message as the element shows it. */
-export interface ViewMessage {
-  /** Local key (stable while the message lives). */
-  readonly id: string;
-  readonly role: 'user' | 'assistant';
-  content: string;
-  status: ViewMessageStatus;
-}
+export type { ViewMessage, ViewMessageStatus } from './view-message.js';
 
 /** `loading` history, `waiting` for the first token, `streaming` tokens, or `idle`. */
 export type ChatPhase = 'idle' | 'loading' | 'waiting' | 'streaming';
@@ -54,7 +44,7 @@ export interface ChatControllerConfig {
   token: string | undefined;
   /** Asked for a JWT when no `token` is set, only to learn the user's `sub`. */
   getToken: (() => string | Promise<string>) | undefined;
-  /** A conversation the host asked for (`conversation-id`); wins over the remembered one. */
+  /** A conversation the host pinned (`conversation-id`); wins over the remembered one. */
   conversationId: string | undefined;
   transport: 'sse' | 'rest';
   strings: SchemaChatStrings;
@@ -76,42 +66,23 @@ export interface ChatControllerOptions {
   stopWaitMs?: number;
 }
 
-/** One turn in flight. */
+/** The turn in flight and the view it was started in. */
 interface Turn {
+  readonly runner: TurnRunner;
+  readonly ticket: ViewTicket;
+}
+
+/** What a retry of the failed turn sends again. */
+interface FailedTurn {
   readonly message: string;
   readonly idempotencyKey: string;
   readonly assistant: ViewMessage;
-  readonly abort: AbortController;
-  readonly transport: 'sse' | 'rest';
-  readonly client: ChatClient;
-  readonly epoch: number;
-  conversationId: string | undefined;
-  stream?: ChatStream;
-  stopped: boolean;
-  fellBack: boolean;
-  receivedText: boolean;
-  stopTimer?: ReturnType<typeof setTimeout>;
 }
-
-/** What a finished turn produced, whichever transport carried it. */
-interface TurnOutcome {
-  conversationId: string;
-  messageId: string;
-  content: string;
-  status: 'complete' | 'stopped';
-  transport: 'sse' | 'rest';
-  model: string;
-  finishReason: FinishReason;
-  usage: Usage;
-}
-
-/** Transport failures after which the same turn is worth sending through `POST /chat`. */
-const FALLBACK_CODES = new Set(['NETWORK_ERROR', 'STREAM_TIMEOUT', 'BAD_RESPONSE']);
 
 /**
- * Holds and drives the chat of one element: sends turns (SSE or REST, with REST fallback), batches
- * tokens per frame, stops, retries, loads history, remembers the conversation, and fires the
- * element's events on its host.
+ * Holds and drives the chat of one element: sends turns (SSE or REST; the client decides on a REST
+ * fallback, this only says so once its answer is there), stops, retries, loads history, remembers the
+ * conversation, follows the page's other elements, and fires the element's events on its host.
  */
 export class ChatController implements ReactiveController {
   /** The conversation shown, oldest first. */
@@ -120,17 +91,6 @@ export class ChatController implements ReactiveController {
   phase: ChatPhase = 'idle';
   /** The error on display, if any. */
   error: SchemaChatErrorDetail | undefined;
-  /**
-   * Whole seconds left before the error on display may be retried (a 429's `Retry-After`, counted
-   * down once a second); 0 when a retry may go now.
-   */
-  retryWait = 0;
-  #retryTimer: ReturnType<typeof setInterval> | undefined;
-  /** Cursor of the page before the oldest message shown; `undefined` when that is the first. */
-  olderCursor: string | undefined;
-  /** Whether an older page is being loaded. */
-  loadingOlder = false;
-  #olderAbort: AbortController | undefined;
   /** A transient note (REST fallback happened). */
   notice: string | undefined;
   /** The conversation shown; `undefined` until the server names a new one. */
@@ -138,28 +98,49 @@ export class ChatController implements ReactiveController {
 
   readonly #host: ReactiveControllerHost & HTMLElement;
   readonly #options: ChatControllerOptions;
-  readonly #memory: ConversationMemory;
-  readonly #batcher: FrameBatcher;
+  readonly #epoch = new ViewEpoch();
+  readonly #pager = new HistoryPager();
+  readonly #remembered: RememberedConversation;
+  readonly #follower: ConversationFollower;
+  readonly #countdown: RetryCountdown;
   #turn: Turn | undefined;
-  #failed: { message: string; idempotencyKey: string; assistant: ViewMessage } | undefined;
-  #historyAbort: AbortController | undefined;
-  #storageKey: Promise<string | undefined> | undefined;
-  #epoch = 0;
+  #failed: FailedTurn | undefined;
   #running: Promise<void> = Promise.resolve();
-  /** The id remembered for this user and project when this widget last read or wrote it. */
-  #recalledId: string | undefined;
-  #unsubscribe: (() => void) | undefined;
 
   constructor(host: ReactiveControllerHost & HTMLElement, options: ChatControllerOptions) {
     this.#host = host;
     this.#options = options;
-    this.#memory = options.memory ?? createConversationMemory();
-    this.#batcher = new FrameBatcher(
-      (text) => this.#appendText(text),
-      options.scheduleFrame,
-      options.cancelFrame,
+    this.#remembered = new RememberedConversation(
+      options.memory ?? createConversationMemory(),
+      () => this.#config(),
     );
+    this.#follower = new ConversationFollower({
+      source: this,
+      remembered: this.#remembered,
+      isIdle: () => this.phase === 'idle',
+      shown: () => this.conversationId,
+      follow: (id) => this.#follow(id),
+    });
+    this.#countdown = new RetryCountdown(() => this.#update());
     host.addController(this);
+  }
+
+  /**
+   * Whole seconds left before the error on display may be retried (a 429's `Retry-After`, counted
+   * down once a second); 0 when a retry may go now.
+   */
+  get retryWait(): number {
+    return this.#countdown.seconds;
+  }
+
+  /** Cursor of the page before the oldest message shown; `undefined` when that is the first. */
+  get olderCursor(): string | undefined {
+    return this.#pager.olderCursor;
+  }
+
+  /** Whether an older page is being loaded. */
+  get loadingOlder(): boolean {
+    return this.#pager.loadingOlder;
   }
 
   /** Whether an answer is being requested or written. */
@@ -167,9 +148,14 @@ export class ChatController implements ReactiveController {
     return this.phase === 'waiting' || this.phase === 'streaming';
   }
 
-  /** Whether the error on display has something to retry (a failed turn or history load). */
+  /**
+   * Whether the error on display has something to retry (a failed turn or history load) that a
+   * retry may fix (see `canRetryChatError`).
+   */
   get canRetry(): boolean {
-    return this.error?.operation === 'history' || this.#failed !== undefined;
+    const { error } = this;
+    if (!error || !canRetryChatError(error)) return false;
+    return error.operation === 'history' || this.#failed !== undefined;
   }
 
   /** Settles when the current turn or history load has ended. */
@@ -178,9 +164,7 @@ export class ChatController implements ReactiveController {
   }
 
   hostConnected(): void {
-    this.#unsubscribe ??= onConversationAnnounced((announcement) => {
-      if (announcement.source !== this) void this.#follow(announcement.key);
-    });
+    this.#follower.connect();
   }
 
   hostDisconnected(): void {
@@ -189,36 +173,47 @@ export class ChatController implements ReactiveController {
     queueMicrotask(() => {
       if (this.#host.isConnected) return;
       this.#abortAll();
-      this.#unsubscribe?.();
-      this.#unsubscribe = undefined;
+      this.#follower.disconnect();
     });
   }
 
   /**
    * Starts over for the host's current configuration: clears the view, then shows the
-   * conversation the host named, or the one remembered for this user and project, with its history.
+   * conversation the host pinned, or the one remembered for this user and project, with its history.
    */
   load(): Promise<void> {
     const previous = this.conversationId;
     this.#abortAll();
-    const epoch = this.#switchTo(undefined);
-    this.#storageKey = undefined;
+    const ticket = this.#switchTo(undefined);
+    this.#remembered.reset();
     const config = this.#config();
     this.#update();
     if (!config.client || !config.projectId) return Promise.resolve();
     this.#running = (async () => {
-      const explicit = config.conversationId;
-      const key = await this.#key();
+      const pinned = config.conversationId;
+      const key = await this.#remembered.key();
       // Finding the user may take a while (getToken, a client's currentToken): a turn the user
       // started meanwhile decides the conversation.
-      if (epoch !== this.#epoch || this.#turn) return;
-      this.#recalledId = key ? this.#memory.recall(key) : undefined;
-      const id = explicit || this.#recalledId;
+      if (!ticket.current || this.#turn) return;
+      const recalled = this.#remembered.recall(key);
+      const id = pinned || recalled;
       this.conversationId = id;
       if (id !== previous) this.#dispatchConversationChange(id, previous);
-      if (id) await this.#loadHistory(epoch, !explicit);
+      if (id) await this.#loadHistory(ticket, !pinned);
     })();
     return this.#running;
+  }
+
+  /**
+   * Finds out again who is chatting (the host set a new `getToken`): when that is another user,
+   * starts over for them, as {@link load} does; the same user keeps the view as it is.
+   */
+  async checkOwner(): Promise<void> {
+    const ticket = this.#epoch.ticket;
+    const before = await this.#remembered.key();
+    this.#remembered.reset();
+    const after = await this.#remembered.key();
+    if (after !== before && ticket.current && !this.#turn) await this.load();
   }
 
   /**
@@ -257,35 +252,15 @@ export class ChatController implements ReactiveController {
     return true;
   }
 
-  /** Stops the answer being written; its partial text stays, marked stopped. */
+  /**
+   * Stops the answer being written; its partial text stays, marked stopped. `schema-chat-response`
+   * follows once the server has answered (with the stopped answer's model and usage).
+   */
   stop(): void {
     const turn = this.#turn;
     if (!turn) return;
-    this.#batcher.flush();
-    turn.stopped = true;
-    turn.assistant.status = 'stopped';
+    turn.runner.stop();
     this.#endTurn(turn);
-    if (turn.conversationId) {
-      this.#stopOnServer(turn);
-    } else if (turn.transport === 'sse') {
-      // A new conversation has no id until the stream's first event; wait for it (briefly) so the
-      // server can be told to stop, instead of generating on for its grace period.
-      turn.stopTimer = setTimeout(() => turn.abort.abort(), this.#options.stopWaitMs ?? 10_000);
-    } else {
-      turn.abort.abort();
-    }
-    this.#host.dispatchEvent(
-      new SchemaChatResponseEvent({
-        conversationId: turn.conversationId,
-        messageId: undefined,
-        content: turn.assistant.content,
-        status: 'stopped',
-        transport: turn.fellBack ? 'rest' : turn.transport,
-        model: undefined,
-        finishReason: 'stopped',
-        usage: undefined,
-      }),
-    );
   }
 
   /** Retries what failed: the last turn (same idempotency key when the error was retryable) or the history load. */
@@ -295,8 +270,7 @@ export class ChatController implements ReactiveController {
     if (!error || this.phase !== 'idle' || this.retryWait > 0) return;
     if (error.operation === 'history') {
       this.error = undefined;
-      const epoch = this.#epoch;
-      this.#running = this.#loadHistory(epoch, false);
+      this.#running = this.#loadHistory(this.#epoch.ticket, false);
       return;
     }
     const failed = this.#failed;
@@ -320,19 +294,38 @@ export class ChatController implements ReactiveController {
   reset(): void {
     this.#abortAll();
     this.#clear();
-    this.#storageKey = undefined;
+    this.#remembered.reset();
+  }
+
+  /** Loads the page of messages before the oldest one shown and puts it above them. */
+  async loadOlder(): Promise<void> {
+    const config = this.#config();
+    const id = this.conversationId;
+    if (!config.client || !id || !this.#pager.olderCursor || this.#pager.loadingOlder) return;
+    const ticket = this.#epoch.ticket;
+    const loading = this.#pager.older(config.client, id, () => this.messages, ticket.signal);
+    this.#update();
+    try {
+      const older = await loading;
+      if (!ticket.current || !older) return;
+      this.messages = [...older, ...this.messages];
+    } catch (error) {
+      if (!ticket.current) return;
+      this.#showError(describeChatError(error, 'history', config.strings));
+    } finally {
+      this.#update();
+    }
   }
 
   #clear(): void {
     const previous = this.conversationId;
     this.#switchTo(undefined);
-    this.#historyAbort?.abort();
     this.phase = 'idle';
-    this.#recalledId = undefined;
-    void this.#key().then((key) => {
+    this.#remembered.recalledId = undefined;
+    void this.#remembered.key().then((key) => {
       if (!key) return;
-      this.#memory.forget(key);
-      announceConversation(key, this);
+      this.#remembered.forget(key);
+      void this.#follower.announce(key);
     });
     if (previous) this.#dispatchConversationChange(undefined, previous);
     this.#update();
@@ -340,8 +333,7 @@ export class ChatController implements ReactiveController {
 
   #startTurn(message: string, idempotencyKey: string): void {
     const config = this.#config();
-    const client = config.client;
-    const projectId = config.projectId;
+    const { client, projectId } = config;
     if (!client || !projectId) return;
     const assistant: ViewMessage = {
       id: createUuid(),
@@ -350,251 +342,135 @@ export class ChatController implements ReactiveController {
       status: 'pending',
     };
     this.messages = [...this.messages, assistant];
-    const turn: Turn = {
-      message,
-      idempotencyKey,
-      assistant,
-      abort: new AbortController(),
-      transport: config.transport,
+    const request: ChatRequest = { projectId, message };
+    if (this.conversationId) request.conversationId = this.conversationId;
+    const ticket = this.#epoch.ticket;
+    const runner: TurnRunner = new TurnRunner({
       client,
-      epoch: this.#epoch,
-      conversationId: this.conversationId,
-      stopped: false,
-      fellBack: false,
-      receivedText: false,
-    };
+      request,
+      idempotencyKey,
+      transport: config.transport,
+      assistant,
+      stopWaitMs: this.#options.stopWaitMs ?? schemaChatDefaults.stopWaitMs,
+      scheduleFrame: this.#options.scheduleFrame,
+      cancelFrame: this.#options.cancelFrame,
+      onText: () => {
+        this.phase = 'streaming';
+        this.#update();
+      },
+      onConversationId: (id) => {
+        // A stopped turn still learns its conversation (its question is stored there), unless the
+        // view has moved on since.
+        if (!runner.stopped || !this.#turn) this.#adoptConversation(ticket, id);
+      },
+      // Other elements showing this conversation follow once the stopped answer is saved.
+      onStopSaved: () => void this.#follower.announce(),
+    });
+    const turn: Turn = { runner, ticket };
     this.#turn = turn;
     this.error = undefined;
     this.notice = undefined;
     this.phase = 'waiting';
     this.#update();
-    const request: ChatRequest = { projectId, message };
-    if (turn.conversationId) request.conversationId = turn.conversationId;
-    this.#running = this.#runTurn(turn, request);
+    this.#running = this.#finishTurn(turn);
   }
 
-  async #runTurn(turn: Turn, request: ChatRequest): Promise<void> {
-    try {
-      let outcome: TurnOutcome;
-      if (turn.transport === 'rest') {
-        outcome = await this.#sendRest(turn, request);
-      } else {
-        try {
-          outcome = await this.#sendStream(turn, request);
-        } catch (error) {
-          if (!this.#shouldFallBack(turn, error)) throw error;
-          // The seed's "auto-switch to REST on SSE failures": same idempotency key, so a generation
-          // the stream did start is joined rather than doubled.
-          this.#noteFallback(turn);
-          outcome = await this.#sendRest(turn, request);
-        }
-      }
-      if (turn.stopped || this.#turn !== turn) return;
-      this.#batcher.flush();
-      turn.assistant.content = outcome.content;
-      turn.assistant.status = outcome.status;
-      this.#adoptConversation(turn, outcome.conversationId);
+  async #finishTurn(turn: Turn): Promise<void> {
+    const end = await turn.runner.start();
+    const { runner } = turn;
+    if (end.type === 'stopped') {
+      // The screen keeps what was shown; the server's answer adds what it stored.
+      const { result } = end;
+      this.#host.dispatchEvent(
+        new SchemaChatResponseEvent({
+          conversationId: result?.conversationId ?? runner.conversationId,
+          messageId: result?.messageId,
+          content: runner.assistant.content,
+          status: 'stopped',
+          transport: result?.transport ?? (runner.fellBack ? 'rest' : runner.transport),
+          model: result?.model,
+          finishReason: result?.finishReason ?? 'stopped',
+          usage: result?.usage,
+        }),
+      );
+      return;
+    }
+    if (end.type === 'dropped' || this.#turn !== turn) return;
+    const { assistant } = runner;
+    if (end.type === 'complete') {
+      const { result } = end;
+      assistant.content = result.content;
+      assistant.status = result.status;
+      // Said once the answer is there: a fallback that fails too only shows the error.
+      if (runner.fellBack) this.notice = this.#config().strings.fallbackNotice;
+      this.#adoptConversation(turn.ticket, result.conversationId);
       this.#endTurn(turn);
       this.#host.dispatchEvent(
         new SchemaChatResponseEvent({
-          conversationId: outcome.conversationId,
-          messageId: outcome.messageId,
-          content: outcome.content,
-          status: outcome.status,
-          transport: outcome.transport,
-          model: outcome.model,
-          finishReason: outcome.finishReason,
-          usage: outcome.usage,
+          conversationId: result.conversationId,
+          messageId: result.messageId,
+          content: result.content,
+          status: result.status,
+          transport: result.transport,
+          model: result.model,
+          finishReason: result.finishReason,
+          usage: result.usage,
         }),
       );
-    } catch (error) {
-      if (turn.stopped || this.#turn !== turn) return;
-      this.#batcher.flush();
-      const assistant = turn.assistant;
-      assistant.status = assistant.content ? 'interrupted' : 'failed';
-      // An empty failed answer is noise next to the error display; a partial one stays, marked.
-      if (!assistant.content)
-        this.messages = this.messages.filter((message) => message !== assistant);
-      const detail = describeChatError(error, 'send', this.#config().strings);
-      // `retryable` means "the same Idempotency-Key may succeed" (DESIGN.md §2); otherwise a retry
-      // is a new turn.
-      this.#failed = {
-        message: turn.message,
-        idempotencyKey: detail.retryable ? turn.idempotencyKey : createUuid(),
-        assistant,
-      };
-      this.#endTurn(turn);
-      this.#showError(detail);
-    }
-  }
-
-  async #sendStream(turn: Turn, request: ChatRequest): Promise<TurnOutcome> {
-    const stream = turn.client.stream(request, {
-      idempotencyKey: turn.idempotencyKey,
-      signal: turn.abort.signal,
-      onEvent: (event) => this.#onStreamEvent(turn, event),
-      onFallback: () => this.#noteFallback(turn),
-    });
-    turn.stream = stream;
-    const result = await stream.result;
-    return {
-      conversationId: result.conversationId,
-      messageId: result.messageId,
-      content: result.content,
-      status: result.status,
-      transport: result.transport,
-      model: result.model,
-      finishReason: result.finishReason,
-      usage: result.usage,
-    };
-  }
-
-  async #sendRest(turn: Turn, request: ChatRequest): Promise<TurnOutcome> {
-    const response = await turn.client.send(request, {
-      idempotencyKey: turn.idempotencyKey,
-      signal: turn.abort.signal,
-    });
-    return {
-      conversationId: response.conversationId,
-      messageId: response.message.id,
-      content: response.message.content,
-      status: response.message.status === 'stopped' ? 'stopped' : 'complete',
-      transport: 'rest',
-      model: response.metadata.model,
-      finishReason: response.metadata.finishReason,
-      usage: response.metadata.usage,
-    };
-  }
-
-  #onStreamEvent(turn: Turn, event: ChatEvent): void {
-    if (event.type === 'conversationId') {
-      // A stopped turn still learns its conversation (its question is stored there), unless the
-      // view has moved on since.
-      if (!turn.stopped || (turn.epoch === this.#epoch && !this.#turn)) {
-        this.#adoptConversation(turn, event.conversationId);
-      } else {
-        turn.conversationId = event.conversationId;
-      }
-      if (turn.stopped) this.#stopOnServer(turn);
       return;
     }
-    if (event.type !== 'token' || turn.stopped || this.#turn !== turn) return;
-    turn.receivedText = true;
-    this.#batcher.push(event.content);
+    assistant.status = assistant.content ? 'interrupted' : 'failed';
+    // An empty failed answer is noise next to the error display; a partial one stays, marked.
+    if (!assistant.content)
+      this.messages = this.messages.filter((message) => message !== assistant);
+    const detail = describeChatError(end.error, 'send', this.#config().strings);
+    // `retryable` means "the same Idempotency-Key may succeed" (docs/protocol.md, Errors);
+    // otherwise a retry is a new turn.
+    this.#failed = {
+      message: runner.request.message,
+      idempotencyKey: detail.retryable ? runner.idempotencyKey : createUuid(),
+      assistant,
+    };
+    this.#endTurn(turn);
+    this.#showError(detail);
   }
 
-  #appendText(text: string): void {
-    const turn = this.#turn;
-    if (!turn) return;
-    turn.assistant.content += text;
-    turn.assistant.status = 'streaming';
-    this.phase = 'streaming';
-    this.#update();
-  }
-
-  #shouldFallBack(turn: Turn, error: unknown): boolean {
-    if (turn.stopped || turn.fellBack || turn.receivedText || this.#turn !== turn) return false;
-    const code = (error as { code?: unknown } | null)?.code;
-    return typeof code === 'string' && FALLBACK_CODES.has(code);
-  }
-
-  #noteFallback(turn: Turn): void {
-    turn.fellBack = true;
-    if (turn.stopped || this.#turn !== turn) return;
-    this.notice = this.#config().strings.fallbackNotice;
-    this.#update();
-  }
-
-  #stopOnServer(turn: Turn): void {
-    clearTimeout(turn.stopTimer);
-    const id = turn.conversationId;
-    if (id) {
-      // Best effort: the partial answer is already kept on screen; the server saves it as `stopped`.
-      // Other widgets showing this conversation follow once it is saved.
-      turn.client
-        .stop(id)
-        .then(() => this.#announce())
-        .catch(() => undefined);
-    }
-    turn.stream?.abort();
-    turn.abort.abort();
-  }
-
-  /** Loads the page of messages before the oldest one shown and puts it above them. */
-  async loadOlder(): Promise<void> {
-    const config = this.#config();
-    const id = this.conversationId;
-    const cursor = this.olderCursor;
-    if (!config.client || !id || !cursor || this.loadingOlder) return;
-    const epoch = this.#epoch;
-    const abort = new AbortController();
-    this.#olderAbort = abort;
-    this.loadingOlder = true;
-    this.#update();
-    try {
-      const page = await config.client.getMessages(id, { cursor, signal: abort.signal });
-      if (epoch !== this.#epoch || abort.signal.aborted) return;
-      // A turn may have been written meanwhile; never show a message twice.
-      const shown = new Set(this.messages.map((message) => message.id));
-      const older = page.items.filter((message) => !shown.has(message.id)).map(toViewMessage);
-      this.messages = [...older, ...this.messages];
-      this.olderCursor = page.nextCursor;
-    } catch (error) {
-      if (epoch !== this.#epoch || abort.signal.aborted) return;
-      this.#showError(describeChatError(error, 'history', config.strings));
-    } finally {
-      if (this.#olderAbort === abort) {
-        this.#olderAbort = undefined;
-        this.loadingOlder = false;
-      }
-      this.#update();
-    }
-  }
-
-  async #loadHistory(epoch: number, remembered: boolean): Promise<void> {
+  async #loadHistory(ticket: ViewTicket, remembered: boolean): Promise<void> {
     const config = this.#config();
     const id = this.conversationId;
     if (!config.client || !id) return;
-    this.#historyAbort?.abort();
-    const abort = new AbortController();
-    this.#historyAbort = abort;
     this.phase = 'loading';
     this.#update();
     try {
-      const page = await config.client.getMessages(id, { signal: abort.signal });
-      if (epoch !== this.#epoch) return;
-      this.messages = page.items.map(toViewMessage);
-      this.olderCursor = page.nextCursor;
+      const messages = await this.#pager.latest(config.client, id, ticket.signal);
+      if (!ticket.current || !messages) return;
+      this.messages = messages;
       this.phase = 'idle';
     } catch (error) {
-      if (epoch !== this.#epoch) return;
+      if (!ticket.current) return;
       this.phase = 'idle';
       const detail = describeChatError(error, 'history', config.strings);
       if (remembered && detail.status === 404) {
         // The remembered conversation is gone (deleted, or another user's): start fresh, quietly.
-        const key = await this.#key();
-        if (key) this.#memory.forget(key);
-        if (epoch !== this.#epoch) return;
+        const key = await this.#remembered.key();
+        this.#remembered.forget(key);
+        if (!ticket.current) return;
         this.conversationId = undefined;
         this.#dispatchConversationChange(undefined, id);
       } else {
         this.#showError(detail);
       }
     } finally {
-      if (this.#historyAbort === abort) this.#historyAbort = undefined;
       this.#update();
     }
   }
 
-  #adoptConversation(turn: Turn, id: string): void {
-    turn.conversationId = id;
-    if (!id || id === this.conversationId || turn.epoch !== this.#epoch) return;
+  #adoptConversation(ticket: ViewTicket, id: string): void {
+    if (!id || id === this.conversationId || !ticket.current) return;
     const previous = this.conversationId;
     this.conversationId = id;
-    void this.#key().then((key) => {
-      if (!key || this.conversationId !== id) return;
-      this.#memory.remember(key, id);
-      this.#recalledId = id;
+    void this.#remembered.key().then((key) => {
+      if (key && this.conversationId === id) this.#remembered.remember(key, id);
     });
     this.#dispatchConversationChange(id, previous);
   }
@@ -604,96 +480,50 @@ export class ChatController implements ReactiveController {
     this.#turn = undefined;
     this.phase = 'idle';
     this.#update();
-    // A stopped answer is announced once the server has saved it (see #stopOnServer).
-    if (!turn.stopped) void this.#announce();
+    // A stopped answer is announced once the server has saved it (onStopSaved).
+    if (!turn.runner.stopped) void this.#follower.announce();
   }
 
-  /** Tells the page's other widgets of this user and project that the conversation changed. */
-  async #announce(): Promise<void> {
-    const key = await this.#key();
-    if (key) announceConversation(key, this);
-  }
-
-  /**
-   * Another widget of this page changed the conversation remembered under `key`. When this one
-   * shows that user's remembered conversation (not one the host picked) and is idle, it shows the
-   * remembered conversation as it is now: the same one with its new messages, another, or none.
-   */
-  async #follow(key: string): Promise<void> {
-    if (this.phase !== 'idle') return;
-    const own = await this.#key();
-    // Still idle, the same user and project, and showing the remembered conversation.
-    if (own !== key || this.phase !== 'idle' || this.conversationId !== this.#recalledId) return;
-    const id = this.#memory.recall(key);
+  /** Shows the remembered conversation as another element left it: `id`, or none. */
+  #follow(id: string | undefined): void {
     const previous = this.conversationId;
-    this.#recalledId = id;
     if (id !== previous) {
       this.#switchTo(id);
       this.#dispatchConversationChange(id, previous);
       this.#update();
     }
-    if (id) this.#running = this.#loadHistory(this.#epoch, false);
+    if (id) this.#running = this.#loadHistory(this.#epoch.ticket, false);
   }
 
   /**
    * Empties the view for conversation `id` (or none yet): messages, paging, error, notice. Returns
-   * the new epoch: answers still arriving for what was shown before are dropped.
+   * the new view's ticket: answers still arriving for what was shown before are dropped.
    */
-  #switchTo(id: string | undefined): number {
+  #switchTo(id: string | undefined): ViewTicket {
     this.messages = [];
-    this.olderCursor = undefined;
+    this.#pager.clear();
     this.error = undefined;
     this.notice = undefined;
     this.#failed = undefined;
-    this.#stopRetryWait();
+    this.#countdown.stop();
     this.conversationId = id;
-    return ++this.#epoch;
+    return this.#epoch.advance();
   }
 
   #abortAll(): void {
-    this.#stopRetryWait();
-    this.#olderAbort?.abort();
-    this.#olderAbort = undefined;
-    this.loadingOlder = false;
-    this.#historyAbort?.abort();
-    this.#historyAbort = undefined;
-    const turn = this.#turn;
-    if (turn) {
-      this.#batcher.clear();
-      turn.stopped = true;
-      if (turn.assistant.status === 'pending' || turn.assistant.status === 'streaming') {
-        turn.assistant.status = 'interrupted';
-      }
-      turn.stream?.abort();
-      turn.abort.abort();
-      this.#turn = undefined;
-    }
+    this.#countdown.stop();
+    this.#pager.abort();
+    this.#turn?.runner.drop();
+    this.#turn = undefined;
     this.phase = 'idle';
   }
 
   #showError(detail: SchemaChatErrorDetail): void {
     this.error = detail;
-    this.#stopRetryWait();
-    if (detail.retryAfter && this.canRetry) this.#startRetryWait(detail.retryAfter);
+    this.#countdown.stop();
+    if (detail.retryAfter && this.canRetry) this.#countdown.start(detail.retryAfter);
     this.#update();
     this.#host.dispatchEvent(new SchemaChatErrorEvent(detail));
-  }
-
-  /** Counts `seconds` down once a second (from a deadline: timers may fire late) to 0. */
-  #startRetryWait(seconds: number): void {
-    const until = Date.now() + seconds * 1000;
-    this.retryWait = seconds;
-    this.#retryTimer = setInterval(() => {
-      this.retryWait = Math.max(0, Math.ceil((until - Date.now()) / 1000));
-      if (this.retryWait === 0) this.#stopRetryWait();
-      this.#update();
-    }, 1000);
-  }
-
-  #stopRetryWait(): void {
-    clearInterval(this.#retryTimer);
-    this.#retryTimer = undefined;
-    this.retryWait = 0;
   }
 
   #dispatchConversationChange(id: string | undefined, previous: string | undefined): void {
@@ -706,25 +536,6 @@ export class ChatController implements ReactiveController {
     );
   }
 
-  /** The storage key of this user's conversation in this project (the `sub` needs the token). */
-  #key(): Promise<string | undefined> {
-    this.#storageKey ??= (async () => {
-      const config = this.#config();
-      if (!config.projectId) return undefined;
-      // A host that hands over a ready client sets no token here: ask the client who it is for
-      // (duck-typed: the client may come from another copy of the sdk, or be the host's own).
-      const client = config.client as Partial<ChatClient> | undefined;
-      const token =
-        config.token ||
-        (await askForToken(config.getToken)) ||
-        (await askForToken(
-          typeof client?.currentToken === 'function' ? client.currentToken.bind(client) : undefined,
-        ));
-      return conversationStorageKey(config.apiUrl, readJwtSubject(token), config.projectId);
-    })();
-    return this.#storageKey;
-  }
-
   #config(): ChatControllerConfig {
     return this.#options.getConfig();
   }
@@ -732,23 +543,4 @@ export class ChatController implements ReactiveController {
   #update(): void {
     this.#host.requestUpdate();
   }
-}
-
-/** What `get` (a `getToken` or a client's `currentToken`) gives; `undefined` when it fails or is absent. */
-async function askForToken(
-  get: (() => string | undefined | Promise<string | undefined>) | undefined,
-): Promise<string | undefined> {
-  if (!get) return undefined;
-  try {
-    return await get();
-  } catch {
-    return undefined;
-  }
-}
-
-/** A stored message as the view shows it; an answer still being written elsewhere shows as it is now. */
-function toViewMessage(message: ChatMessage): ViewMessage {
-  const status: ViewMessageStatus =
-    message.status === 'streaming' || message.status === 'complete' ? 'complete' : message.status;
-  return { id: message.id, role: message.role, content: message.content, status };
 }

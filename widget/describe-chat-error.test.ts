@@ -3,7 +3,7 @@
 
 import { expect } from 'chai';
 import { ChatClientError } from '../sdk/chat-client-error.js';
-import { describeChatError } from './describe-chat-error.js';
+import { canRetryChatError, describeChatError } from './describe-chat-error.js';
 import { defaultStrings } from './schema-chat-strings.js';
 
 const error = (code: ChatClientError['code'], status: number, retryAfter?: number) =>
@@ -37,6 +37,46 @@ describe('describeChatError', () => {
       expect(detail.status).to.equal(input.status);
       expect(JSON.stringify(detail)).to.not.contain('server text');
     }
+  });
+
+  it('gives no HTTP status for an error that came as an event on an open stream', () => {
+    const onStream = new ChatClientError('x', {
+      code: 'UPSTREAM_UNAVAILABLE',
+      status: 200,
+      retryable: true,
+    });
+    const detail = describeChatError(onStream, 'send', defaultStrings);
+    expect(detail).to.deep.include({ code: 'UPSTREAM_UNAVAILABLE', status: 0, retryable: true });
+    expect(detail.message).to.equal(defaultStrings.errorUnavailable);
+  });
+
+  it('offers a retry only where one may help', () => {
+    const retry = (code: ChatClientError['code'], status: number, retryable = false) =>
+      canRetryChatError(
+        describeChatError(
+          new ChatClientError('x', { code, status, retryable }),
+          'send',
+          defaultStrings,
+        ),
+      );
+    expect(retry('UPSTREAM_UNAVAILABLE', 503, true), '503').to.equal(true);
+    expect(retry('RATE_LIMITED', 429, true), '429').to.equal(true);
+    expect(retry('NETWORK_ERROR', 0, true), 'network').to.equal(true);
+    expect(retry('AUTH_EXPIRED', 401), 'signed out').to.equal(true);
+    expect(retry('GENERATION_INTERRUPTED', 200), 'interrupted (a new turn may do)').to.equal(true);
+    expect(retry('UPSTREAM_ERROR', 200), 'the model gave up').to.equal(true);
+    expect(retry('FORBIDDEN_ORIGIN', 403), '403').to.equal(false);
+    expect(retry('PROJECT_NOT_FOUND', 404), '404 project').to.equal(false);
+    expect(retry('CONVERSATION_NOT_FOUND', 404), '404 conversation').to.equal(false);
+    expect(retry('VALIDATION_FAILED', 400), '400').to.equal(false);
+    expect(retry('MESSAGE_TOO_LONG', 413), '413').to.equal(false);
+    expect(retry('QUOTA_EXCEEDED', 429), 'quota').to.equal(false);
+    const notConfigured = describeChatError(
+      { code: 'NOT_CONFIGURED', status: 0, retryable: false },
+      'send',
+      defaultStrings,
+    );
+    expect(canRetryChatError(notConfigured), 'not configured').to.equal(false);
   });
 
   it('describes anything uncoded as a retryable NETWORK_ERROR', () => {

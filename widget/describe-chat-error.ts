@@ -34,7 +34,9 @@ export function describeChatError(
     ? error
     : { code: 'NETWORK_ERROR', status: 0, retryable: true };
   const code = coded.code as SchemaChatErrorCode;
-  const status = typeof coded.status === 'number' ? coded.status : 0;
+  // Only a failed response has an HTTP status worth telling: an error event on an open stream
+  // came with the stream's 200 ("200 UPSTREAM_UNAVAILABLE" would read as a contradiction).
+  const status = typeof coded.status === 'number' && coded.status >= 400 ? coded.status : 0;
   const retryAfter =
     typeof coded.retryAfter === 'number' && coded.retryAfter >= 0
       ? Math.ceil(coded.retryAfter)
@@ -50,6 +52,28 @@ export function describeChatError(
     retryAfter,
     operation,
   };
+}
+
+/**
+ * Whether a Retry button may help: the same request may succeed (`retryable`), or a new turn may
+ * (after signing in again, or when the server gave up on this answer: an interrupted generation,
+ * a model or storage failure). Never for what the server refuses as such — a bad or too long
+ * message, a forbidden origin, a missing project or conversation, a spent quota — nor for a
+ * widget that is not configured.
+ */
+export function canRetryChatError(detail: SchemaChatErrorDetail): boolean {
+  const { code, status } = detail;
+  if (code === 'NOT_CONFIGURED' || code === 'QUOTA_EXCEEDED') return false;
+  if (detail.retryable) return true;
+  if (status === 401 || code.startsWith('AUTH_')) return true;
+  if (status >= 400 && status < 500) return false;
+  return !(
+    code === 'FORBIDDEN_ORIGIN' ||
+    code.endsWith('NOT_FOUND') ||
+    code === 'VALIDATION_FAILED' ||
+    code === 'MESSAGE_TOO_LONG' ||
+    code === 'IDEMPOTENCY_KEY_REUSED'
+  );
 }
 
 function pickMessage(

@@ -7,7 +7,7 @@ import { html, type SVGTemplateResult, svg } from 'lit';
 const icon = (paths: SVGTemplateResult) =>
   html`<svg class="icon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">${paths}</svg>`;
 
-/** The seed's lightning bolt, on the "Stream responses" toggle. */
+/** The lightning bolt on the "Stream responses" toggle. */
 export const lightningIcon = icon(svg`<path d="M13 2 3 14h9l-1 8 10-12h-9l1-8z"/>`);
 /** Paper plane, on the send button. */
 export const sendIcon = icon(svg`<path d="m22 2-7 20-4-9-9-4z"/><path d="M22 2 11 13"/>`);

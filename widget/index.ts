@@ -6,7 +6,6 @@ import './schema-chat.js';
 export type { ChatClient } from '../sdk/chat-client.js';
 export { ChatClientError } from '../sdk/chat-client-error.js';
 export { createChatClient } from '../sdk/create-chat-client.js';
-export type { ViewMessage, ViewMessageStatus } from './chat-controller.js';
 export {
   type SchemaChatConversationChangeDetail,
   SchemaChatConversationChangeEvent,
@@ -28,3 +27,4 @@ export {
   type SchemaChatTransport,
 } from './schema-chat.component.js';
 export { defaultStrings, type SchemaChatStrings } from './schema-chat-strings.js';
+export type { ViewMessage, ViewMessageStatus } from './view-message.js';

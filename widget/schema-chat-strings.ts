@@ -17,7 +17,7 @@ export interface SchemaChatStrings {
   send: string;
   /** Stop button shown while an answer is written. Defaults to "Stop". */
   stop: string;
-  /** The seed's streaming toggle. Defaults to "Stream responses". */
+  /** Label of the streaming toggle. Defaults to "Stream responses". */
   streamToggle: string;
   /** New-conversation button. Defaults to "New conversation". */
   newConversation: string;

@@ -19,6 +19,7 @@ import {
 import { IncrementalMarkdown } from './markdown/incremental-markdown.js';
 import type { MarkdownContext } from './markdown/render-markdown-tokens.js';
 import { schemaChatStyles } from './schema-chat.styles.js';
+import { schemaChatDefaults } from './schema-chat-defaults.js';
 import { formatString, resolveStrings, type SchemaChatStrings } from './schema-chat-strings.js';
 
 /** `inline` (a panel in the page flow) or `launcher` (a bubble that opens a floating panel). */
@@ -37,7 +38,7 @@ export type SchemaChatTransport = 'sse' | 'rest';
  *
  * @attr {string} api-url - Where the schema-chat router is mounted, e.g. `https://api.example.com/api/v1/ai`. Defaults to none (required unless `client` is set).
  * @attr {string} project-id - The project whose schema the assistant answers about. Defaults to none (required).
- * @attr {string} conversation-id - Open this conversation (with its history) instead of the remembered one. Defaults to the conversation remembered for this user and project.
+ * @attr {string} conversation-id - Open this conversation (with its history) instead of the remembered one; it stays open through changes of project or user until a new conversation starts. Defaults to the conversation remembered for this user and project (another `api-url`, `project-id` or user opens theirs, or a new one).
  * @attr {string} token - The user's JWT, sent as `Authorization: Bearer`. Kept in memory; never stored. Defaults to none (use `getToken`).
  * @attr {'inline' | 'launcher'} mode - `inline` panel, or `launcher` bubble that opens a floating panel. Defaults to `inline`.
  * @attr {boolean} open - Whether the launcher panel is open. Defaults to false.
@@ -52,7 +53,7 @@ export type SchemaChatTransport = 'sse' | 'rest';
  * @prop {Partial<SchemaChatStrings> | undefined} strings - Overrides of any user-visible text (merged over the English defaults). Defaults to none.
  *
  * @fires {SchemaChatSendEvent} schema-chat-send - A message is about to be sent; cancelable.
- * @fires {SchemaChatResponseEvent} schema-chat-response - An answer finished or was stopped.
+ * @fires {SchemaChatResponseEvent} schema-chat-response - An answer finished or was stopped (a stopped one once the server has answered the stop, with its model and usage).
  * @fires {SchemaChatErrorEvent} schema-chat-error - A turn or the history load failed.
  * @fires {SchemaChatConversationChangeEvent} schema-chat-conversation-change - The current conversation changed.
  *
@@ -153,15 +154,33 @@ export class SchemaChat extends LitElement {
   #ownClient: ChatClient | undefined;
   #rejectedApiUrl: string | undefined;
   #identity: string | undefined;
+  /**
+   * The conversation the host asked for (`conversation-id`), until the element moves away from it
+   * (a new conversation, say). One the element picked itself is not pinned: another API, project
+   * or user then opens that user's remembered conversation for that project, or a new one.
+   */
+  #pinnedConversationId: string | undefined;
+  /** Whether the log follows its newest message (until the reader scrolls up). */
   #stickToBottom = true;
+  /** Where the element itself last scrolled the log: a scroll above it is the reader's. */
+  #autoScrollTop = 0;
+  /**
+   * Sizes in the log settle after a render (markdown blocks off screen are only estimated until
+   * shown, a launcher panel has none while closed): while following, each change scrolls again.
+   */
+  readonly #resizes =
+    typeof ResizeObserver === 'function'
+      ? new ResizeObserver(() => this.#followBottom())
+      : undefined;
+  #observed = new WeakSet<Element>();
   #viewportListener = () => this.#trackViewport();
 
   constructor() {
     super();
-    this.mode = 'inline';
-    this.isOpen = false;
-    this.theme = 'auto';
-    this.transport = 'sse';
+    this.mode = schemaChatDefaults.mode;
+    this.isOpen = schemaChatDefaults.open;
+    this.theme = schemaChatDefaults.theme;
+    this.transport = schemaChatDefaults.transport;
     this.#controller = new ChatController(this, {
       getConfig: () => ({
         client: this.#client(),
@@ -169,11 +188,12 @@ export class SchemaChat extends LitElement {
         apiUrl: this.apiUrl,
         token: this.token || undefined,
         getToken: this.getToken,
-        conversationId: this.conversationId || undefined,
-        transport: this.transport === 'rest' ? 'rest' : 'sse',
+        conversationId: this.#pinnedConversationId,
+        transport: this.transport === 'rest' ? 'rest' : schemaChatDefaults.transport,
         strings: this.#resolvedStrings,
       }),
       onConversationChange: (id) => {
+        if (id !== this.#pinnedConversationId) this.#pinnedConversationId = undefined;
         this.conversationId = id;
       },
     });
@@ -236,6 +256,8 @@ export class SchemaChat extends LitElement {
     super.disconnectedCallback();
     globalThis.visualViewport?.removeEventListener('resize', this.#viewportListener);
     globalThis.visualViewport?.removeEventListener('scroll', this.#viewportListener);
+    this.#resizes?.disconnect();
+    this.#observed = new WeakSet();
   }
 
   protected override createRenderRoot(): HTMLElement | DocumentFragment {
@@ -257,9 +279,9 @@ export class SchemaChat extends LitElement {
     if (changed.has('token')) this.#ownClient?.setToken(this.token || undefined);
     if (changed.has('mode') && this.mode !== 'inline' && this.mode !== 'launcher') {
       console.warn(
-        `<schema-chat>: mode="${this.mode}" is neither "inline" nor "launcher"; using "inline".`,
+        `<schema-chat>: mode="${this.mode}" is neither "inline" nor "launcher"; using "${schemaChatDefaults.mode}".`,
       );
-      this.mode = 'inline';
+      this.mode = schemaChatDefaults.mode;
     }
     // Another API, project, user or client is another conversation: start over. A conversation-id
     // the controller itself moved to is not a change.
@@ -272,39 +294,42 @@ export class SchemaChat extends LitElement {
     const conversationMoved =
       changed.has('conversationId') &&
       (this.conversationId || undefined) !== this.#controller.conversationId;
+    if (conversationMoved) this.#pinnedConversationId = this.conversationId || undefined;
     if (identity !== this.#identity || changed.has('client') || conversationMoved) {
       this.#identity = identity;
       void this.#controller.load();
+    } else if (changed.has('getToken')) {
+      // A new getToken may sign in someone else: their conversation, if the key says so.
+      void this.#controller.checkOwner();
     }
   }
 
   protected override updated(): void {
+    const log = this.renderRoot.querySelector<HTMLElement>('.log');
+    if (!log) return;
+    if (this.#resizes) {
+      for (const element of [log, ...log.querySelectorAll('.message')]) {
+        if (this.#observed.has(element)) continue;
+        this.#observed.add(element);
+        this.#resizes.observe(element);
+      }
+    }
+    this.#followBottom();
+  }
+
+  /** Scrolls the log to its newest message while it follows it. */
+  #followBottom(): void {
     if (!this.#stickToBottom) return;
     const log = this.renderRoot.querySelector<HTMLElement>('.log');
-    if (log) log.scrollTop = log.scrollHeight;
+    if (!log) return;
+    log.scrollTop = log.scrollHeight;
+    this.#autoScrollTop = log.scrollTop;
   }
 
   protected override render() {
-    const s = this.#resolvedStrings;
-    const controller = this.#controller;
     const launcher = this.mode === 'launcher';
-    const heading = this.heading || s.heading;
-    const streaming = controller.streaming;
-    const error = controller.error;
     return html`
-      ${
-        launcher
-          ? html`<button
-            type="button"
-            class="launcher"
-            part="launcher button"
-            aria-label=${this.isOpen ? s.close : s.open}
-            aria-expanded=${this.isOpen ? 'true' : 'false'}
-            aria-controls="panel"
-            @click=${() => (this.isOpen ? this.close() : this.open())}
-          ><slot name="launcher-icon">${chatIcon}</slot></button>`
-          : nothing
-      }
+      ${launcher ? this.#renderLauncher() : nothing}
       <section
         id="panel"
         class="panel"
@@ -314,137 +339,165 @@ export class SchemaChat extends LitElement {
         ?hidden=${launcher && !this.isOpen}
         @keydown=${this.#onPanelKeydown}
       >
-        <header part="header">
-          <span class="title" id="title">${heading}</span>
-          <label class="toggle" part="toggle" title=${s.streamToggle}>
-            <input
-              type="checkbox"
-              role="switch"
-              .checked=${this.transport !== 'rest'}
-              @change=${this.#onToggle}
-            />${lightningIcon}<span class="toggle-text">${s.streamToggle}</span>
-          </label>
-          <button
-            type="button"
-            part="button new-button"
-            aria-label=${s.newConversation}
-            title=${s.newConversation}
-            @click=${() => this.newConversation()}
-          >${newIcon}</button>
-          ${
-            launcher
-              ? html`<button
-                type="button"
-                part="button close-button"
-                aria-label=${s.close}
-                title=${s.close}
-                @click=${() => this.close()}
-              >${closeIcon}</button>`
-              : nothing
-          }
-        </header>
-        <div
-          class="log"
-          part="log"
-          role="log"
-          aria-live="polite"
-          aria-relevant="additions"
-          aria-label=${s.logLabel}
-          aria-busy=${
-            streaming || controller.phase === 'loading' || controller.loadingOlder
-              ? 'true'
-              : 'false'
-          }
-          tabindex="0"
-          @scroll=${this.#onScroll}
-        >
-          ${
-            controller.phase === 'loading'
-              ? html`<p class="loading">${s.loading}</p>`
-              : controller.messages.length === 0
-                ? html`<slot name="empty"><p class="empty">${s.empty}</p></slot>`
-                : nothing
-          }
-          ${
-            controller.olderCursor && controller.phase !== 'loading'
-              ? html`<button
-                type="button"
-                class="older"
-                part="button older-button"
-                ?disabled=${controller.loadingOlder}
-                @click=${this.#loadOlder}
-              >${controller.loadingOlder ? s.loading : s.loadOlder}</button>`
-              : nothing
-          }
-          ${repeat(
-            controller.messages,
-            (message) => message.id,
-            (message) =>
-              guard([message.content, message.status, this.#markdownContext], () =>
-                this.#renderMessage(message),
-              ),
-          )}
-        </div>
-        ${
-          controller.notice
-            ? html`<p class="notice" part="notice" role="status">${controller.notice}</p>`
-            : nothing
-        }
-        ${
-          error
-            ? html`<div class="error" part="error" role="alert">
-              <span class="error-text">${error.message}</span>
-              <code>${error.status ? `${error.status} ${error.code}` : error.code}</code>
-              ${
-                controller.canRetry
-                  ? html`<button
-                    type="button"
-                    part="button retry-button"
-                    ?disabled=${controller.retryWait > 0}
-                    @click=${() => this.#retry()}
-                  >
-                    ${retryIcon}${
-                      controller.retryWait > 0
-                        ? formatString(s.retryIn, { seconds: controller.retryWait })
-                        : s.retry
-                    }
-                  </button>`
-                  : nothing
-              }
-            </div>`
-            : nothing
-        }
-        <form class="composer" part="composer" @submit=${this.#onSubmit}>
-          <textarea
-            part="input"
-            rows="1"
-            enterkeyhint="send"
-            aria-label=${s.inputLabel}
-            placeholder=${this.placeholder || s.placeholder}
-            @keydown=${this.#onInputKeydown}
-          ></textarea>
-          ${
-            streaming
-              ? html`<button
-                type="button"
-                class="stop"
-                part="button stop-button"
-                aria-label=${s.stop}
-                title=${s.stop}
-                @click=${this.#onStop}
-              >${stopIcon}</button>`
-              : html`<button
-                type="submit"
-                class="send"
-                part="button send-button"
-                aria-label=${s.send}
-                title=${s.send}
-                ?disabled=${controller.phase === 'loading'}
-              >${sendIcon}</button>`
-          }
-        </form>
+        ${this.#renderHeader()} ${this.#renderLog()} ${this.#renderNotice()}
+        ${this.#renderError()} ${this.#renderComposer()}
       </section>
     `;
+  }
+
+  /** The launcher bubble that opens and closes the panel. */
+  #renderLauncher() {
+    const s = this.#resolvedStrings;
+    return html`<button
+      type="button"
+      class="launcher"
+      part="launcher button"
+      aria-label=${this.isOpen ? s.close : s.open}
+      aria-expanded=${this.isOpen ? 'true' : 'false'}
+      aria-controls="panel"
+      @click=${() => (this.isOpen ? this.close() : this.open())}
+    ><slot name="launcher-icon">${chatIcon}</slot></button>`;
+  }
+
+  /** Title, the "Stream responses" toggle, new conversation, and the launcher's close button. */
+  #renderHeader() {
+    const s = this.#resolvedStrings;
+    return html`<header part="header">
+      <span class="title" id="title">${this.heading || s.heading}</span>
+      <label class="toggle" part="toggle" title=${s.streamToggle}>
+        <input
+          type="checkbox"
+          role="switch"
+          .checked=${this.transport !== 'rest'}
+          @change=${this.#onToggle}
+        />${lightningIcon}<span class="toggle-text">${s.streamToggle}</span>
+      </label>
+      <button
+        type="button"
+        part="button new-button"
+        aria-label=${s.newConversation}
+        title=${s.newConversation}
+        @click=${() => this.newConversation()}
+      >${newIcon}</button>
+      ${
+        this.mode === 'launcher'
+          ? html`<button
+            type="button"
+            part="button close-button"
+            aria-label=${s.close}
+            title=${s.close}
+            @click=${() => this.close()}
+          >${closeIcon}</button>`
+          : nothing
+      }
+    </header>`;
+  }
+
+  /** The conversation: loading or empty state, the earlier-messages button, the messages. */
+  #renderLog() {
+    const s = this.#resolvedStrings;
+    const controller = this.#controller;
+    const loading = controller.phase === 'loading';
+    const busy = controller.streaming || loading || controller.loadingOlder;
+    let placeholder: unknown = nothing;
+    if (loading) placeholder = html`<p class="loading">${s.loading}</p>`;
+    else if (controller.messages.length === 0) {
+      placeholder = html`<slot name="empty"><p class="empty">${s.empty}</p></slot>`;
+    }
+    return html`<div
+      class="log"
+      part="log"
+      role="log"
+      aria-live="polite"
+      aria-relevant="additions"
+      aria-label=${s.logLabel}
+      aria-busy=${busy ? 'true' : 'false'}
+      tabindex="0"
+      @scroll=${this.#onScroll}
+    >
+      ${placeholder}
+      ${
+        controller.olderCursor && !loading
+          ? html`<button
+            type="button"
+            class="older"
+            part="button older-button"
+            ?disabled=${controller.loadingOlder}
+            @click=${this.#loadOlder}
+          >${controller.loadingOlder ? s.loading : s.loadOlder}</button>`
+          : nothing
+      }
+      ${repeat(
+        controller.messages,
+        (message) => message.id,
+        (message) =>
+          guard([message.content, message.status, this.#markdownContext], () =>
+            this.#renderMessage(message),
+          ),
+      )}
+    </div>`;
+  }
+
+  /** The REST-fallback notice. */
+  #renderNotice() {
+    const { notice } = this.#controller;
+    return notice ? html`<p class="notice" part="notice" role="status">${notice}</p>` : nothing;
+  }
+
+  /** The error on display: its text, its code, and a retry (counting a server's wait down). */
+  #renderError() {
+    const s = this.#resolvedStrings;
+    const { error, canRetry, retryWait } = this.#controller;
+    if (!error) return nothing;
+    const retry = canRetry
+      ? html`<button
+          type="button"
+          part="button retry-button"
+          ?disabled=${retryWait > 0}
+          @click=${() => this.#retry()}
+        >
+          ${retryIcon}${retryWait > 0 ? formatString(s.retryIn, { seconds: retryWait }) : s.retry}
+        </button>`
+      : nothing;
+    return html`<div class="error" part="error" role="alert">
+      <span class="error-text">${error.message}</span>
+      <code>${error.status ? `${error.status} ${error.code}` : error.code}</code>
+      ${retry}
+    </div>`;
+  }
+
+  /** The message box with send, or stop while an answer is written. */
+  #renderComposer() {
+    const s = this.#resolvedStrings;
+    const controller = this.#controller;
+    const button = controller.streaming
+      ? html`<button
+          type="button"
+          class="stop"
+          part="button stop-button"
+          aria-label=${s.stop}
+          title=${s.stop}
+          @click=${this.#onStop}
+        >${stopIcon}</button>`
+      : html`<button
+          type="submit"
+          class="send"
+          part="button send-button"
+          aria-label=${s.send}
+          title=${s.send}
+          ?disabled=${controller.phase === 'loading'}
+        >${sendIcon}</button>`;
+    return html`<form class="composer" part="composer" @submit=${this.#onSubmit}>
+      <textarea
+        part="input"
+        rows="1"
+        enterkeyhint="send"
+        aria-label=${s.inputLabel}
+        placeholder=${this.placeholder || s.placeholder}
+        @keydown=${this.#onInputKeydown}
+      ></textarea>
+      ${button}
+    </form>`;
   }
 
   #renderMessage(message: ViewMessage) {
@@ -519,6 +572,8 @@ export class SchemaChat extends LitElement {
    */
   readonly #loadOlder = async (): Promise<void> => {
     const first = this.renderRoot.querySelector<HTMLElement>('.message');
+    // The reader is reading up: the log stops following the newest message.
+    this.#stickToBottom = false;
     await this.#controller.loadOlder();
     await this.updateComplete;
     const log = this.renderRoot.querySelector<HTMLElement>('.log');
@@ -566,8 +621,10 @@ export class SchemaChat extends LitElement {
 
   #onScroll = (event: Event) => {
     const log = event.currentTarget as HTMLElement;
-    // Follow new text only while the reader is at the bottom; scrolling up to read stops it.
-    this.#stickToBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 32;
+    // Follow new text only while the reader is at the bottom; scrolling up to read stops it. Text
+    // that grew below where the element scrolled to is not the reader leaving the bottom.
+    if (log.scrollHeight - log.scrollTop - log.clientHeight < 32) this.#stickToBottom = true;
+    else if (log.scrollTop < this.#autoScrollTop - 1) this.#stickToBottom = false;
   };
 
   #trackViewport(): void {

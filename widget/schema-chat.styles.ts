@@ -174,6 +174,9 @@ export const schemaChatStyles = css`
     color: var(--_accent);
   }
   .log {
+    /* The containing block of what is positioned in it (the screen-reader labels of messages):
+       scrolled out of view, they must not give the panel or the page a scroll area of their own. */
+    position: relative;
     flex: 1;
     overflow-y: auto;
     overscroll-behavior: contain;
@@ -379,6 +382,10 @@ export const schemaChatStyles = css`
     border: 1px solid var(--_border);
     padding: 0.25rem 0.5rem;
     text-align: left;
+    /* Identifiers (organization_id) never break mid-word: a table too wide for the panel scrolls
+       sideways in its region instead of squeezing its columns. */
+    overflow-wrap: normal;
+    word-break: normal;
   }
   .align-center {
     text-align: center;

@@ -149,7 +149,7 @@ describe('<schema-chat>', () => {
     });
   });
 
-  it('stops an answer: keeps the partial text marked stopped, tells the server and closes the stream', async () => {
+  it("stops an answer: keeps the partial text marked stopped, tells the server, and reports the stopped answer's model and usage", async () => {
     const client = new FakeChatClient().queueStream([
       { event: { type: 'conversationId', conversationId: CID } },
       { event: { type: 'token', content: 'Partial ' } },
@@ -168,9 +168,17 @@ describe('<schema-chat>', () => {
     expect(answers(chat)).to.deep.equal(['Partial answer']);
     expect($(chat, '.message.assistant .mark').textContent).to.equal('Stopped');
     expect(client.stopCalls).to.deep.equal([CID]);
-    expect(client.aborted).to.equal(1);
+    // The server ended the stream with the stopped answer; nothing is left open.
+    expect(client.openStreams).to.equal(0);
     expect(responses.map((event) => event.detail.status)).to.deep.equal(['stopped']);
     expect(responses[0]?.detail.content).to.equal('Partial answer');
+    expect(responses[0]?.detail).to.deep.include({
+      conversationId: CID,
+      messageId: `answer-of-${CID}`,
+      model: 'fake-model',
+      finishReason: 'stopped',
+      usage: { promptTokens: 1, completionTokens: 1, totalTokens: 2 },
+    });
     expect($$(chat, '[part~="send-button"]').length).to.equal(1);
     expect(chat.shadowRoot?.activeElement?.tagName).to.equal('TEXTAREA');
   });
@@ -188,7 +196,7 @@ describe('<schema-chat>', () => {
     expect(client.stopCalls).to.deep.equal([]);
     await waitFor(() => client.stopCalls.length === 1, 'the stop request');
     expect(client.stopCalls).to.deep.equal([CID]);
-    expect(client.aborted).to.equal(1);
+    await waitFor(() => client.openStreams === 0, 'the stream to end');
     expect(chat.conversationId).to.equal(CID);
   });
 
@@ -295,7 +303,7 @@ describe('<schema-chat>', () => {
         ...('retryAfter' in errorCase ? { retryAfter: errorCase.retryAfter } : {}),
       });
       const client = new FakeChatClient().queueSend(error);
-      // NETWORK_ERROR on a stream would fall back to REST; REST shows it as it is.
+      // NETWORK_ERROR on a stream would make the client fall back to REST; REST shows it as it is.
       const chat = await mountChat({ client, attributes: { transport: 'rest' } });
       await chat.send('Hi');
       await chat.updateComplete;
@@ -303,6 +311,42 @@ describe('<schema-chat>', () => {
       expect($(chat, '[part~="error"] code').textContent).to.equal(errorCase.shown);
     });
   }
+
+  it('shows an error event of an open stream by its code alone, with a retry', async () => {
+    const client = new FakeChatClient().queueStream([
+      { event: { type: 'conversationId', conversationId: CID } },
+      { fail: clientError('UPSTREAM_UNAVAILABLE', { status: 200, retryable: true }) },
+    ]);
+    const chat = await mountChat({ client });
+    const errors = collect<SchemaChatErrorEvent>(chat, 'schema-chat-error');
+    await chat.send('Hi');
+    await chat.updateComplete;
+    expect($(chat, '[part~="error"] code').textContent).to.equal('UPSTREAM_UNAVAILABLE');
+    expect(errors[0]?.detail.status).to.equal(0);
+    expect(has(chat, '[part~="retry-button"]')).to.equal(true);
+  });
+
+  it('offers no retry for what the server refuses as such: a forbidden origin, a missing project or conversation', async () => {
+    for (const [code, status] of [
+      ['FORBIDDEN_ORIGIN', 403],
+      ['PROJECT_NOT_FOUND', 404],
+    ] as const) {
+      const client = new FakeChatClient().queueStream([{ fail: clientError(code, { status }) }]);
+      const chat = await mountChat({ client });
+      await chat.send('Hi');
+      await chat.updateComplete;
+      expect($(chat, '[part~="error"] code').textContent).to.equal(`${status} ${code}`);
+      expect(has(chat, '[part~="retry-button"]'), code).to.equal(false);
+    }
+    // The pinned conversation is not there (any more).
+    const chat = await mountChat({
+      client: new FakeChatClient(),
+      attributes: { 'conversation-id': OTHER_CID },
+    });
+    await waitFor(() => has(chat, '[part~="error"]'), 'the history error');
+    expect($(chat, '[part~="error"] code').textContent).to.equal('404 CONVERSATION_NOT_FOUND');
+    expect(has(chat, '[part~="retry-button"]')).to.equal(false);
+  });
 
   it('keeps a partial answer marked interrupted when the stream fails midway', async () => {
     const client = new FakeChatClient().queueStream([
@@ -331,6 +375,16 @@ describe('<schema-chat>', () => {
     expect($(chat, '[part~="notice"]').textContent).to.contain('Streaming is unavailable');
     expect(responses[0]?.detail.transport).to.equal('rest');
     expect(chat.conversationId).to.equal(CID);
+  });
+
+  it('shows only the error, no fallback notice, when the REST fallback fails too', async () => {
+    const client = new FakeChatClient().queueStream([{ fail: clientError('NETWORK_ERROR') }]);
+    const chat = await mountChat({ client });
+    expect(await chat.send('Hi')).to.equal(false);
+    await chat.updateComplete;
+    expect(client.sendCalls).to.have.length(1);
+    expect($(chat, '[part~="error"] code').textContent).to.equal('NETWORK_ERROR');
+    expect(has(chat, '[part~="notice"]')).to.equal(false);
   });
 
   it('says so when the client itself fell back to REST, without a second fallback', async () => {
@@ -471,6 +525,123 @@ describe('<schema-chat>', () => {
     await chat.send('Hi');
     expect(localStorage.getItem(conversationStorageKey(undefined, 'carol', 'p1'))).to.equal(CID);
     expect(localStorage.getItem(conversationStorageKey(undefined, undefined, 'p1'))).to.equal(null);
+  });
+
+  it('opens the remembered conversation of the new project, not the one it picked in the old', async () => {
+    const token = fakeJwt({ sub: 'alice' });
+    const client = new FakeChatClient()
+      .queueStream(answerSteps(CID, ['About books.']))
+      .queueStream(answerSteps(OTHER_CID, ['About tickets.']))
+      .setHistory(CID, [
+        storedMessage('user', 'Books?'),
+        storedMessage('assistant', 'About books.'),
+      ]);
+    const chat = await mountChat({ client, attributes: { token } });
+    await chat.send('Books?');
+    expect(chat.conversationId).to.equal(CID);
+
+    chat.projectId = 'p2';
+    await chat.updateComplete;
+    await chat.updateComplete;
+    expect(chat.conversationId).to.equal(undefined);
+    expect($$(chat, '.message').length).to.equal(0);
+    expect(client.historyCalls).to.deep.equal([]);
+    expect(await chat.send('Tickets?')).to.equal(true);
+    expect(client.streamCalls[1]?.request).to.deep.equal({ projectId: 'p2', message: 'Tickets?' });
+    expect(localStorage.getItem(conversationStorageKey(undefined, 'alice', 'p2'))).to.equal(
+      OTHER_CID,
+    );
+
+    // Back in the first project, its conversation is there again.
+    chat.projectId = 'p1';
+    await waitFor(() => answers(chat)[0] === 'About books.', "the first project's conversation");
+    expect(chat.conversationId).to.equal(CID);
+    expect(client.historyCalls).to.deep.equal([CID]);
+  });
+
+  it("opens the new user's remembered conversation, never the previous user's", async () => {
+    localStorage.setItem(conversationStorageKey(undefined, 'bob', 'p1'), OTHER_CID);
+    const client = new FakeChatClient()
+      .queueStream(answerSteps(CID, ['For alice.']))
+      .setHistory(OTHER_CID, [storedMessage('assistant', 'For bob.')]);
+    const chat = await mountChat({ client, attributes: { token: fakeJwt({ sub: 'alice' }) } });
+    await chat.send('Hi');
+    expect(chat.conversationId).to.equal(CID);
+    const errors = collect<SchemaChatErrorEvent>(chat, 'schema-chat-error');
+
+    chat.token = fakeJwt({ sub: 'bob' });
+    await waitFor(() => answers(chat)[0] === 'For bob.', "bob's conversation");
+    expect(chat.conversationId).to.equal(OTHER_CID);
+    expect(client.historyCalls).to.deep.equal([OTHER_CID]);
+    expect(errors).to.have.length(0);
+
+    // A user with nothing remembered starts a new conversation.
+    chat.token = fakeJwt({ sub: 'carol' });
+    await chat.updateComplete;
+    await chat.updateComplete;
+    expect(chat.conversationId).to.equal(undefined);
+    expect($$(chat, '.message').length).to.equal(0);
+    expect(client.historyCalls).to.deep.equal([OTHER_CID]);
+  });
+
+  it('opens the remembered conversation when the host switches user and project at once, as the demo does', async () => {
+    localStorage.setItem(conversationStorageKey(undefined, 'bob', 'p2'), OTHER_CID);
+    const alice = new FakeChatClient().queueStream(answerSteps(CID, ['For alice.']));
+    alice.token = fakeJwt({ sub: 'alice' });
+    const chat = await mountChat({ client: alice });
+    await chat.send('Hi');
+    expect(chat.conversationId).to.equal(CID);
+
+    const bob = new FakeChatClient().setHistory(OTHER_CID, [storedMessage('assistant', 'Bob p2.')]);
+    bob.token = fakeJwt({ sub: 'bob' });
+    chat.client = bob;
+    chat.projectId = 'p2';
+    await waitFor(() => answers(chat)[0] === 'Bob p2.', "bob's conversation in p2");
+    expect(bob.historyCalls).to.deep.equal([OTHER_CID]);
+    expect(alice.historyCalls).to.deep.equal([]);
+    expect(has(chat, '[part~="error"]')).to.equal(false);
+  });
+
+  it('opens the new user’s conversation when the host sets a getToken for someone else, and keeps the view for the same user', async () => {
+    localStorage.setItem(conversationStorageKey(undefined, 'bob', 'p1'), OTHER_CID);
+    const client = new FakeChatClient()
+      .queueStream(answerSteps(CID, ['For alice.']))
+      .setHistory(OTHER_CID, [storedMessage('assistant', 'For bob.')]);
+    const chat = await mountChat({
+      client,
+      properties: { getToken: () => fakeJwt({ sub: 'alice' }) },
+    });
+    await chat.send('Hi');
+    expect(chat.conversationId).to.equal(CID);
+
+    // The same user again (a host that sets a new function each time): nothing changes.
+    chat.getToken = () => fakeJwt({ sub: 'alice' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(chat.conversationId).to.equal(CID);
+    expect(answers(chat)).to.deep.equal(['For alice.']);
+
+    chat.getToken = () => Promise.resolve(fakeJwt({ sub: 'bob' }));
+    await waitFor(() => answers(chat)[0] === 'For bob.', "bob's conversation");
+    expect(chat.conversationId).to.equal(OTHER_CID);
+    expect(client.historyCalls).to.deep.equal([OTHER_CID]);
+  });
+
+  it('stays on a conversation the host pinned when the project changes, until it starts a new one', async () => {
+    const client = new FakeChatClient()
+      .setHistory(OTHER_CID, [storedMessage('assistant', 'Pinned.')])
+      .queueStream(answerSteps(CID, ['Fresh.']));
+    const chat = await mountChat({ client, attributes: { 'conversation-id': OTHER_CID } });
+    await waitFor(() => answers(chat)[0] === 'Pinned.', 'the pinned history');
+    chat.projectId = 'p2';
+    await waitFor(() => client.historyCalls.length === 2, 'the pinned history again');
+    expect(chat.conversationId).to.equal(OTHER_CID);
+    chat.newConversation();
+    await chat.send('New');
+    expect(chat.conversationId).to.equal(CID);
+    chat.projectId = 'p3';
+    await waitFor(() => chat.conversationId === undefined, 'a new conversation in p3');
+    expect($$(chat, '.message').length).to.equal(0);
+    expect(client.historyCalls).to.deep.equal([OTHER_CID, OTHER_CID]);
   });
 
   it("keeps each user's conversation apart and stores the id, never the token", async () => {
@@ -712,6 +883,119 @@ describe('<schema-chat>', () => {
     await done;
     await nextFrame();
     expect(log.scrollTop, 'stays where the reader scrolled').to.be.below(10);
+  });
+
+  /** A conversation long enough to scroll: answers of several paragraphs, lists and code. */
+  function longHistory() {
+    const answer = Array.from(
+      { length: 6 },
+      (_, i) =>
+        `Paragraph ${i} about the orders table and how it references customers.\n\n- one\n- two\n\n\`\`\`sql\nSELECT ${i};\n\`\`\`\n\n`,
+    ).join('');
+    return Array.from({ length: 12 }, (_, i) =>
+      i % 2 === 0
+        ? storedMessage('user', `Question ${i}`)
+        : storedMessage('assistant', `${answer}Answer ${i}.`),
+    );
+  }
+
+  /** Frames, then a pause: sizes settle (content-visibility estimates replaced) before asserting. */
+  async function settle() {
+    for (let i = 0; i < 5; i++) await nextFrame();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await nextFrame();
+  }
+
+  it('shows the newest message of a loaded conversation, at the bottom of the log', async () => {
+    const client = new FakeChatClient().setHistory(CID, longHistory());
+    const chat = await mountChat({ client, attributes: { 'conversation-id': CID } });
+    chat.style.height = '300px';
+    await waitFor(() => answers(chat).length === 6, 'the history');
+    await settle();
+    const log = $(chat, '.log');
+    expect(log.scrollHeight).to.be.greaterThan(log.clientHeight * 3);
+    expect(log.scrollHeight - log.scrollTop - log.clientHeight).to.be.below(4);
+    const last = $$(chat, '.message').at(-1) as HTMLElement;
+    expect(last.getBoundingClientRect().bottom).to.be.at.most(
+      log.getBoundingClientRect().bottom + 1,
+    );
+  });
+
+  it('opens the launcher at the newest message of a conversation loaded while it was closed', async () => {
+    const client = new FakeChatClient().setHistory(CID, longHistory());
+    const chat = await mountChat({
+      client,
+      attributes: { 'conversation-id': CID, mode: 'launcher' },
+    });
+    await waitFor(() => answers(chat).length === 6, 'the history');
+    await settle();
+    await chat.open();
+    await settle();
+    const log = $(chat, '.log');
+    expect(log.scrollHeight).to.be.greaterThan(log.clientHeight * 2);
+    expect(log.scrollHeight - log.scrollTop - log.clientHeight).to.be.below(4);
+  });
+
+  it('keeps a long conversation inside its log: neither the page nor the panel grows a scroll area', async () => {
+    const client = new FakeChatClient().setHistory(CID, longHistory());
+    const inline = await mountChat({ client, attributes: { 'conversation-id': CID } });
+    inline.style.height = '300px';
+    await waitFor(() => answers(inline).length === 6, 'the history');
+    await settle();
+    // The screen-reader labels of the messages scrolled out of view are inside the log too.
+    const bottom = inline.getBoundingClientRect().bottom + window.scrollY;
+    const page = document.documentElement;
+    expect(page.scrollHeight).to.be.at.most(Math.max(page.clientHeight, Math.ceil(bottom) + 16));
+
+    const launcher = await mountChat({
+      client: new FakeChatClient().setHistory(CID, longHistory()),
+      attributes: { 'conversation-id': CID, mode: 'launcher' },
+    });
+    await launcher.open();
+    await waitFor(() => answers(launcher).length === 6, 'the launcher history');
+    await settle();
+    const panel = $(launcher, '[part~="panel"]');
+    expect(panel.scrollHeight).to.equal(panel.clientHeight);
+    // So nothing can scroll the header out of the panel (find in page, scrollIntoView).
+    $$(launcher, '.message').at(-1)?.scrollIntoView();
+    expect(panel.scrollTop).to.equal(0);
+  });
+
+  it('scrolls a wide table sideways in a narrow panel and never breaks an identifier', async () => {
+    const table = [
+      '| column | references | on delete |\n',
+      '|---|---|---|\n',
+      '| organization_id | organizations.organization_id | cascade |\n',
+      '| `billing_account_id` | billing_accounts.billing_account_id | restrict |\n\n',
+    ];
+    const client = new FakeChatClient().queueStream(answerSteps(CID, table));
+    const chat = await mountChat({ client });
+    chat.style.width = '18rem';
+    await chat.send('Foreign keys?');
+    await settle();
+    const wrap = $(chat, '.table-wrap');
+    expect(wrap.scrollWidth, 'the table is wider than its region').to.be.greaterThan(
+      wrap.clientWidth,
+    );
+    const bubble = $(chat, '.message.assistant .bubble');
+    expect(wrap.getBoundingClientRect().right).to.be.at.most(
+      bubble.getBoundingClientRect().right + 0.5,
+    );
+    const identifiers = $$(chat, '.table-wrap th, .table-wrap td').filter(
+      (cell) => !/\s/.test(cell.textContent?.trim() ?? ' '),
+    );
+    expect(identifiers.length).to.equal(8);
+    for (const cell of identifiers) {
+      const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      const lines = new Set<number>();
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (!node.textContent?.trim()) continue;
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        for (const rect of range.getClientRects()) lines.add(Math.round(rect.top));
+      }
+      expect(lines.size, `"${cell.textContent?.trim()}" on one line`).to.equal(1);
+    }
   });
 
   it('renders markdown answers: lists, tables, fenced code with a working copy button', async () => {

@@ -101,7 +101,7 @@ export function jsonResponse(
   });
 }
 
-/** The schema-chat error body of DESIGN.md §2. */
+/** The schema-chat error body (docs/protocol.md, Errors). */
 export function errorBody(code: string, retryable = false, message = 'Something failed.') {
   return { error: { code, message, retryable } };
 }

@@ -1,5 +1,5 @@
 // Test helper: a small scripted fake of the schema-chat router on a real loopback `node:http`
-// server, speaking protocol v1 (DESIGN.md §2): runs keyed by Idempotency-Key, resume after
+// server, speaking protocol v1 (docs/protocol.md): runs keyed by Idempotency-Key, resume after
 // Last-Event-ID, `retry:` and `: ping`, the REST routes, and faults injected per request.
 // It is not the real router (that one lives in backend/ and has its own integration tests).
 

@@ -1,7 +1,8 @@
 // The `npm start` demo in real Chromium against the real stack: the demo server as a child process,
 // the built widget, SQLite, and the openai client talking to a fake OpenAI-compatible upstream.
 
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import { type FakeUpstream, fakeText, startFakeUpstream } from '../fake-upstream
 import { REPO_ROOT } from '../helpers/repo-root.js';
 import { chatOn, normalizeText } from './helpers/chat-on.js';
 import { closeAll } from './helpers/close-all.js';
+import { findFreePort } from './helpers/find-free-port.js';
 import { launchBrowser } from './helpers/launch-browser.js';
 import { type DemoProcess, startDemoProcess } from './helpers/start-demo-process.js';
 
@@ -83,7 +85,7 @@ describe('the demo page', { timeout: 60_000 }, () => {
     expect(states.at(-1)).toBe(fakeText(24));
     expect(upstream.calls.count - before).toBe(1);
 
-    await expect.poll(() => page.locator('#turn-status').textContent()).toBe('complete (stop)');
+    await expect.poll(() => page.locator('#turn-status').textContent()).toBe('complete');
     // The fake upstream reports one completion token per token it sent.
     await expect.poll(() => page.locator('#turn-usage').textContent()).toMatch(/completion 24\b/);
     expect(await page.locator('#turn-transport').textContent()).toBe('SSE (streamed)');
@@ -154,6 +156,58 @@ describe('the demo page', { timeout: 60_000 }, () => {
     ]);
   });
 
+  it('opens the conversation of the project and user switched to, or a new one, never the old one', async () => {
+    const page = await openDemo('alice');
+    const inline = chatOn(page, '#inline-chat');
+    const launcher = chatOn(page, '#launcher-chat');
+    const errors = () => inline.error.count();
+    await inline.ask('About books [[fake:tokens=4]]');
+    expect(await inline.waitForAnswers(1)).toEqual([fakeText(4)]);
+    const bookstore = await inline.conversationId();
+    expect(bookstore).toMatch(/^[0-9a-f-]{36}$/);
+    const sample = page.locator('#launcher-sample');
+    expect(await sample.textContent()).toContain('project-id="bookstore"');
+
+    // Another project: a new conversation, in which questions are answered (no 404).
+    await page.selectOption('#project-select', 'event-ticketing');
+    await expect.poll(() => inline.conversationId()).toBeUndefined();
+    // The launcher's embedding code names the project selected.
+    expect(await sample.textContent()).toContain('project-id="event-ticketing" mode="launcher"');
+    expect(await inline.answers()).toEqual([]);
+    await inline.ask('About tickets [[fake:tokens=3]]');
+    expect(await inline.waitForAnswers(1)).toEqual([fakeText(3)]);
+    expect(await errors()).toBe(0);
+    const ticketing = await inline.conversationId();
+    expect(ticketing).not.toBe(bookstore);
+
+    // Back: the bookstore conversation, with its history.
+    await page.selectOption('#project-select', 'bookstore');
+    await expect.poll(() => inline.conversationId()).toBe(bookstore);
+    expect(await inline.waitForAnswers(1)).toEqual([fakeText(4)]);
+
+    // Another user (and so another project): nothing of alice's, no error, and it answers.
+    await page.selectOption('#user-select', 'bob');
+    await page.waitForFunction(
+      () =>
+        document.querySelector<HTMLSelectElement>('#project-select')?.value === 'learning-platform',
+    );
+    await expect.poll(() => inline.conversationId()).toBeUndefined();
+    expect(await inline.answers()).toEqual([]);
+    expect(await launcher.conversationId()).toBeUndefined();
+    expect(await sample.textContent()).toContain('project-id="learning-platform"');
+    await inline.ask('About billing [[fake:tokens=2]]');
+    expect(await inline.waitForAnswers(1)).toEqual([fakeText(2)]);
+    expect(await errors()).toBe(0);
+    expect(await launcher.error.count()).toBe(0);
+
+    // And alice again: her last project's conversation.
+    await page.selectOption('#user-select', 'alice');
+    await expect.poll(() => inline.conversationId()).toBe(bookstore);
+    expect(await inline.waitForAnswers(1)).toEqual([fakeText(4)]);
+    await expect.poll(() => launcher.conversationId()).toBe(bookstore);
+    expect(await errors()).toBe(0);
+  });
+
   it('keeps a stopped answer’s partial text, marked stopped, and stores it so', async () => {
     const page = await openDemo('bob');
     const chat = chatOn(page, '#inline-chat');
@@ -176,6 +230,13 @@ describe('the demo page', { timeout: 60_000 }, () => {
       'Stopped',
     );
     await expect.poll(() => page.locator('#turn-status').textContent()).toBe('stopped by the user');
+    // The server's word on the stopped answer: its model and (estimated) usage.
+    await expect
+      .poll(() => page.locator('#turn-model').textContent())
+      .toBe('Qwen/Qwen2.5-7B-Instruct');
+    await expect
+      .poll(() => page.locator('#turn-usage').textContent())
+      .toMatch(/^prompt \d+ · completion [1-9]\d* · total \d+$/);
 
     // Stored as stopped, with at least what was shown (the server may have written a little more).
     const conversationId = (await chat.conversationId()) ?? '';
@@ -201,5 +262,43 @@ describe('the demo page', { timeout: 60_000 }, () => {
     await expect(chat.root.locator('article.message.assistant .mark').textContent()).resolves.toBe(
       'Stopped',
     );
+  });
+});
+
+describe('the demo page across a restart of the demo server', { timeout: 90_000 }, () => {
+  it('gets a new token from the restarted server instead of staying at 401', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'schema-chat-e2e-restart-'));
+    const database = join(dir, 'restart.db');
+    const port = await findFreePort();
+    // A restarted demo signs with a new key: every token an open page holds is refused.
+    const start = (jwtSecret: string) =>
+      startDemoProcess({ upstreamUrl: upstream.url, database, port, jwtSecret });
+    let restarted: DemoProcess | undefined;
+    const first = await start('the-first-demo-secret-0123456789abcdefghij');
+    let firstRunning = true;
+    try {
+      context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(first.origin);
+      await page.waitForFunction(
+        () => !document.querySelector<HTMLSelectElement>('#project-select')?.disabled,
+      );
+      const chat = chatOn(page, '#inline-chat');
+      await chat.ask('Before the restart [[fake:tokens=4]]');
+      expect(await chat.waitForAnswers(1)).toEqual([fakeText(4)]);
+      await first.stop();
+      firstRunning = false;
+
+      restarted = await start('the-second-demo-secret-0123456789abcdefghij');
+      await chat.ask('After the restart [[fake:tokens=3]]');
+      expect(await chat.waitForAnswers(2)).toEqual([fakeText(4), fakeText(3)]);
+      expect(await chat.error.count()).toBe(0);
+    } finally {
+      await closeAll(
+        () => (firstRunning ? first.stop() : undefined),
+        () => restarted?.stop(),
+      );
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

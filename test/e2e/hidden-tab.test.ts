@@ -91,7 +91,7 @@ describe('a tab hidden and shown mid-stream', { timeout: 60_000 }, () => {
     ).toEqual(['hidden', 'visible']);
 
     expect(upstream.calls.count - calls).toBe(1);
-    await expect.poll(() => page.locator('#turn-status').textContent()).toBe('complete (stop)');
+    await expect.poll(() => page.locator('#turn-status').textContent()).toBe('complete');
     const conversationId = (await chat.conversationId()) ?? '';
     const stored = await demo.messages('alice', conversationId);
     expect(stored.map((message) => [message.role, message.status])).toEqual([

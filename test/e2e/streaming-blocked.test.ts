@@ -75,7 +75,7 @@ describe('streaming blocked by a proxy', { timeout: 60_000 }, () => {
     await expect
       .poll(() => page.locator('#turn-transport').textContent())
       .toBe('REST fallback (HTTP 502 from a proxy)');
-    await expect.poll(() => page.locator('#turn-status').textContent()).toBe('complete (stop)');
+    await expect.poll(() => page.locator('#turn-status').textContent()).toBe('complete');
     await expect.poll(() => page.locator('#turn-usage').textContent()).toMatch(/completion 12\b/);
   });
 
@@ -99,6 +99,6 @@ describe('streaming blocked by a proxy', { timeout: 60_000 }, () => {
     await expect
       .poll(() => page.locator('#turn-transport').textContent())
       .toMatch(/^REST fallback \(The stream did not open within 5000 ms\.\)$/);
-    await expect.poll(() => page.locator('#turn-status').textContent()).toBe('complete (stop)');
+    await expect.poll(() => page.locator('#turn-status').textContent()).toBe('complete');
   });
 });

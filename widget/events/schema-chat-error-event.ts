@@ -9,7 +9,10 @@ export type SchemaChatErrorCode = ErrorCode | ClientErrorCode | 'NOT_CONFIGURED'
 /** Detail of {@link SchemaChatErrorEvent}. */
 export interface SchemaChatErrorDetail {
   code: SchemaChatErrorCode;
-  /** HTTP status; 0 when no response arrived (or the element was not configured). */
+  /**
+   * HTTP status of the failed response; 0 when there was none (no response arrived, the error
+   * came as an event on an open stream, or the element was not configured).
+   */
   status: number;
   /** The text shown to the user (from `strings`), never server internals. */
   message: string;

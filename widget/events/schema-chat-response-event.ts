@@ -8,17 +8,22 @@ export interface SchemaChatResponseDetail {
   conversationId: string | undefined;
   /** The stored answer's id, when the server sent it. */
   messageId: string | undefined;
-  /** The answer's markdown text (partial when stopped). */
+  /** The answer's markdown text (when stopped, the part shown before the stop). */
   content: string;
   status: 'complete' | 'stopped';
   /** `rest` when the answer came through `POST /chat` (chosen, or as fallback). */
   transport: 'sse' | 'rest';
+  /** The model that wrote it; `undefined` only when a stop got no answer from the server in time. */
   model: string | undefined;
   finishReason: FinishReason | undefined;
+  /** Tokens used (estimated by the server when the model reported none); as `model` for a stop. */
   usage: Usage | undefined;
 }
 
-/** Fired when an answer finishes or is stopped. Bubbles and crosses the shadow boundary. */
+/**
+ * Fired when an answer finishes or is stopped (a stopped one once the server has answered the
+ * stop, with what it stored). Bubbles and crosses the shadow boundary.
+ */
 export class SchemaChatResponseEvent extends Event {
   /** The finished answer. */
   readonly detail: SchemaChatResponseDetail;

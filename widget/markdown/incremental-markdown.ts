@@ -1,5 +1,5 @@
 // Renders a growing markdown answer: finished blocks are lexed and rendered once and cached, and
-// each update re-lexes only the unfinished tail. DESIGN.md §4 (only the unfinished block re-renders).
+// each update re-lexes only the unfinished tail, so only the unfinished block re-renders.
 
 import { countFinalTokens } from './count-final-tokens.js';
 import { type LinkDefinitions, lexMarkdown } from './lex-markdown.js';

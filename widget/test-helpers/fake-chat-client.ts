@@ -1,6 +1,7 @@
 // A scripted ChatClient for the widget's browser tests: each streamed turn plays a queued script of
 // events, waits and failures; REST turns, history and stops answer from queues too. It records
-// every call so tests can assert what the widget asked for.
+// every call so tests can assert what the widget asked for. A failing stream falls back to its
+// REST queue by the sdk's own policy (decideRestFallback), as the real client does.
 
 import type {
   CallOptions,
@@ -12,6 +13,11 @@ import type {
   TurnOptions,
 } from '../../sdk/chat-client.js';
 import { ChatClientError, type ChatClientErrorInit } from '../../sdk/chat-client-error.js';
+import {
+  chatResponseToEvents,
+  chatResponseToTurnResult,
+} from '../../sdk/chat-response-to-events.js';
+import { decideRestFallback } from '../../sdk/decide-rest-fallback.js';
 import type {
   ChatEvent,
   ChatMessage,
@@ -27,9 +33,17 @@ import type {
 export type StreamStep =
   | { event: ChatEvent }
   | { wait: number }
+  /**
+   * The stream fails for good with this error: the turn fails, or (a transport failure before any
+   * text, as the sdk decides) goes on through `send()` with the same key.
+   */
   | { fail: ChatClientError }
+  /** The client says it fell back to REST; the steps after it play the REST answer's events. */
   | { fallback: string }
-  /** Waits until the stream is aborted (a generation that never ends by itself). */
+  /**
+   * A generation that never ends by itself: waits until the stream is aborted, or until `stop()`
+   * names its conversation (then, as the server does, the stream ends with a stopped `complete`).
+   */
   | { hold: true };
 
 /** A `ChatClientError` with defaults for the fields a test does not care about. */
@@ -108,6 +122,22 @@ export function storedMessage(
   return { id, role, content, status: 'complete', createdAt: new Date().toISOString() };
 }
 
+/** The result of a stream that ended with `event`, after `text`. */
+function turnResult(event: ChatEvent, text: string, fellBack: boolean): ChatTurnResult {
+  if (event.type !== 'complete') throw new Error('turnResult() needs a complete event');
+  const { metadata } = event;
+  return {
+    conversationId: metadata.conversationId,
+    messageId: metadata.messageId,
+    content: text,
+    status: metadata.status,
+    finishReason: metadata.finishReason,
+    usage: metadata.usage,
+    model: metadata.model,
+    transport: fellBack ? 'rest' : 'sse',
+  };
+}
+
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
@@ -138,7 +168,13 @@ export class FakeChatClient implements ChatClient {
   readonly historyCursors: (string | undefined)[] = [];
   /** Streams aborted by the widget. */
   aborted = 0;
+  /** Streams that have not ended yet. */
+  openStreams = 0;
   readonly #streams: StreamStep[][] = [];
+  /** Streams waiting in a `hold` step, by the conversation they named. */
+  readonly #held = new Set<{ conversationId: string | undefined; release: () => void }>();
+  /** Conversations `stop()` named: a stream that holds later in one of them ends at once. */
+  readonly #stopped = new Set<string>();
   readonly #sends: (ChatResponse | ChatClientError)[] = [];
   readonly #history = new Map<string, ChatMessage[] | ChatClientError>();
   #historyDelay = 0;
@@ -192,8 +228,40 @@ export class FakeChatClient implements ChatClient {
       for (const waiter of waiters.splice(0)) waiter();
     };
 
+    let text = '';
+    const deliver = (event: ChatEvent) => {
+      delivered.push(event);
+      wake();
+      options.onEvent?.(event);
+      if (event.type === 'token') {
+        text += event.content;
+        options.onToken?.(event.content, text);
+      }
+    };
+    const fallBack = async (error: ChatClientError): Promise<ChatTurnResult> => {
+      const reason = decideRestFallback({
+        enabled: true,
+        error,
+        final: true,
+        receivedEvents: delivered.length > 0,
+        receivedText: text !== '',
+      });
+      if (reason === undefined) throw error;
+      options.onFallback?.(reason);
+      const response = await this.send(request, {
+        idempotencyKey: options.idempotencyKey,
+        signal: abort.signal,
+      });
+      for (const event of chatResponseToEvents(response, new Date().toISOString())) {
+        if (event.type === 'conversationId' && delivered.some((e) => e.type === event.type))
+          continue;
+        deliver(event);
+      }
+      return chatResponseToTurnResult(response);
+    };
+
+    this.openStreams++;
     const result = (async (): Promise<ChatTurnResult> => {
-      let text = '';
       let fellBack = false;
       try {
         for (const step of steps) {
@@ -201,37 +269,42 @@ export class FakeChatClient implements ChatClient {
           if ('wait' in step) {
             await sleep(step.wait, abort.signal);
           } else if ('hold' in step) {
-            await new Promise<never>((_, reject) =>
-              abort.signal.addEventListener('abort', () => reject(abort.signal.reason), {
-                once: true,
-              }),
-            );
+            const conversationId = delivered.find((e) => e.type === 'conversationId');
+            await new Promise<void>((resolve, reject) => {
+              if (conversationId?.type === 'conversationId') {
+                if (this.#stopped.has(conversationId.conversationId)) return resolve();
+              }
+              const entry = {
+                conversationId:
+                  conversationId?.type === 'conversationId'
+                    ? conversationId.conversationId
+                    : undefined,
+                release: resolve,
+              };
+              this.#held.add(entry);
+              abort.signal.addEventListener(
+                'abort',
+                () => {
+                  this.#held.delete(entry);
+                  reject(abort.signal.reason);
+                },
+                { once: true },
+              );
+            });
+            const id =
+              conversationId?.type === 'conversationId' ? conversationId.conversationId : '';
+            const event = completeEvent(id, 'stopped');
+            deliver(event);
+            return turnResult(event, text, fellBack);
           } else if ('fail' in step) {
-            throw step.fail;
+            return await fallBack(step.fail);
           } else if ('fallback' in step) {
             fellBack = true;
             options.onFallback?.(step.fallback);
           } else {
             const event = step.event;
-            delivered.push(event);
-            wake();
-            options.onEvent?.(event);
-            if (event.type === 'token') {
-              text += event.content;
-              options.onToken?.(event.content, text);
-            }
-            if (event.type === 'complete') {
-              return {
-                conversationId: event.metadata.conversationId,
-                messageId: event.metadata.messageId,
-                content: text,
-                status: event.metadata.status,
-                finishReason: event.metadata.finishReason,
-                usage: event.metadata.usage,
-                model: event.metadata.model,
-                transport: fellBack ? 'rest' : 'sse',
-              };
-            }
+            deliver(event);
+            if (event.type === 'complete') return turnResult(event, text, fellBack);
             // Events arrive in macrotasks, as network chunks do.
             if (delivered.length % this.#eventsPerTask === 0) await sleep(0, abort.signal);
           }
@@ -239,6 +312,7 @@ export class FakeChatClient implements ChatClient {
         throw clientError('BAD_RESPONSE');
       } finally {
         done = true;
+        this.openStreams--;
         wake();
       }
     })();
@@ -278,7 +352,15 @@ export class FakeChatClient implements ChatClient {
 
   async stop(conversationId: string, _options?: CallOptions): Promise<StopResponse> {
     this.stopCalls.push(conversationId);
-    return { stopped: true };
+    this.#stopped.add(conversationId);
+    let stopped = false;
+    for (const entry of this.#held) {
+      if (entry.conversationId !== conversationId) continue;
+      this.#held.delete(entry);
+      entry.release();
+      stopped = true;
+    }
+    return { stopped };
   }
 
   async getMessages(conversationId: string, options: PageOptions = {}): Promise<Page<ChatMessage>> {

@@ -16,6 +16,7 @@ const chats = [
 const userSelect = /** @type {HTMLSelectElement} */ (document.getElementById('user-select'));
 const projectSelect = /** @type {HTMLSelectElement} */ (document.getElementById('project-select'));
 const banner = /** @type {HTMLElement} */ (document.getElementById('model-banner'));
+const launcherSample = /** @type {HTMLElement} */ (document.getElementById('launcher-sample'));
 
 // --- demo sign-in -----------------------------------------------------------------------------
 
@@ -32,7 +33,10 @@ function expiresAt(token) {
   }
 }
 
-/** A `getToken` for `user`: the cached token, or a new one a minute before it expires. */
+/**
+ * A `getToken` for `user`: the cached token, or a new one a minute before it expires (or once the
+ * API refused the cached one, see `forgetRefusedTokens`).
+ */
 function tokenSource(user) {
   return async () => {
     const cached = tokens.get(user);
@@ -42,6 +46,19 @@ function tokenSource(user) {
     const { token } = await response.json();
     tokens.set(user, token);
     return token;
+  };
+}
+
+/**
+ * A `fetch` that forgets `user`'s cached token when the API answers 401: the client then asks
+ * `getToken` once for a new one and retries, which must not hand back the refused token (a demo
+ * server restart signs with a new key, and pages left open would stay at 401).
+ */
+function forgetRefusedTokens(user) {
+  return async (input, init) => {
+    const response = await fetch(input, init);
+    if (response.status === 401) tokens.delete(user);
+    return response;
   };
 }
 
@@ -155,8 +172,13 @@ for (const chat of chats) {
     if (detail.transport === 'rest' && !panel.transport.textContent.startsWith('REST')) {
       panel.transport.textContent = 'REST fallback';
     }
+    // A normal end needs no reason; a cut-off one says why (`length`, `content_filter`).
     panel.status.textContent =
-      detail.status === 'stopped' ? 'stopped by the user' : `complete (${detail.finishReason})`;
+      detail.status === 'stopped'
+        ? 'stopped by the user'
+        : detail.finishReason === 'stop'
+          ? 'complete'
+          : `complete (${detail.finishReason})`;
     if (detail.usage) panel.showUsage(detail.model ?? '—', detail.usage);
   });
   chat.addEventListener('schema-chat-error', (event) => {
@@ -182,6 +204,7 @@ async function switchUser(user) {
     createChatClient({
       baseUrl: API_URL,
       getToken,
+      fetch: forgetRefusedTokens(user),
       // The router sends its first bytes as soon as it accepts a turn: 5 s of nothing means a
       // proxy is holding the stream back, so fall back to REST sooner than the default 15 s.
       streamOpenTimeoutMs: 5000,
@@ -202,6 +225,7 @@ async function switchUser(user) {
   const projectId = projects.some((project) => project.id === saved) ? saved : projects[0]?.id;
   projectSelect.value = projectId ?? '';
   projectSelect.disabled = projects.length === 0;
+  showLauncherSample(projectId);
   for (const chat of chats) {
     // `client` does the requests; `api-url` and `getToken` key the remembered conversation.
     chat.apiUrl = API_URL;
@@ -217,7 +241,16 @@ userSelect.addEventListener('change', () => {
 projectSelect.addEventListener('change', () => {
   localStorage.setItem(projectKey(userSelect.value), projectSelect.value);
   for (const chat of chats) chat.projectId = projectSelect.value;
+  showLauncherSample(projectSelect.value);
 });
+
+/** The launcher's embedding code, for the project selected. */
+function showLauncherSample(projectId) {
+  launcherSample.textContent = [
+    `<script type="module" src="${API_PATH}/widget.js"></script>`,
+    `<schema-chat api-url="${API_PATH}" project-id="${projectId ?? ''}" mode="launcher"></schema-chat>`,
+  ].join('\n');
+}
 for (const button of document.querySelectorAll('button.suggestion')) {
   button.addEventListener('click', () => {
     void chats[0].send(button.textContent);

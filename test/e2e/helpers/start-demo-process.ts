@@ -16,6 +16,10 @@ export interface DemoProcessOptions {
   corsOrigins?: string[];
   /** `SCHEMA_CHAT_DB`, kept after `stop()`. Defaults to a temporary file removed by `stop()`. */
   database?: string;
+  /** `PORT` (a restart on the same port keeps open pages pointed at it). Defaults to a free one. */
+  port?: number;
+  /** `SCHEMA_CHAT_JWT_SECRET` (another one makes every earlier token invalid). Defaults to a fixed test secret. */
+  jwtSecret?: string;
 }
 
 /** A running demo server. */
@@ -51,10 +55,10 @@ export async function startDemoProcess(options: DemoProcessOptions = {}): Promis
     if (dir) rmSync(dir, { recursive: true, force: true });
   };
   const env: Record<string, string> = {
-    PORT: '0',
+    PORT: String(options.port ?? 0),
     HOST: '127.0.0.1',
     SCHEMA_CHAT_DB: options.database ?? join(dir ?? '', 'schema-chat.db'),
-    SCHEMA_CHAT_JWT_SECRET: 'schema-chat-e2e-secret-0123456789abcdefghij',
+    SCHEMA_CHAT_JWT_SECRET: options.jwtSecret ?? 'schema-chat-e2e-secret-0123456789abcdefghij',
     SCHEMA_CHAT_CORS_ORIGINS: (options.corsOrigins ?? []).join(','),
     // A developer's own model settings must not leak into the tests.
     VLLM_QWEN_7B_URL: '',

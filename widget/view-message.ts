@@ -1,0 +1,28 @@
+// A message as the element shows it, and how a stored message becomes one.
+
+import type { ChatMessage } from '../sdk/protocol.js';
+
+/** How a message is shown: `pending` before the first token, `streaming` while tokens arrive. */
+export type ViewMessageStatus =
+  | 'pending'
+  | 'streaming'
+  | 'complete'
+  | 'stopped'
+  | 'interrupted'
+  | 'failed';
+
+/** A message as the element shows it. */
+export interface ViewMessage {
+  /** Local key (stable while the message lives). */
+  readonly id: string;
+  readonly role: 'user' | 'assistant';
+  content: string;
+  status: ViewMessageStatus;
+}
+
+/** A stored message as the view shows it; an answer still being written elsewhere shows as it is now. */
+export function toViewMessage(message: ChatMessage): ViewMessage {
+  const status: ViewMessageStatus =
+    message.status === 'streaming' || message.status === 'complete' ? 'complete' : message.status;
+  return { id: message.id, role: message.role, content: message.content, status };
+}
