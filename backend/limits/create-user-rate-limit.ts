@@ -4,7 +4,7 @@
 
 import type { Request, Response } from 'express';
 import { rateLimit, type Store } from 'express-rate-limit';
-import { ChatError } from '../errors.js';
+import { ChatError, isChatError } from '../errors.js';
 import { userOf } from '../http/request-user.js';
 
 /** Counts one hit for the request's user; throws 429 `RATE_LIMITED` past the limit. */
@@ -52,10 +52,21 @@ export function createUserRateLimit(options: UserRateLimitOptions): UserRateLimi
       );
     },
   });
+  // A shared store that cannot be reached (Redis down) refuses with a retryable 503, not a 500.
+  const refuse = (reject: (error: unknown) => void) => (error: unknown) =>
+    reject(
+      isChatError(error)
+        ? error
+        : new ChatError('STORAGE_ERROR', 'The request limit cannot be checked right now.', {
+            retryable: true,
+            retryAfter: 2,
+            cause: error,
+          }),
+    );
   return (req, res) =>
     new Promise<void>((resolve, reject) => {
       Promise.resolve(
-        middleware(req, res, (error?: unknown) => (error ? reject(error) : resolve())),
-      ).catch(reject);
+        middleware(req, res, (error?: unknown) => (error ? refuse(reject)(error) : resolve())),
+      ).catch(refuse(reject));
     });
 }

@@ -124,6 +124,20 @@ describe.skipIf(url === undefined)('RedisRunRegistry', () => {
     expect(replayed.map((entry) => entry.seq)).toEqual([0, 6, 12, 13, 14]);
   });
 
+  it('gives up following, instead of waiting forever, when the stream lost what comes next', async () => {
+    const { a, b } = await pair();
+    const record = recordOf(a);
+    await claim(a, record);
+    // Offsets 5–19 never made it into the stream (lost with a Redis restart).
+    a.publish(record, [token('Hello', 5), token('!', 20)]);
+    await sleep(50);
+    const error = await collect(b.follow(record, 6, new AbortController().signal)).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(isChatError(error) && error.code).toBe('RESUME_UNAVAILABLE');
+  });
+
   it('tells a follower why a run failed before streaming, with its HTTP status', async () => {
     const { a, b } = await pair();
     const record = recordOf(a);

@@ -118,83 +118,93 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
   }
 
   async claim(input: ClaimInput): Promise<ClaimResult> {
-    const { record, maxActive, turnsPerMinute, now } = input;
-    const keys = this.#keysOf(record);
-    const leaseNow = Date.now();
-    // The lease goes in first: a crash right after the claim still leaves a run the reaper finds.
-    const member = leaseMember(record);
-    await this.#redis.zadd(this.#keys.leases, leaseNow + this.#leaseMs, member);
-    const reply = (await this.#script('schemaChatClaim', [
-      keys.key,
-      keys.active,
-      keys.budget,
-      keys.run,
-      keys.conversation,
-      record.id,
-      JSON.stringify(record),
-      now,
-      leaseNow,
-      maxActive,
-      turnsPerMinute,
-      leaseNow + this.#leaseMs,
-      SAFETY_TTL_MS,
-    ])) as [string, string | number, string?];
-    const [kind, first, oldest] = reply;
-    if (kind !== 'created') await this.#redis.zrem(this.#keys.leases, member);
-    switch (kind) {
-      case 'created':
-        this.#owned.set(record.id, record);
-        return { kind, budget: budgetOf(turnsPerMinute, Number(first), oldest, now) };
-      case 'limit':
-        return { kind, active: Number(first) };
-      case 'rate-limited':
-        return { kind, budget: budgetOf(turnsPerMinute, Number(first), oldest, now) };
-      default: {
-        const existing = await this.findById(record.userId, String(first));
-        if (existing) return { kind: 'existing', record: existing };
-        // Its record expired between the two reads: the key is being freed; claim again.
-        return this.claim(input);
+    return this.#reachable(async () => {
+      const { record, maxActive, turnsPerMinute, now } = input;
+      const keys = this.#keysOf(record);
+      const leaseNow = Date.now();
+      // The lease goes in first: a crash right after the claim still leaves a run the reaper finds.
+      const member = leaseMember(record);
+      await this.#redis.zadd(this.#keys.leases, leaseNow + this.#leaseMs, member);
+      const reply = (await this.#script('schemaChatClaim', [
+        keys.key,
+        keys.active,
+        keys.budget,
+        keys.run,
+        keys.conversation,
+        record.id,
+        JSON.stringify(record),
+        now,
+        leaseNow,
+        maxActive,
+        turnsPerMinute,
+        leaseNow + this.#leaseMs,
+        SAFETY_TTL_MS,
+      ])) as [string, string | number, string?];
+      const [kind, first, oldest] = reply;
+      if (kind !== 'created') await this.#redis.zrem(this.#keys.leases, member);
+      switch (kind) {
+        case 'created':
+          this.#owned.set(record.id, record);
+          return { kind, budget: budgetOf(turnsPerMinute, Number(first), oldest, now) };
+        case 'limit':
+          return { kind, active: Number(first) };
+        case 'rate-limited':
+          return { kind, budget: budgetOf(turnsPerMinute, Number(first), oldest, now) };
+        default: {
+          const existing = await this.findById(record.userId, String(first));
+          if (existing) return { kind: 'existing', record: existing };
+          // Its record expired between the two reads: the key is being freed; claim again.
+          return this.claim(input);
+        }
       }
-    }
+    });
   }
 
   async findByKey(userId: string, key: string): Promise<RunRecord | undefined> {
-    const runId = await this.#redis.get(this.#keys.idempotencyKey(userId, key));
-    return runId === null ? undefined : this.findById(userId, runId);
+    return this.#reachable(async () => {
+      const runId = await this.#redis.get(this.#keys.idempotencyKey(userId, key));
+      return runId === null ? undefined : this.findById(userId, runId);
+    });
   }
 
   async findById(userId: string, runId: string): Promise<RunRecord | undefined> {
-    const hash = await this.#redis.hgetall(this.#keys.run(userId, runId));
-    return recordOf(hash, userId);
+    return this.#reachable(async () => {
+      const hash = await this.#redis.hgetall(this.#keys.run(userId, runId));
+      return recordOf(hash, userId);
+    });
   }
 
   async findActiveByConversation(
     userId: string,
     conversationId: string,
   ): Promise<RunRecord | undefined> {
-    const runId = await this.#redis.get(this.#keys.conversation(userId, conversationId));
-    if (runId === null) return undefined;
-    const record = await this.findById(userId, runId);
-    return record?.state === 'running' ? record : undefined;
+    return this.#reachable(async () => {
+      const runId = await this.#redis.get(this.#keys.conversation(userId, conversationId));
+      if (runId === null) return undefined;
+      const record = await this.findById(userId, runId);
+      return record?.state === 'running' ? record : undefined;
+    });
   }
 
   async finish(record: RunRecord, end: RunEnd): Promise<void> {
-    this.#owned.delete(record.id);
-    record.state = 'ended';
-    const keys = this.#keysOf(record);
-    await this.#script('schemaChatFinish', [
-      keys.active,
-      keys.conversation,
-      keys.run,
-      keys.key,
-      keys.budget,
-      keys.events,
-      record.id,
-      end.kind === 'failed' ? '1' : '0',
-      this.#replayTtlMs,
-      FAILURE_TTL_MS,
-    ]);
-    await this.#redis.zrem(this.#keys.leases, leaseMember(record));
+    return this.#reachable(async () => {
+      this.#owned.delete(record.id);
+      record.state = 'ended';
+      const keys = this.#keysOf(record);
+      await this.#script('schemaChatFinish', [
+        keys.active,
+        keys.conversation,
+        keys.run,
+        keys.key,
+        keys.budget,
+        keys.events,
+        record.id,
+        end.kind === 'failed' ? '1' : '0',
+        this.#replayTtlMs,
+        FAILURE_TTL_MS,
+      ]);
+      await this.#redis.zrem(this.#keys.leases, leaseMember(record));
+    });
   }
 
   async start(store: ChatStore, logger: ChatLogger): Promise<number> {
@@ -273,7 +283,10 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
     };
     const onAbort = () => wake?.();
     signal.addEventListener('abort', onAbort);
-    const stopListening = await this.#listen(keys.eventsChannel, onMessage);
+    const stopListening = await this.#listen(keys.eventsChannel, onMessage).catch((error) => {
+      signal.removeEventListener('abort', onAbort);
+      throw unavailable(error);
+    });
     const renew = () =>
       this.#redis
         .pipeline()
@@ -331,7 +344,11 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
             await this.#checkAlive(keys);
           }
           for (const entry of entries) {
-            if (accept(entry) !== true) continue;
+            const taken = accept(entry);
+            // The stream itself lacks what comes next (lost with a Redis restart): no waiting
+            // brings it back; the client resumes from the stored answer instead.
+            if (taken === false) throw gone();
+            if (taken === 'skip') continue;
             yield entry;
             if (isTerminal(entry)) return;
           }
@@ -353,6 +370,8 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
         yield entry;
         if (isTerminal(entry)) return;
       }
+    } catch (error) {
+      throw unavailable(error);
     } finally {
       signal.removeEventListener('abort', onAbort);
       clearInterval(renewer);
@@ -362,12 +381,14 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
   }
 
   async requestStop(record: RunRecord): Promise<void> {
-    const keys = this.#keysOf(record);
-    await this.#redis
-      .pipeline()
-      .set(keys.stop, '1', 'PX', SAFETY_TTL_MS)
-      .publish(this.#keys.stopChannel(record.ownerId), record.id)
-      .exec();
+    return this.#reachable(async () => {
+      const keys = this.#keysOf(record);
+      await this.#redis
+        .pipeline()
+        .set(keys.stop, '1', 'PX', SAFETY_TTL_MS)
+        .publish(this.#keys.stopChannel(record.ownerId), record.id)
+        .exec();
+    });
   }
 
   onStopRequested(listener: (runId: string) => void): () => void {
@@ -474,6 +495,15 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
 
   // --- helpers -------------------------------------------------------------------------------
 
+  /** Runs a request-path call; Redis down or restarting is a retryable 503, never a 500. */
+  async #reachable<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw unavailable(error);
+    }
+  }
+
   #keysOf(record: RunRecord): RunKeys {
     return this.#keys.of(record.userId, record.id, record.idempotencyKey, record.conversationId);
   }
@@ -505,12 +535,7 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
   async #checkAlive(keys: RunKeys): Promise<void> {
     const [state, failure] = await this.#redis.hmget(keys.run, 'state', 'failure');
     if (failure) throw failureOf(failure);
-    if (state !== 'running') {
-      throw new ChatError(
-        'RESUME_UNAVAILABLE',
-        'That answer can no longer be resumed; send the question again.',
-      );
-    }
+    if (state !== 'running') throw gone();
   }
 
   /** Subscribes `listener` to `channel` (one subscription per channel); returns the unsubscribe. */
@@ -538,6 +563,24 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
     )[name] as (...a: unknown[]) => Promise<unknown>;
     return command.apply(this.#redis, args);
   }
+}
+
+/** The run's events are gone: it cannot be followed (its client resumes from the store). */
+function gone(): ChatError {
+  return new ChatError(
+    'RESUME_UNAVAILABLE',
+    'That answer can no longer be resumed; send the question again.',
+  );
+}
+
+/** A coded error for a Redis that cannot be reached (coded errors pass through). */
+function unavailable(error: unknown): ChatError {
+  if (error instanceof ChatError) return error;
+  return new ChatError(
+    'STORAGE_ERROR',
+    'The shared run registry is unavailable right now; try again shortly.',
+    { retryable: true, retryAfter: 2, cause: error },
+  );
 }
 
 function leaseMember(record: RunRecord): string {

@@ -91,7 +91,8 @@ async function waitFor<T>(what: string, check: () => Promise<T | undefined>, ms 
   }
 }
 
-describe('several instances on one Redis and one Postgres', () => {
+// Restarts of processes and servers: longer than the suites' usual 20 s on a busy machine.
+describe('several instances on one Redis and one Postgres', { timeout: 90_000 }, () => {
   it('resumes on B a stream that A generates: identical text, one upstream call', async () => {
     const user = newUser();
     const question = `resume ${randomUUID()} [[fake:tokens=40,interval=20]]`;
@@ -217,7 +218,7 @@ describe('several instances on one Redis and one Postgres', () => {
       "SELECT count(*)::int AS n FROM messages WHERE status = 'streaming'",
     );
     expect(rows[0]).toEqual({ n: 0 });
-  }, 120_000);
+  }, 180_000);
 
   it("leaves B's running answers alone when A restarts", async () => {
     const user = newUser();
@@ -237,6 +238,23 @@ describe('several instances on one Redis and one Postgres', () => {
       status: 'complete',
       content: fakeText(100),
     });
+  });
+
+  it('answers 503 STORAGE_ERROR (never a 500) while Redis is down, and serves again once it is back', async () => {
+    const user = newUser();
+    await redis.stop();
+    try {
+      const refused = await turn(a, user, `redis down ${randomUUID()}`);
+      expect(refused.status).toBe(503);
+      expect(refused.errorBody?.error?.code).toBe('STORAGE_ERROR');
+    } finally {
+      await redis.start();
+    }
+    const after = await waitFor('a turn after Redis is back', async () => {
+      const outcome = await turn(b, user, `redis back ${randomUUID()}`);
+      return outcome.terminal === 'complete' ? outcome : undefined;
+    });
+    expect(after.text).toBe(fakeText(30));
   });
 
   it('ends every stream with a terminal event or a coded error when Redis restarts mid-answer, and serves again after', async () => {

@@ -27,6 +27,8 @@ export interface ServerProcessOptions {
   router?: Record<string, unknown>;
   /** node:http settings (headersTimeout, requestTimeout…). Defaults to Node's. */
   http?: Record<string, number>;
+  /** More environment for the process (e.g. `HARDENING_LOG: '1'`). Defaults to none. */
+  env?: Record<string, string>;
   /** A fixed port (to restart on the same one). Defaults to 0. */
   port?: number;
   /** The store's SQLite busy_timeout, in ms. Defaults to the store's own (5000). */
@@ -103,6 +105,7 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
       HARDENING_HTTP_OPTIONS: JSON.stringify(options.http ?? {}),
       HARDENING_BUSY_TIMEOUT_MS:
         options.busyTimeoutMs === undefined ? undefined : String(options.busyTimeoutMs),
+      ...options.env,
     },
     // The entry prints one JSON line, `{"event":"listening","port":…}`, once it serves.
     ready: /^(\{"event":"listening".*\})\n/m,

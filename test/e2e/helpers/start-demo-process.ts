@@ -20,6 +20,10 @@ export interface DemoProcessOptions {
   port?: number;
   /** `SCHEMA_CHAT_JWT_SECRET` (another one makes every earlier token invalid). Defaults to a fixed test secret. */
   jwtSecret?: string;
+  /** `SCHEMA_CHAT_DATABASE_URL`: Postgres instead of SQLite. Defaults to none. */
+  databaseUrl?: string;
+  /** `SCHEMA_CHAT_REDIS_URL`: runs and limits shared on Redis. Defaults to none. */
+  redisUrl?: string;
 }
 
 /** A running demo server. */
@@ -65,6 +69,8 @@ export async function startDemoProcess(options: DemoProcessOptions = {}): Promis
     OPENAI_BASE_URL: options.upstreamUrl ?? '',
     OPENAI_API_KEY: 'e2e-test-key',
     SCHEMA_CHAT_MODEL: '',
+    SCHEMA_CHAT_DATABASE_URL: options.databaseUrl ?? '',
+    SCHEMA_CHAT_REDIS_URL: options.redisUrl ?? '',
   };
   let child: NodeProcess;
   try {
