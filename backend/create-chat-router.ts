@@ -15,6 +15,7 @@ import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../sdk/protocol.js';
 import { createJwtAuthenticator } from './auth/create-jwt-authenticator.js';
 import type { ChatRouterOptions } from './config/chat-router-options.js';
 import { resolveChatRouterConfig } from './config/resolve-chat-router-config.js';
+import { markTurnStep } from './diagnostics/turn-steps.js';
 import { ChatError, isChatError, toChatError } from './errors.js';
 import { createCorsHandler } from './http/create-cors-handler.js';
 import { setUser } from './http/request-user.js';
@@ -120,7 +121,9 @@ export function createChatRouter(options: ChatRouterOptions): ChatRouter {
         });
       }
       setUser(res, await authenticate(req));
+      markTurnStep(req, 'authenticated');
       await requestLimit(req, res);
+      markTurnStep(req, 'request-limited');
       next();
     },
   ];

@@ -17,6 +17,11 @@ export {
 } from './context/build-chat-context.js';
 export { estimateTokens } from './context/estimate-tokens.js';
 export { type ChatRouter, createChatRouter, defaultDatabasePath } from './create-chat-router.js';
+export {
+  TURN_STEP_CHANNEL,
+  type TurnStep,
+  type TurnStepMessage,
+} from './diagnostics/turn-steps.js';
 export * from './errors.js';
 export {
   type ChatLogger,

@@ -44,6 +44,12 @@ export type ChatModelPart = TextDeltaPart | FinishPart;
 export interface ChatModelCallOptions {
   /** Aborts the upstream request (stop, timeouts, client gone past the grace period). */
   signal: AbortSignal;
+  /**
+   * The turn on the `schema-chat:turn-step` diagnostics channel (its HTTP request): a model that
+   * talks to an upstream may publish `upstream-request-sent` and `upstream-first-byte` for it.
+   * Defaults to none.
+   */
+  trace?: object;
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   type IncomingMessage,
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { markTurnStep } from '../diagnostics/turn-steps.js';
 
 /** A response whose headers have arrived; its body streams (UTF-8 strings). */
 export interface NodeHttpResponse {
@@ -25,7 +26,8 @@ export interface NodeHttpTransport {
    * POSTs `body` and resolves once the response headers arrive. Rejects with
    * `TypeError('fetch failed', { cause })` when the connection fails, with an `AbortError` when
    * `signal` aborts (aborting later destroys the body) and with a `TimeoutError` when the headers
-   * take longer than `headersTimeoutMs`.
+   * take longer than `headersTimeoutMs`. With `trace`, publishes `upstream-request-sent` and
+   * `upstream-first-byte` on the turn-step channel.
    */
   post(
     url: string,
@@ -33,6 +35,7 @@ export interface NodeHttpTransport {
     body: string,
     signal: AbortSignal,
     headersTimeoutMs: number,
+    trace?: object,
   ): Promise<NodeHttpResponse>;
 }
 
@@ -43,7 +46,7 @@ export function createNodeHttpTransport(): NodeHttpTransport {
     'https:': new HttpsAgent({ keepAlive: true }),
   };
   return {
-    post(url, headers, body, signal, headersTimeoutMs) {
+    post(url, headers, body, signal, headersTimeoutMs, trace) {
       if (signal.aborted) return Promise.reject(abortError(signal));
       let target: URL;
       try {
@@ -63,8 +66,9 @@ export function createNodeHttpTransport(): NodeHttpTransport {
       });
       // The body is written here and captured by none of the closures that live as long as the
       // response: a long-lived stream must not keep its request (the whole prompt) in memory.
-      const response = receive(req, signal, headersTimeoutMs);
-      req.end(body);
+      const response = receive(req, signal, headersTimeoutMs, trace);
+      if (trace === undefined) req.end(body);
+      else req.end(body, () => markTurnStep(trace, 'upstream-request-sent'));
       return response;
     },
   };
@@ -74,6 +78,7 @@ function receive(
   req: ClientRequest,
   signal: AbortSignal,
   headersTimeoutMs: number,
+  trace: object | undefined,
 ): Promise<NodeHttpResponse> {
   return new Promise<NodeHttpResponse>((resolve, reject) => {
     let settled = false;
@@ -98,6 +103,7 @@ function receive(
       reject(new TypeError('fetch failed', { cause: error }));
     });
     req.on('response', (res) => {
+      markTurnStep(trace, 'upstream-first-byte');
       clearTimeout(timer);
       res.once('close', () => signal.removeEventListener('abort', onAbort));
       res.setEncoding('utf8');

@@ -157,7 +157,7 @@ export class OpenAIChatModel implements ChatModel {
     try {
       let sent: NodeHttpResponse | Response;
       try {
-        sent = await send(config, pending, controller?.signal ?? signal);
+        sent = await send(config, pending, controller?.signal ?? signal, options.trace);
       } catch (error) {
         throw failure(error);
       }
@@ -222,6 +222,7 @@ function send(
   config: OpenAIChatModelConfig,
   pending: PendingRequest,
   signal: AbortSignal,
+  trace: object | undefined,
 ): Promise<NodeHttpResponse | Response> {
   const body = pending.body;
   pending.body = undefined;
@@ -235,6 +236,7 @@ function send(
       timeoutMs: config.timeoutMs,
       maxRetries: config.maxRetries,
       transport: config.transport,
+      ...(trace === undefined ? {} : { trace }),
     });
   }
   return (config.client as OpenAI).chat.completions

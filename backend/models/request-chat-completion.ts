@@ -22,6 +22,8 @@ export interface ChatCompletionRequest {
   /** Retries of connection failures and of 408, 409, 429 and 5xx responses. */
   maxRetries: number;
   transport: NodeHttpTransport;
+  /** The turn on the turn-step diagnostics channel. Defaults to none. */
+  trace?: object;
 }
 
 /** Longest `Retry-After` honoured, as in the openai client; longer ones fall back to backoff. */
@@ -55,6 +57,7 @@ export async function requestChatCompletion(
         body,
         signal,
         request.timeoutMs,
+        request.trace,
       );
     } catch (error) {
       if (signal.aborted) throw new APIUserAbortError();

@@ -31,10 +31,11 @@ export function addTurnRoutes(router: Router, ctx: RouterContext): void {
       const opened = await ctx.turns.open({
         user: userOf(res),
         request,
-        idempotencyKey: parseIdempotencyKey(req.headers['idempotency-key']),
-        lastEventId: parseEventId(req.get(LAST_EVENT_ID_HEADER)),
+        idempotencyKey,
+        lastEventId,
         transport,
         requestedAt,
+        trace: req,
       });
       if (opened.budget) {
         appendHeaders(
@@ -52,6 +53,7 @@ export function addTurnRoutes(router: Router, ctx: RouterContext): void {
               retryHintMs: ctx.config.timeouts.retryHintMs,
               heartbeat: ctx.heartbeat,
               gzip: ctx.config.compression && req.acceptsEncodings('gzip', 'identity') === 'gzip',
+              trace: req,
             })
           : new RestSink(res);
       watch(res, opened.run, sink, opened.lastSeq);

@@ -5,6 +5,7 @@ import { constants, createGzip, type Gzip } from 'node:zlib';
 import type { Response } from 'express';
 import type { ChatEvent, TerminalEvent } from '../../sdk/protocol.js';
 import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../sdk/protocol.js';
+import { markTurnStep } from '../diagnostics/turn-steps.js';
 import type { ChatError } from '../errors.js';
 import { sendError } from '../http/send-error.js';
 import type { RunFeed, RunSink } from '../runs/chat-run.js';
@@ -38,6 +39,8 @@ export interface SseSinkOptions {
   heartbeat: SharedInterval;
   /** gzip the stream (the client accepts it and the router's `compression` is on). */
   gzip: boolean;
+  /** The turn on the turn-step diagnostics channel (`first-token-sent`). Defaults to none. */
+  trace?: object;
 }
 
 /**
@@ -59,10 +62,13 @@ export class SseSink implements RunSink {
    */
   #gzip: Gzip | undefined;
   #onDrain: (() => void) | undefined;
+  /** The turn on the turn-step channel until its first token is written. */
+  #trace: object | undefined;
 
   constructor(res: Response, options: SseSinkOptions) {
     this.#res = res;
     this.#options = options;
+    this.#trace = options.trace;
   }
 
   /** Calls `listener` whenever the client can take more after backpressure. */
@@ -96,11 +102,17 @@ export class SseSink implements RunSink {
   }
 
   send(event: ChatEvent, seq: number): void {
-    this.#write(
-      event.type === 'token'
-        ? formatTokenEvent(this.#idPrefix, seq, event.content)
-        : formatSseEvent({ id: formatEventId(this.#runId, seq), data: JSON.stringify(event) }),
-    );
+    if (event.type !== 'token') {
+      this.#write(
+        formatSseEvent({ id: formatEventId(this.#runId, seq), data: JSON.stringify(event) }),
+      );
+      return;
+    }
+    this.#write(formatTokenEvent(this.#idPrefix, seq, event.content));
+    if (this.#trace !== undefined) {
+      markTurnStep(this.#trace, 'first-token-sent');
+      this.#trace = undefined;
+    }
   }
 
   end(event: TerminalEvent, seq: number): void {

@@ -40,6 +40,8 @@ export interface GenerationInput {
   schemaTrimmed: boolean;
   /** `performance.now()` when the request arrived. */
   requestedAt: number;
+  /** The HTTP request, naming the turn on the `schema-chat:turn-step` channel. Defaults to none. */
+  trace?: object;
 }
 
 /**
@@ -49,13 +51,16 @@ export interface GenerationInput {
 export function runGeneration(input: GenerationInput, deps: GenerationDeps): Promise<void> {
   // The model gets the request here and the rest of the turn only what it still needs, so the
   // prompt (schema, history) is not kept alive for the length of the answer (bench S4).
-  const parts = deps.model.stream(input.request, { signal: input.run.signal });
-  const { request: _sent, ...turn } = input;
+  const { request, trace, ...turn } = input;
+  const parts = deps.model.stream(request, {
+    signal: input.run.signal,
+    ...(trace === undefined ? {} : { trace }),
+  });
   return generate(parts, turn, deps);
 }
 
 /** What the turn keeps once the model has its request. */
-type TurnInput = Omit<GenerationInput, 'request'>;
+type TurnInput = Omit<GenerationInput, 'request' | 'trace'>;
 
 async function generate(
   parts: AsyncIterable<ChatModelPart>,

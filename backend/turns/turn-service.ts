@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { ChatRequest, StopResponse, TerminalEvent } from '../../sdk/protocol.js';
 import type { LimitsConfig, TimeoutsConfig } from '../config/resolve-chat-router-config.js';
 import { buildChatContext } from '../context/build-chat-context.js';
+import { markTurnStep } from '../diagnostics/turn-steps.js';
 import { ChatError, toChatError } from '../errors.js';
 import type { ChatLogger } from '../logging/chat-logger.js';
 import type { ChatModel } from '../models/chat-model.js';
@@ -44,6 +45,8 @@ export interface TurnRequest {
   transport: 'sse' | 'rest';
   /** `performance.now()` at arrival. */
   requestedAt: number;
+  /** The HTTP request, naming the turn on the `schema-chat:turn-step` channel. Defaults to none. */
+  trace?: object;
 }
 
 /** What a request can watch: a run of this instance, or one another instance generates. */
@@ -180,12 +183,14 @@ export class TurnService {
 
   async #start(turn: TurnRequest, key: string): Promise<OpenedTurn> {
     const deps = this.#deps;
-    const { user, request } = turn;
+    const { user, request, trace } = turn;
     await this.#checkQuota(user);
+    markTurnStep(trace, 'quota-checked');
     const project = await deps.projects.get(request.projectId, user);
     if (!project) {
       throw new ChatError('PROJECT_NOT_FOUND', 'No such project, or no access to it.');
     }
+    markTurnStep(trace, 'project-resolved');
     const messageId = randomUUID();
     const now = new Date();
     const record: RunRecord = {
@@ -207,6 +212,7 @@ export class TurnService {
       turnsPerMinute: deps.limits.streamsPerMinute,
       now: now.getTime(),
     });
+    markTurnStep(trace, 'run-claimed');
     switch (claim.kind) {
       case 'existing': {
         const feed = this.#feedOf(claim.record);
@@ -307,10 +313,12 @@ export class TurnService {
       // Another instance saved this key between our lookup and now: the retry will replay it.
       if (begin.kind === 'duplicate') throw turnInProgress('This turn is already being answered.');
       saved = true;
+      markTurnStep(turn.trace, 'turn-saved');
       // A conversation this turn created has no history before the question: skip the query.
       const history = begin.conversationCreated
         ? []
         : await store.getHistory(run.userId, run.conversationId, userMessageId, limits.historySize);
+      markTurnStep(turn.trace, 'history-loaded');
       const context = buildChatContext({
         project,
         history: history.map(({ role, content }) => ({ role, content })),
@@ -318,12 +326,14 @@ export class TurnService {
         schemaTokenBudget: limits.schemaTokenBudget,
         ...(this.#deps.instructions === undefined ? {} : { instructions: this.#deps.instructions }),
       });
+      markTurnStep(turn.trace, 'prompt-built');
       input = {
         run,
         request: { messages: context.messages, project },
         promptTokens: context.promptTokens,
         schemaTrimmed: context.schemaTrimmed,
         requestedAt: turn.requestedAt,
+        ...(turn.trace === undefined ? {} : { trace: turn.trace }),
       };
     } catch (error) {
       await this.#failTurn(run, error, saved);

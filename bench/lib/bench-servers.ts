@@ -53,6 +53,7 @@ export async function startSchemaChat(
   };
   const process = await startBenchProcess('schema-chat', 'bench/servers/schema-chat-server.ts', {
     env: { BENCH_CONFIG: JSON.stringify(config) },
+    execArgv: ['--expose-gc', ...serverFlags()],
   });
   return {
     process,
@@ -62,10 +63,19 @@ export async function startSchemaChat(
   };
 }
 
+/**
+ * Extra Node flags for the servers under test and the references, from `BENCH_NODE_FLAGS` (e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where a server's time goes). Defaults to none.
+ */
+function serverFlags(): string[] {
+  return (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+}
+
 /** One of the references (bench/servers/<kind>.ts). */
 export async function startReference(kind: ReferenceKind, upstreamUrl = ''): Promise<StreamServer> {
   const process = await startBenchProcess(kind, `bench/servers/${kind}.ts`, {
     env: { BENCH_CONFIG: JSON.stringify({ upstreamUrl }) },
+    execArgv: ['--expose-gc', ...serverFlags()],
   });
   return {
     process,

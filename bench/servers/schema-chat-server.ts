@@ -5,8 +5,10 @@
 //   { upstreamUrl, dbPath, secret, router?: partial createChatRouter options (timeouts…) }
 // Plain erasable TypeScript: Node runs it directly (type stripping).
 
+import { subscribe } from 'node:diagnostics_channel';
 import { createServer } from 'node:http';
 import type { ChatStore } from 'schema-chat/express';
+import { monotonicNowMs, toMonotonicMs } from '../../test/helpers/monotonic-clock.ts';
 import { reportReady } from '../../test/helpers/serve-ipc-calls.ts';
 import { serveBenchIpc } from '../lib/bench-ipc.ts';
 import { BENCH_PROJECT_ID, BENCH_SCHEMA } from './bench-project.ts';
@@ -92,6 +94,30 @@ database.transaction = ((fn: (...args: never[]) => unknown) => {
   return wrapped;
 }) as unknown as typeof database.transaction;
 
+/**
+ * The steps of every turn (S3), on the machine's monotonic clock so the orchestrator can put them
+ * beside the client's send and read times: arrival from Node's own `http.server.request.start`
+ * channel, the rest from schema-chat's turn-step channel. Kept for the last turns only.
+ */
+type Timeline = Record<string, number>;
+const timelines = new WeakMap<object, Timeline>();
+const finished: Timeline[] = [];
+const MAX_TIMELINES = 2000;
+subscribe('http.server.request.start', (message) => {
+  const timeline: Timeline = { received: monotonicNowMs() };
+  timelines.set((message as { request: object }).request, timeline);
+});
+subscribe(pkg.TURN_STEP_CHANNEL, (message) => {
+  const { request, step, at } = message as import('schema-chat/express').TurnStepMessage;
+  const timeline = timelines.get(request);
+  if (!timeline) return;
+  timeline[step] = toMonotonicMs(at);
+  if (step === 'first-token-sent') {
+    finished.push(timeline);
+    if (finished.length > MAX_TIMELINES) finished.shift();
+  }
+});
+
 const store: ChatStore = new pkg.SqliteChatStore({ database });
 let turnsEnded = 0;
 const router = pkg.createChatRouter({
@@ -118,6 +144,7 @@ await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 
 serveBenchIpc({
   extra: () => ({ sqlite: { ...sqlite }, turnsEnded }),
+  calls: { timelines: () => finished.splice(0) },
   onStop: async () => {
     server.close();
     await router.close();

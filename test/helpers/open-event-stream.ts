@@ -5,6 +5,7 @@
 // Plain erasable TypeScript: Node runs it directly (type stripping).
 
 import { type ClientRequest, request as httpRequest } from 'node:http';
+import { toMonotonicMs } from './monotonic-clock.ts';
 import { splitSseEvents } from './split-sse-events.ts';
 import { createStreamTally, type StreamOutcome, type StreamTallyOptions } from './stream-tally.ts';
 
@@ -64,6 +65,7 @@ export function openEventStream(
   const started = performance.now();
   const tally = createStreamTally(performance.timeOrigin + started, options);
   const outcome = tally.outcome;
+  outcome.sentMonotonicMs = toMonotonicMs(started);
   const method = request.method ?? 'POST';
   const url = new URL(request.url);
   const headers: Record<string, string> = { Accept: 'text/event-stream', ...request.headers };

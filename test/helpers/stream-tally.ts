@@ -58,6 +58,11 @@ export interface StreamOutcome {
   networkError?: string;
   /** When the request was sent, in ms since the epoch (`performance.timeOrigin` based). */
   sentAt: number;
+  /**
+   * When the request was sent on the machine's monotonic clock (test/helpers/monotonic-clock.ts),
+   * ms: comparable with other processes' readings. Set by the reader.
+   */
+  sentMonotonicMs?: number;
   /** ms from sending to the response headers. */
   headersMs?: number;
   /** ms from sending to the socket read that carried the first answer text. */
