@@ -1,4 +1,4 @@
-// `npm run bench`: runs the benchmarks S1–S12 (bench/scenarios/) on this machine and prints one table
+// `npm run bench`: runs the benchmarks S1–S13 (bench/scenarios/) on this machine and prints one table
 // (metric, ours, reference, ratio, target, pass/fail); a full run also writes bench/RESULTS.md and
 // copies its table into the performance section of README.md.
 //   node bench/run-bench.ts [--quick] [--write] [--only S1,S8]
@@ -22,6 +22,7 @@ import { benchConcurrency } from './scenarios/concurrency.ts';
 import { benchFirstToken } from './scenarios/first-token.ts';
 import { benchIdleMemory } from './scenarios/idle-memory.ts';
 import { benchRelayCost } from './scenarios/relay-cost.ts';
+import { benchSeveralInstances } from './scenarios/several-instances.ts';
 import { benchSqliteShare } from './scenarios/sqlite-share.ts';
 import { benchWidgetRender } from './scenarios/widget-render.ts';
 
@@ -34,6 +35,7 @@ const SCENARIOS: Array<{ ids: string[]; run: (ctx: BenchContext) => Promise<Resu
   { ids: ['S8'], run: benchWidgetRender },
   { ids: ['S10'], run: benchBundleSize },
   { ids: ['S12'], run: benchSqliteShare },
+  { ids: ['S13'], run: benchSeveralInstances },
 ];
 
 const { values } = parseArgs({
@@ -50,7 +52,7 @@ const selected = SCENARIOS.filter(
 );
 if (selected.length === 0) {
   process.stderr.write(
-    `bench: --only ${values.only} matches no benchmark (S1, S3, S4, S6, S7, S8, S10, S12).\n`,
+    `bench: --only ${values.only} matches no benchmark (S1, S3, S4, S6, S7, S8, S10, S12, S13).\n`,
   );
   process.exit(2);
 }

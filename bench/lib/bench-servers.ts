@@ -19,17 +19,12 @@ export interface StreamServer {
 }
 
 /** The references of the benchmarks. */
-export type ReferenceKind =
-  | 'byte-pipe-relay'
-  | 'naive-relay'
-  | 'hand-written-relay'
-  | 'raw-sse-server';
+export type ReferenceKind = 'byte-pipe-relay' | 'naive-relay' | 'hand-written-relay';
 
 const FORMATS: Record<ReferenceKind, StreamFormat> = {
   'byte-pipe-relay': 'openai',
   'naive-relay': 'schema-chat',
   'hand-written-relay': 'schema-chat',
-  'raw-sse-server': 'schema-chat',
 };
 
 /** The fake OpenAI-compatible upstream; its `info.url` ends in `/v1`. */
@@ -39,17 +34,22 @@ export function startUpstream(): Promise<BenchProcess> {
 
 let databases = 0;
 
-/** schema-chat's router (the built package) on a fresh SQLite file. */
+/**
+ * schema-chat's router (the built package) on a fresh SQLite file, or with `shared` on Postgres
+ * (`databaseUrl`) and Redis (`redisUrl`: the run registry and request limit of several instances).
+ */
 export async function startSchemaChat(
   ctx: BenchContext,
   upstreamUrl: string,
   router: Record<string, unknown> = {},
+  shared: { databaseUrl?: string; redisUrl?: string } = {},
 ): Promise<StreamServer> {
   const config = {
     upstreamUrl,
     dbPath: join(ctx.tmpDir, `chat-${++databases}.db`),
     secret: ctx.secret,
     router,
+    ...shared,
   };
   const process = await startBenchProcess('schema-chat', 'bench/servers/schema-chat-server.ts', {
     env: { BENCH_CONFIG: JSON.stringify(config) },

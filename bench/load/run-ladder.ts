@@ -1,9 +1,12 @@
 // A concurrency ladder (S6) in the load generator: streams are added step by step, all kept open,
-// and at each step the gaps between text arrivals of every open stream are measured over a
-// window; the climb stops at the first step whose p99 gap passes the threshold.
+// and at each step the delay of every token from the upstream's write to this client's read is
+// measured over a window (the upstream stamps each token with its write time on the machine's
+// monotonic clock: `[[fake:stamp]]`); the climb stops at the first step whose p99 delay passes the
+// threshold.
 // Plain erasable TypeScript: Node runs it directly (type stripping).
 
 import { request } from 'node:http';
+import { readStamps } from '../../test/fake-upstream/fake-behaviour.ts';
 import { type EventStream, openEventStream } from '../../test/helpers/open-event-stream.ts';
 import { percentile } from '../../test/helpers/statistics.ts';
 import { describeStreamProblem, type StreamFormat } from '../../test/helpers/stream-tally.ts';
@@ -14,7 +17,7 @@ import { sleep } from './run-load.ts';
 export interface LadderJob {
   url: string;
   format: StreamFormat;
-  /** The fields of every request; its answers must outlast the whole ladder. */
+  /** The fields of every request (its message asks for stamped tokens); its answers must outlast the whole ladder. */
   fields: Record<string, unknown>;
   /** HS256 secret: each stream signs a bearer token for its own user. Defaults to no token. */
   secret?: string;
@@ -27,7 +30,7 @@ export interface LadderJob {
   settleMs: number;
   /** How long each step is measured, ms. */
   windowMs: number;
-  /** The climb stops at the first step whose p99 gap exceeds this, ms. */
+  /** The climb stops at the first step whose p99 delay exceeds this, ms. */
   thresholdMs: number;
   /** `POST` here with `{ conversationId }` stops a stream's generation when the ladder ends. Defaults to none. */
   stopUrl?: string;
@@ -36,10 +39,13 @@ export interface LadderJob {
 /** One measured step. */
 export interface LadderStep {
   level: number;
-  /** p99 and p50 of the gaps between text arrivals of all open streams during the window, ms. */
+  /** p99 and p50 of the delays, upstream write to client read, of every token read in the window, ms. */
   p99: number;
   p50: number;
-  gaps: number;
+  /** Tokens read in the window. */
+  tokens: number;
+  /** Tokens per second each stream received in the window (the pace the upstream kept up). */
+  tokensPerStreamPerSecond: number;
 }
 
 /** What a ladder measured. */
@@ -52,12 +58,12 @@ export interface LadderResult {
   failure?: string;
 }
 
-/** A stream of the ladder and its text arrivals. */
+/** A stream of the ladder and what it has read. */
 interface Rung {
   stream: EventStream;
   token: string | undefined;
-  /** Socket reads that carried text so far, and when the last one was (ms since sending). */
-  reads: { texts: number; lastText: number };
+  /** Stamped tokens read so far, and an unfinished stamp at the end of the last read. */
+  reads: { tokens: number; rest: string };
 }
 
 /** Runs a concurrency ladder; see {@link LadderJob}. */
@@ -70,17 +76,20 @@ export async function runLadder(job: LadderJob): Promise<LadderResult> {
 
   const open = (index: number) => {
     const token = job.secret ? signUserToken(job.secret, `${job.userPrefix}-${index}`) : undefined;
-    const reads = { texts: 0, lastText: 0 };
-    const stream = openEventStream(
+    const reads = { tokens: 0, rest: '' };
+    const stream: EventStream = openEventStream(
       { url: job.url, fields: job.fields, ...(token ? { token } : {}) },
       {
         format: job.format,
         keepText: false,
         timeoutMs: 0,
-        onText: (atMs) => {
-          if (window && reads.texts > 0) window.push(atMs - reads.lastText);
-          reads.lastText = atMs;
-          reads.texts++;
+        onContent: (content, atMs) => {
+          const { micros, rest } = readStamps(reads.rest + content);
+          reads.rest = rest;
+          reads.tokens += micros.length;
+          if (!window) return;
+          const readAt = (stream.outcome.sentMonotonicMs as number) + atMs;
+          for (const sentAt of micros) window.push(readAt - sentAt / 1000);
         },
       },
     );
@@ -98,10 +107,10 @@ export async function runLadder(job: LadderJob): Promise<LadderResult> {
       // A stream opened last may still wait for its first token on a busy machine: give the level
       // up to 5 s more to start, measuring only once every stream is mid-answer.
       for (let waited = 0; waited < 5000; waited += 50) {
-        if (rungs.every((rung) => rung.stream.ended || rung.reads.texts > 0)) break;
+        if (rungs.every((rung) => rung.stream.ended || rung.reads.tokens > 0)) break;
         await sleep(50);
       }
-      const broken = rungs.find((rung) => rung.stream.ended || rung.reads.texts === 0);
+      const broken = rungs.find((rung) => rung.stream.ended || rung.reads.tokens === 0);
       if (broken) {
         stoppedBy = 'failure';
         const problem = describeStreamProblem(broken.stream.outcome);
@@ -111,11 +120,19 @@ export async function runLadder(job: LadderJob): Promise<LadderResult> {
         break;
       }
       window = [];
+      const windowStart = performance.now();
       await sleep(job.windowMs);
-      const gaps = window;
+      const delays = window;
+      const seconds = (performance.now() - windowStart) / 1000;
       window = undefined;
-      const p99 = percentile(gaps, 99);
-      steps.push({ level, p99, p50: percentile(gaps, 50), gaps: gaps.length });
+      const p99 = percentile(delays, 99);
+      steps.push({
+        level,
+        p99,
+        p50: percentile(delays, 50),
+        tokens: delays.length,
+        tokensPerStreamPerSecond: delays.length / rungs.length / seconds,
+      });
       if (!(p99 <= job.thresholdMs)) {
         stoppedBy = 'threshold';
         break;

@@ -1,8 +1,9 @@
-// S6: how many concurrent fast streams a server relays before the p99 delay between text updates
-// at the clients exceeds 20 ms, against a hand-written node:http relay. Fast streams: the upstream
-// sends a token every 2 ms (~400 tokens/s). Each round climbs a ladder of concurrency levels on
-// each server (alternating which goes first), measuring every level while all its streams are
-// mid-answer; the figure is the last level within 20 ms.
+// S6: how many concurrent fast streams a server relays before the p99 delay of a token, from the
+// upstream's write to the client's read, exceeds 50 ms, against a hand-written node:http relay.
+// Fast streams: the upstream sends a token every 2 ms (500 tokens/s), each stamped with its write
+// time on the machine's monotonic clock. Each round climbs a ladder of concurrency levels on each
+// server (alternating which goes first), measuring every level while all its streams are
+// mid-answer; the figure is the last level within 50 ms.
 // Plain erasable TypeScript: Node runs it directly (type stripping).
 
 import { median } from '../../test/helpers/statistics.ts';
@@ -18,7 +19,7 @@ import {
 import type { LadderJob } from '../load/run-ladder.ts';
 import { startLoadGenerator } from '../load/start-load-generator.ts';
 
-const THRESHOLD_MS = 20;
+const THRESHOLD_MS = 50;
 const INTERVAL_MS = 2;
 
 /** Runs S6. */
@@ -52,7 +53,7 @@ export async function benchConcurrency(ctx: BenchContext): Promise<ResultRow[]> 
       format: server.format,
       fields: {
         projectId: 'shop',
-        message: `[[fake:tokens=${tokens},interval=${INTERVAL_MS}]] List every table with its columns.`,
+        message: `[[fake:tokens=${tokens},interval=${INTERVAL_MS},stamp]] List every table with its columns.`,
       },
       userPrefix: `s6-${tag}-${Math.random().toString(36).slice(2, 8)}`,
       levels,
@@ -67,6 +68,8 @@ export async function benchConcurrency(ctx: BenchContext): Promise<ResultRow[]> 
 
     const capacity: Record<'ours' | 'relay', number[]> = { ours: [], relay: [] };
     const lowest: Record<'ours' | 'relay', number[]> = { ours: [], relay: [] };
+    /** Tokens per second per stream at the capacity level (what the upstream kept up there). */
+    const pace: Record<'ours' | 'relay', number[]> = { ours: [], relay: [] };
     const detail: string[] = [];
     for (let round = 0; round < ctx.rounds; round++) {
       const order = round % 2 === 0 ? systems : [...systems].reverse();
@@ -80,8 +83,10 @@ export async function benchConcurrency(ctx: BenchContext): Promise<ResultRow[]> 
         }
         capacity[name].push(result.capacity);
         if (result.steps[0]) lowest[name].push(result.steps[0].p99);
+        const atCapacity = result.steps.find((step) => step.level === result.capacity);
+        if (atCapacity) pace[name].push(atCapacity.tokensPerStreamPerSecond);
         detail.push(
-          `${name} r${round + 1}: ${result.steps.map((step) => `${step.level}→${step.p99.toFixed(1)}`).join(' ')}`,
+          `${name} r${round + 1}: ${result.steps.map((step) => `${step.level}→${step.p99.toFixed(1)}ms@${step.tokensPerStreamPerSecond.toFixed(0)}/s`).join(' ')}`,
         );
         if (process.env.BENCH_DEBUG) ctx.log(detail.at(-1) as string);
         // Let stopped generations finish saving before the next ladder.
@@ -94,16 +99,16 @@ export async function benchConcurrency(ctx: BenchContext): Promise<ResultRow[]> 
     return [
       {
         id: 'S6',
-        metric: `concurrent fast streams (${1000 / INTERVAL_MS} tok/s each) before p99 update gap > ${THRESHOLD_MS} ms`,
+        metric: `concurrent ${1000 / INTERVAL_MS} tok/s streams before the p99 delay, upstream write to client read, > ${THRESHOLD_MS} ms`,
         ours: { value: median(capacity.ours), unit: 'streams', digits: 0 },
         reference: {
           name: 'hand-written node:http relay',
           figure: { value: median(capacity.relay), unit: 'streams', digits: 0 },
         },
         comparison: { kind: 'ratio', value: ratio },
-        target: '≥ 0.9×',
-        pass: ratio >= 0.9,
-        note: `Levels ${levels.join(', ')}; at each, the gaps between text arrivals of every open stream over ${windowMs} ms once all are mid-answer (the upstream, the load generator and both servers share the machine's cores). schema-chat sends a token event per 4 tokens (\`timeouts.flushTokens\`), the relay one per token, so at the lowest level (${levels[0]} streams) the p99 gap is already ${median(lowest.ours).toFixed(1)} ms for schema-chat and ${median(lowest.relay).toFixed(1)} ms for the relay: coalescing spends part of the 20 ms before any load does. Median of ${ctx.rounds} rounds; the ratio is the median of the per-round ratios.`,
+        target: '≥ 1.2×',
+        pass: ratio >= 1.2,
+        note: `Levels ${levels.join(', ')}; at each, the delay of every token read over ${windowMs} ms once all streams are mid-answer, from the upstream's write (stamped in the token on the machine's monotonic clock) to the client's read, coalescing included (the upstream, the load generator and the server share the machine's cores). At the lowest level (${levels[0]} streams) the p99 delay is ${median(lowest.ours).toFixed(1)} ms for schema-chat and ${median(lowest.relay).toFixed(1)} ms for the relay; at their capacity each stream received ${median(pace.ours).toFixed(0)} and ${median(pace.relay).toFixed(0)} tokens/s. Median of ${ctx.rounds} rounds; the ratio is the median of the per-round ratios. ${detail.join('; ')}.`,
       },
     ];
   } finally {

@@ -1,4 +1,4 @@
-// Reference S6: a hand-written relay on node:http. It parses the upstream's OpenAI chunks and
+// Reference of S4 and S6: a hand-written relay on node:http. It parses the upstream's OpenAI chunks and
 // writes each text delta to the client as a schema-chat `token` event at once: the least code
 // that speaks the same wire format, with no auth, no storage and no coalescing.
 // Configured by BENCH_CONFIG (JSON): { upstreamUrl }. Route: POST /relay { message }.

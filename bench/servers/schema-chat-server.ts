@@ -1,8 +1,11 @@
 // The server under test: the *built* package (`schema-chat/express`, imported by name as a user
 // would) in an Express app on node:http, with JWT auth, the default rate limits, the SQLite store
 // on a temp file and the default OpenAI-compatible model pointed at the fake upstream. The store's
-// connection times every SQLite call (S12). Configured by BENCH_CONFIG (JSON):
-//   { upstreamUrl, dbPath, secret, router?: partial createChatRouter options (timeouts…) }
+// connection times every SQLite call (S12). With `databaseUrl` the store is PostgresChatStore
+// instead, and with `redisUrl` the runs and the request limit are shared through Redis
+// (RedisRunRegistry), as several instances run (S13). Configured by BENCH_CONFIG (JSON):
+//   { upstreamUrl, dbPath, secret, databaseUrl?, redisUrl?, router?: partial createChatRouter
+//     options (timeouts…) }
 // Plain erasable TypeScript: Node runs it directly (type stripping).
 
 import { subscribe } from 'node:diagnostics_channel';
@@ -17,6 +20,8 @@ interface ServerConfig {
   upstreamUrl: string;
   dbPath: string;
   secret: string;
+  databaseUrl?: string;
+  redisUrl?: string;
   router?: Record<string, unknown>;
 }
 
@@ -118,7 +123,28 @@ subscribe(pkg.TURN_STEP_CHANNEL, (message) => {
   }
 });
 
-const store: ChatStore = new pkg.SqliteChatStore({ database });
+const shared: Record<string, unknown> = {};
+const closing: Array<() => unknown> = [];
+let store: ChatStore = new pkg.SqliteChatStore({ database });
+if (config.databaseUrl) {
+  const { PostgresChatStore } = await import('schema-chat/postgres');
+  const postgres = new PostgresChatStore({ connectionString: config.databaseUrl });
+  store = postgres;
+  closing.push(() => postgres.close());
+}
+if (config.redisUrl) {
+  const [{ Redis }, { RedisRunRegistry, createRedisRateLimitStore }] = await Promise.all([
+    import('ioredis'),
+    import('schema-chat/redis'),
+  ]);
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
+  shared.runs = new RedisRunRegistry({ redis });
+  shared.limits = {
+    ...((config.router?.limits as Record<string, unknown> | undefined) ?? {}),
+    rateLimitStore: createRedisRateLimitStore(redis),
+  };
+  closing.push(() => redis.quit());
+}
 let turnsEnded = 0;
 const router = pkg.createChatRouter({
   auth: { secret: config.secret },
@@ -133,6 +159,7 @@ const router = pkg.createChatRouter({
     turnsEnded++;
   },
   ...(config.router ?? {}),
+  ...shared,
 } as Parameters<typeof pkg.createChatRouter>[0]);
 await router.ready;
 
@@ -148,6 +175,7 @@ serveBenchIpc({
   onStop: async () => {
     server.close();
     await router.close();
+    for (const close of closing) await close();
     database.close();
     server.closeAllConnections();
   },

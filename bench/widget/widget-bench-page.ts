@@ -1,7 +1,7 @@
 // The page of the widget benchmark (S8), bundled by esbuild and run in Chromium: the real
-// <schema-chat> element fed by a client the benchmark drives event by event, and the two
-// references on the same styles and markdown code: a naive full re-render per token, and one
-// render of the final text. It exposes `window.widgetBench`; the timing itself is read from
+// <schema-chat> element fed by a client the benchmark drives event by event, the frame probe, and
+// one render of the final text on the same styles and markdown code (to check that the streamed
+// answer renders the same). It exposes `window.widgetBench`; the timing itself is read from
 // outside (Chrome DevTools Protocol), this page only paces the work one event per frame.
 
 import { html, render } from 'lit';
@@ -106,8 +106,6 @@ new PerformanceObserver((list) => {
 
 let client: DrivenClient | undefined;
 let sending: Promise<unknown> | undefined;
-let naiveTarget: HTMLElement | undefined;
-let naiveText = '';
 
 const bench = {
   /** Mounts a fresh <schema-chat> and starts a turn whose answer the benchmark streams. */
@@ -143,28 +141,6 @@ const bench = {
     await sending;
     await nextFrame();
     await nextFrame();
-  },
-  /** Prepares the naive reference with `prefix` already rendered (not measured). */
-  async mountNaive(prefix = ''): Promise<void> {
-    naiveTarget = referenceHost();
-    naiveText = prefix;
-    if (prefix)
-      render(html`${renderBlockTokens(lexMarkdown(prefix), markdownContext)}`, naiveTarget);
-    await nextFrame();
-    await nextFrame();
-  },
-  /**
-   * The naive way: each token re-lexes and re-renders the whole answer, one token per frame. With
-   * `stride` > 1 only every stride-th prefix is rendered (the benchmark multiplies by stride).
-   */
-  async streamNaive(tokens: string[], stride = 1): Promise<void> {
-    const target = naiveTarget as HTMLElement;
-    for (let i = 0; i < tokens.length; i++) {
-      naiveText += tokens[i];
-      if ((i + 1) % stride !== 0) continue;
-      render(html`${renderBlockTokens(lexMarkdown(naiveText), markdownContext)}`, target);
-      await nextFrame();
-    }
   },
   /** One render of the final text into a fresh answer, and the frame that lays it out. */
   async renderFinal(text: string): Promise<void> {

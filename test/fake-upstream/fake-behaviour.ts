@@ -26,6 +26,12 @@ export interface StreamShape {
   splitUtf8?: boolean;
   /** Sends `delta: { content: null }` chunks between tokens, as vLLM does. Defaults to true. */
   nullChunks?: boolean;
+  /**
+   * Each token's text is the time it is written, on the machine's monotonic clock, in whole
+   * microseconds, as ` <µs>;` ({@link readStamps} reads them back), so a reader in another process
+   * measures how long each token took to reach it. `tokens` still says how many. Defaults to false.
+   */
+  stamp?: boolean;
 }
 
 /** A normal answer. */
@@ -105,6 +111,22 @@ export function fakeText(count: number = DEFAULT_TOKEN_COUNT): string {
   return fakeTokens(count).join('');
 }
 
+/** A stamped token's text for a write at `micros` (see {@link StreamShape.stamp}). */
+export function stampToken(micros: number): string {
+  return ` ${micros};`;
+}
+
+/** The write times (µs) of the stamped tokens completed in `text`, and the unfinished rest. */
+export function readStamps(text: string): { micros: number[]; rest: string } {
+  const micros: number[] = [];
+  let start = 0;
+  for (let end = text.indexOf(';'); end !== -1; end = text.indexOf(';', start)) {
+    micros.push(Number(text.slice(start, end)));
+    start = end + 1;
+  }
+  return { micros, rest: text.slice(start) };
+}
+
 /** Cuts text into word-sized tokens (each word with the whitespace before it); they join back exactly. */
 export function splitIntoTokens(text: string): string[] {
   return text.match(/\s*\S+|\s+/g) ?? [];
@@ -125,7 +147,7 @@ const DIRECTIVE = /\[\[fake:([^\]]*)\]\]/g;
 /**
  * Reads `[[fake:key=value,key,…]]` directives in a message (several blocks merge). Keys:
  * `tokens=N`, `text=<percent-encoded>`, `interval=MS`, `response-delay=MS`, `first-token-delay=MS`,
- * `finish=stop|length|content_filter`, `split-utf8`, `no-null-chunks`, `stall-after=K`,
+ * `finish=stop|length|content_filter`, `split-utf8`, `no-null-chunks`, `stamp`, `stall-after=K`,
  * `reset-after=K`, `malformed-after=K`, `no-done[=K]`, `huge-delta[=BYTES]`, `status=NNN`,
  * `retry-after=S`, `context-length[=openai]`. Returns `undefined` when the message has none.
  */
@@ -184,6 +206,9 @@ export function parseFakeDirective(message: string): DirectiveResult | undefined
           break;
         case 'no-null-chunks':
           shape.nullChunks = false;
+          break;
+        case 'stamp':
+          shape.stamp = true;
           break;
         case 'stall-after':
         case 'reset-after':

@@ -16,6 +16,7 @@ import {
   fakeText,
   fakeTokens,
   parseFakeDirective,
+  readStamps,
   splitIntoTokens,
   startFakeUpstream,
 } from './fake-upstream.ts';
@@ -184,6 +185,21 @@ describe('streaming in the vLLM chunk format', () => {
       if (chunk.choices[0]?.delta?.content && !firstTokenAt) firstTokenAt = Date.now();
     }
     expect(firstTokenAt - started).toBeGreaterThanOrEqual(250);
+  });
+
+  it('stamps each token with when it is written, on the monotonic clock, in order', async () => {
+    const before = Number(process.hrtime.bigint() / 1000n);
+    const { text, chunks } = await collect('[[fake:tokens=4,interval=5,stamp]] q');
+    const after = Number(process.hrtime.bigint() / 1000n);
+    const { micros, rest } = readStamps(text);
+    expect(micros).toHaveLength(4);
+    expect(rest).toBe('');
+    expect(chunks.filter((chunk) => chunk.choices[0]?.delta?.content).length).toBe(4);
+    for (let i = 0; i < micros.length; i++) {
+      expect(micros[i]).toBeGreaterThanOrEqual(i === 0 ? before : (micros[i - 1] as number));
+      expect(micros[i]).toBeLessThanOrEqual(after);
+    }
+    expect(readStamps(' 12; 3')).toEqual({ micros: [12], rest: ' 3' });
   });
 
   it('sends a 1 MB delta in a single chunk', async () => {

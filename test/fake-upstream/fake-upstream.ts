@@ -16,6 +16,7 @@ import {
   parseFakeDirective,
   type StatusBehaviour,
   type StreamShape,
+  stampToken,
   tokensOf,
 } from './fake-behaviour.ts';
 
@@ -324,6 +325,7 @@ async function streamResponse(context: ResponseContext, behaviour: Behaviour): P
   const interval = shape.intervalMs ?? 0;
   const split = shape.splitUtf8 === true;
   const nullChunks = shape.nullChunks !== false;
+  const stamp = shape.stamp === true;
   const write = (payload: string) => writeFrame(res, `data: ${payload}\n\n`, split);
   const chunk = (delta: Record<string, unknown>, finish: FakeFinishReason | null = null) => {
     const choice: Record<string, unknown> = {
@@ -355,10 +357,23 @@ async function streamResponse(context: ResponseContext, behaviour: Behaviour): P
         ? Math.min(behaviour.afterTokens, tokens.length)
         : tokens.length;
   let sent = 0;
+  // Tokens are due at fixed times from the first one (a model generating at a steady pace): a
+  // token that is late because the process was busy goes out at once instead of pushing every
+  // later one back, so the stream keeps its rate for as long as the process keeps up.
+  let due = 0;
   const sendTokens = async (from: number, to: number): Promise<boolean> => {
     for (let i = from; i < to; i++) {
-      if (i > 0 && interval > 0 && !(await pause(res, interval))) return false;
-      if (!(await write(chunk({ content: tokens[i] })))) return false;
+      if (i === 0 || due === 0) due = performance.now();
+      else if (interval > 0) {
+        due += interval;
+        const wait = due - performance.now();
+        if (wait > 0 && !(await pause(res, wait))) return false;
+        if (res.destroyed) return false;
+      }
+      const content = stamp
+        ? stampToken(Number(process.hrtime.bigint() / 1000n))
+        : (tokens[i] as string);
+      if (!(await write(chunk({ content })))) return false;
       sent++;
       // vLLM emits content-less deltas now and then (e.g. around special tokens).
       if (nullChunks && i % 5 === 1 && !(await write(chunk({ content: null })))) return false;

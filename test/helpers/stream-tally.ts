@@ -83,6 +83,8 @@ export interface StreamTallyOptions {
   keepText?: boolean;
   /** Record every text event's arrival in `arrivals`. Defaults to false. */
   recordArrivals?: boolean;
+  /** Called with each text event's text and when it was read (ms since sending). Defaults to none. */
+  onContent?: (content: string, atMs: number) => void;
 }
 
 /** What an event was, for the reader. */
@@ -127,6 +129,7 @@ export function createStreamTally(sentAt: number, options: StreamTallyOptions = 
     if (keepText) outcome.text += content;
     outcome.arrivals?.push({ chars: outcome.textChars, atMs });
     outcome.firstTextMs ??= atMs;
+    options.onContent?.(content, atMs);
     return 'text';
   };
 
