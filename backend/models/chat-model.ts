@@ -52,6 +52,12 @@ export interface ChatModelCallOptions {
   trace?: object;
 }
 
+/** Where {@link ChatModel.streamTo} hands its text as it arrives. */
+export interface ChatModelReceiver {
+  /** A piece of answer text, in order. Never empty. */
+  text(delta: string): void;
+}
+
 /**
  * A language model. Implementations throw a `ChatError` with an `UPSTREAM_*` (or
  * `CONTEXT_TOO_LONG`) code on failure, never the provider's own error text, and stop promptly
@@ -61,4 +67,15 @@ export interface ChatModel {
   /** The model name reported in `complete.metadata.model`. */
   readonly id: string;
   stream(request: ChatModelRequest, options: ChatModelCallOptions): AsyncIterable<ChatModelPart>;
+  /**
+   * Optional push form of {@link ChatModel.stream}, which the router uses when a model has it:
+   * hands each text delta to `receiver.text` as soon as it is read and resolves with the finish
+   * part (rejects as `stream` throws). It costs no promise per token, so a model that reads its
+   * text from a socket should offer it; `stream` alone is enough for any other.
+   */
+  streamTo?(
+    request: ChatModelRequest,
+    options: ChatModelCallOptions,
+    receiver: ChatModelReceiver,
+  ): Promise<FinishPart>;
 }

@@ -15,20 +15,17 @@ import type {
   ChatModel,
   ChatModelCallOptions,
   ChatModelPart,
+  ChatModelReceiver,
   ChatModelRequest,
   FinishPart,
 } from './chat-model.js';
+import { CompletionChunkReader } from './completion-chunk-reader.js';
 import {
   createNodeHttpTransport,
   type NodeHttpResponse,
   type NodeHttpTransport,
 } from './node-http-transport.js';
-import {
-  readCompletionChunks,
-  readNodeText,
-  readWebText,
-  type StreamEnd,
-} from './read-completion-chunks.js';
+import { readNodeBody, readWebBody } from './read-completion-body.js';
 import { requestChatCompletion, toHeaders } from './request-chat-completion.js';
 import { badResponseError, toUpstreamError } from './to-upstream-error.js';
 
@@ -117,10 +114,29 @@ export class OpenAIChatModel implements ChatModel {
   }
 
   stream(request: ChatModelRequest, options: ChatModelCallOptions): AsyncIterable<ChatModelPart> {
+    const pending = this.#pending(request);
+    return pullParts(
+      (signal, receiver) => this.#run(pending, { ...options, signal }, receiver),
+      options.signal,
+    );
+  }
+
+  streamTo(
+    request: ChatModelRequest,
+    options: ChatModelCallOptions,
+    receiver: ChatModelReceiver,
+  ): Promise<FinishPart> {
+    return this.#run(this.#pending(request), options, receiver);
+  }
+
+  /**
+   * The request body, built now and handed over in a holder that the request empties: a stream
+   * that stays open for minutes must not keep its prompt (schema, history) alive once it is sent
+   * (bench S4).
+   */
+  #pending(request: ChatModelRequest): PendingRequest {
     const config = this.#config;
-    // Built now, handed over in a holder that the request empties: a stream that stays open for
-    // minutes must not keep its prompt (schema, history) alive once it is sent (bench S4).
-    const pending: PendingRequest = {
+    return {
       body: {
         ...config.extraBody,
         model: config.model,
@@ -134,13 +150,17 @@ export class OpenAIChatModel implements ChatModel {
         stream_options: { include_usage: true },
       },
     };
-    return this.#stream(pending, options);
   }
 
-  async *#stream(
+  /**
+   * One answer: sends the request, hands every text delta to the receiver as its chunk is read
+   * (straight from the socket's `data` events: no promise per token), resolves with the finish.
+   */
+  async #run(
     pending: PendingRequest,
     options: ChatModelCallOptions,
-  ): AsyncIterable<ChatModelPart> {
+    receiver: ChatModelReceiver,
+  ): Promise<FinishPart> {
     const { signal } = options;
     const config = this.#config;
     signal.throwIfAborted();
@@ -153,7 +173,7 @@ export class OpenAIChatModel implements ChatModel {
       signal.aborted ? signal.reason : toUpstreamError(error);
 
     let nodeBody: IncomingMessage | undefined;
-    const end: StreamEnd = { sawDone: false };
+    let reader: CompletionChunkReader | undefined;
     try {
       let sent: NodeHttpResponse | Response;
       try {
@@ -161,53 +181,98 @@ export class OpenAIChatModel implements ChatModel {
       } catch (error) {
         throw failure(error);
       }
-      // Our transport hands over a Node stream; a caller's client, a fetch Response.
-      let texts: AsyncIterable<string>;
-      let headers: () => Headers;
-      if (sent instanceof Response) {
-        texts = readWebText(sent);
-        headers = () => sent.headers;
-      } else {
-        nodeBody = sent.body;
-        texts = readNodeText(sent.body);
-        headers = () => toHeaders(sent.headers);
-      }
-
-      let finishReason: FinishPart['finishReason'] | undefined;
-      let usage: Usage | undefined;
+      // Our transport hands over a Node stream; a caller's client, a fetch Response. Text read
+      // after an abort is dropped.
+      const onText = (delta: string) => {
+        if (!signal.aborted) receiver.text(delta);
+      };
       try {
-        for await (const chunk of readCompletionChunks(texts, headers, end)) {
-          if (chunk.usage) usage = toUsage(chunk.usage);
-          const choice = chunk.choices?.[0];
-          if (!choice) continue; // the usage chunk has `choices: []`
-          const content = choice.delta?.content;
-          if (typeof content === 'string' && content.length > 0) {
-            yield { type: 'text-delta', text: content };
-            if (signal.aborted) break;
-          }
-          if (choice.finish_reason) finishReason = toFinishReason(choice.finish_reason);
+        if (sent instanceof Response) {
+          reader = new CompletionChunkReader(onText, () => sent.headers);
+          await readWebBody(sent, reader);
+        } else {
+          nodeBody = sent.body;
+          reader = new CompletionChunkReader(onText, () => toHeaders(sent.headers));
+          await readNodeBody(sent.body, reader);
         }
       } catch (error) {
         // A reset after the finish chunk only costs the usage numbers: the answer is whole.
-        if (finishReason === undefined || signal.aborted) throw failure(error);
+        if (reader?.finishReason === undefined || signal.aborted) throw failure(error);
       }
       if (signal.aborted) throw signal.reason;
-      if (finishReason === undefined) throw badResponseError();
-      const finish: FinishPart = { type: 'finish', finishReason };
+      if (reader.finishReason === undefined) throw badResponseError();
+      const finish: FinishPart = {
+        type: 'finish',
+        finishReason: toFinishReason(reader.finishReason),
+      };
+      const usage = toUsage(reader.usage);
       if (usage) finish.usage = usage;
-      yield finish;
+      return finish;
     } finally {
       if (controller) signal.removeEventListener('abort', forwardAbort);
-      if (end.sawDone && nodeBody) {
+      if (reader?.sawDone && nodeBody) {
         // A finished answer: let the last bytes after [DONE] drain so the socket goes back to the
         // keep-alive pool (a new connection per turn costs more than the rest of the turn's
         // request), with a bound in case the upstream holds the response open.
         releaseWhenEnded(nodeBody);
       } else {
-        // Stopped early (break / return()), aborted or failed: close the request and its socket.
+        // Stopped early, aborted or failed: close the request and its socket.
         controller?.abort();
         nodeBody?.destroy();
       }
+    }
+  }
+}
+
+/**
+ * The pull form of a push stream, for {@link ChatModel.stream}: text deltas queue up until the
+ * consumer takes them, then the finish part. A consumer that stops early aborts the answer; once
+ * `signal` aborts, what is still queued is dropped and its reason is thrown.
+ */
+async function* pullParts(
+  start: (signal: AbortSignal, receiver: ChatModelReceiver) => Promise<FinishPart>,
+  signal: AbortSignal,
+): AsyncGenerator<ChatModelPart> {
+  const stopped = new AbortController();
+  const queue: string[] = [];
+  let wake: (() => void) | undefined;
+  const outcome: { done: boolean; finish?: FinishPart; error?: unknown } = { done: false };
+  const running = start(AbortSignal.any([signal, stopped.signal]), {
+    text(delta) {
+      queue.push(delta);
+      wake?.();
+    },
+  }).then(
+    (finish) => {
+      outcome.finish = finish;
+    },
+    (error: unknown) => {
+      outcome.error = error ?? new Error('the model failed');
+    },
+  );
+  void running.finally(() => {
+    outcome.done = true;
+    wake?.();
+  });
+  try {
+    for (let next = 0; ; ) {
+      if (signal.aborted) throw signal.reason;
+      if (next < queue.length) {
+        yield { type: 'text-delta', text: queue[next++] as string };
+        continue;
+      }
+      if (outcome.done) break;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      wake = undefined;
+    }
+    if (outcome.error !== undefined) throw outcome.error;
+    if (outcome.finish) yield outcome.finish;
+  } finally {
+    if (!outcome.done) {
+      stopped.abort();
+      await running;
     }
   }
 }

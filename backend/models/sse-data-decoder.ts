@@ -10,6 +10,9 @@ export interface SseDataMessage {
   data: string;
 }
 
+/** Takes one dispatched event (`event` name, joined `data`); returning true stops decoding. */
+export type SseEventHandler = (event: string | undefined, data: string) => boolean | undefined;
+
 /**
  * Feeds decoded text, returns the events it completed. Comments (`: …`), `id:` and `retry:` are
  * ignored (a model stream has no use for them); an event with no `data:` line is not dispatched.
@@ -26,40 +29,74 @@ export class SseDataDecoder {
   /** Parses `text` (the next piece of the body) and returns the events it completed, in order. */
   feed(text: string): SseDataMessage[] {
     const out: SseDataMessage[] = [];
+    this.feedEach(text, (event, data) => {
+      out.push({ event, data });
+      return false;
+    });
+    return out;
+  }
+
+  /**
+   * Parses `text` like {@link SseDataDecoder.feed}, handing each completed event to `onEvent`
+   * instead of collecting them (the per-token path: no array, no object per event). When
+   * `onEvent` returns true, decoding stops there and the rest of `text` is dropped (the stream
+   * is over).
+   */
+  feedEach(text: string, onEvent: SseEventHandler): void {
     let start = 0;
     if (this.#afterCr && text.charCodeAt(0) === 10) start = 1;
     this.#afterCr = false;
     const length = text.length;
-    for (let i = start; i < length; i++) {
-      const code = text.charCodeAt(i);
-      if (code !== 10 && code !== 13) continue;
-      const line =
-        this.#partial === '' ? text.slice(start, i) : this.#partial + text.slice(start, i);
-      this.#partial = '';
-      this.#line(line, out);
-      if (code === 13) {
-        if (i + 1 === length) this.#afterCr = true;
-        else if (text.charCodeAt(i + 1) === 10) i++;
+    // Line breaks found with indexOf (native) rather than char by char: LF only, the usual case,
+    // unless the text has a CR anywhere.
+    if (text.indexOf('\r', start) === -1) {
+      for (let end = text.indexOf('\n', start); end !== -1; end = text.indexOf('\n', start)) {
+        const line =
+          this.#partial === '' ? text.slice(start, end) : this.#partial + text.slice(start, end);
+        this.#partial = '';
+        start = end + 1;
+        if (this.#line(line, onEvent)) return;
       }
-      start = i + 1;
+    } else {
+      for (let i = start; i < length; i++) {
+        const code = text.charCodeAt(i);
+        if (code !== 10 && code !== 13) continue;
+        const line =
+          this.#partial === '' ? text.slice(start, i) : this.#partial + text.slice(start, i);
+        this.#partial = '';
+        if (this.#line(line, onEvent)) return;
+        if (code === 13) {
+          if (i + 1 === length) this.#afterCr = true;
+          else if (text.charCodeAt(i + 1) === 10) i++;
+        }
+        start = i + 1;
+      }
     }
     if (start < length) this.#partial += text.slice(start);
-    return out;
   }
 
-  #line(line: string, out: SseDataMessage[]): void {
+  /** Takes one line; true when the handler asked to stop. */
+  #line(line: string, onEvent: SseEventHandler): boolean {
     if (line === '') {
-      if (this.#data !== undefined) out.push({ event: this.#event, data: this.#data });
+      const data = this.#data;
+      const event = this.#event;
       this.#data = undefined;
       this.#event = undefined;
-      return;
+      return data !== undefined && onEvent(event, data) === true;
+    }
+    // The usual line, `data: <json>`, without splitting it into field and value.
+    if (line.startsWith('data: ')) {
+      const value = line.slice(6);
+      this.#data = this.#data === undefined ? value : `${this.#data}\n${value}`;
+      return false;
     }
     const colon = line.indexOf(':');
-    if (colon === 0) return; // a comment
+    if (colon === 0) return false; // a comment
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? '' : line.slice(colon + 1);
     if (value.charCodeAt(0) === 32) value = value.slice(1);
     if (field === 'data') this.#data = this.#data === undefined ? value : `${this.#data}\n${value}`;
     else if (field === 'event') this.#event = value;
+    return false;
   }
 }

@@ -142,6 +142,12 @@ export class ChatRun implements RunFeed {
   #clients = 0;
   readonly #endListeners: Array<(run: ChatRun) => void> = [];
   #text = '';
+  /**
+   * The text appended since the last flush (`#text` from `#pendingFrom` on), kept apart so that a
+   * flush sends it as it is: slicing the whole answer would copy (flatten) all of it per event.
+   */
+  #pending = '';
+  #pendingFrom = 0;
   /** Deltas appended since the last flush. */
   #pendingTokens = 0;
   /** `performance.now()` of the last flush; -Infinity before the first. */
@@ -266,6 +272,7 @@ export class ChatRun implements RunFeed {
   append(delta: string): void {
     if (this.phase !== 'streaming' || delta.length === 0) return;
     this.#text += delta;
+    this.#pending += delta;
     this.#pendingTokens++;
     if (this.#flushImmediate !== undefined) return;
     if (this.#flushMs > 0) {
@@ -333,13 +340,16 @@ export class ChatRun implements RunFeed {
     this.#pendingTokens = 0;
     this.#lastFlushAt = performance.now();
     for (const state of this.#sinks) this.#deliver(state, false);
+    this.#pending = '';
+    this.#pendingFrom = this.#text.length;
   }
 
   /** Sends everything after the sink's cursor as one token event (when it can take it, or `force`). */
   #deliver(state: SinkState, force: boolean): void {
     const length = this.#text.length;
     if (state.cursor >= length || (!force && !state.sink.ready)) return;
-    const content = this.#text.slice(state.cursor);
+    const content =
+      state.cursor === this.#pendingFrom ? this.#pending : this.#text.slice(state.cursor);
     state.cursor = length;
     state.sink.send({ type: 'token', content }, tokenSeq(length));
   }

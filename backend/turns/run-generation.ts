@@ -9,6 +9,7 @@ import type { ChatLogger } from '../logging/chat-logger.js';
 import type {
   ChatModel,
   ChatModelPart,
+  ChatModelReceiver,
   ChatModelRequest,
   FinishPart,
 } from '../models/chat-model.js';
@@ -50,20 +51,34 @@ export interface GenerationInput {
  */
 export function runGeneration(input: GenerationInput, deps: GenerationDeps): Promise<void> {
   // The model gets the request here and the rest of the turn only what it still needs, so the
-  // prompt (schema, history) is not kept alive for the length of the answer (bench S4).
+  // prompt (schema, history) is not kept alive for the length of the answer (bench S4). A model
+  // with the push form (`streamTo`) hands its text to the receiver as it reads it; the turn sets
+  // the receiver's handler before any text can arrive (text comes from I/O, never synchronously).
   const { request, trace, ...turn } = input;
-  const parts = deps.model.stream(request, {
-    signal: input.run.signal,
-    ...(trace === undefined ? {} : { trace }),
-  });
-  return generate(parts, turn, deps);
+  const options = { signal: input.run.signal, ...(trace === undefined ? {} : { trace }) };
+  const receiver: ChatModelReceiver = { text: () => {} };
+  let source: ModelSource;
+  try {
+    source = deps.model.streamTo
+      ? { pushed: deps.model.streamTo(request, options, receiver), receiver }
+      : { pulled: deps.model.stream(request, options) };
+  } catch (error) {
+    // A model that throws at once fails the turn like one whose stream throws.
+    source = { pushed: Promise.reject(error), receiver };
+  }
+  return generate(source, turn, deps);
 }
 
 /** What the turn keeps once the model has its request. */
 type TurnInput = Omit<GenerationInput, 'request' | 'trace'>;
 
+/** The model's answer: pushed to a receiver (`streamTo`), or pulled from `stream`. */
+type ModelSource =
+  | { pushed: Promise<FinishPart>; receiver: ChatModelReceiver; pulled?: undefined }
+  | { pulled: AsyncIterable<ChatModelPart>; pushed?: undefined };
+
 async function generate(
-  parts: AsyncIterable<ChatModelPart>,
+  source: ModelSource,
   input: TurnInput,
   deps: GenerationDeps,
 ): Promise<void> {
@@ -110,37 +125,48 @@ async function generate(
   };
   deps.checkpoints.add(checkpoint);
 
-  // The model's parts are consumed in a plain loop; the turn waits for that loop or the abort,
-  // whichever comes first, raced once per turn (not once per token): a model that ignores its
-  // signal must not hang the turn, and parts it yields after the abort are dropped.
-  const iterator = parts[Symbol.asyncIterator]();
-  const consume = async (): Promise<void> => {
-    for (;;) {
-      const step = await iterator.next();
-      if (step.done || signal.aborted) return;
-      const part = step.value;
-      if (part.type === 'finish') {
-        finish = part;
-        continue;
-      }
-      if (part.text.length === 0) continue;
-      silence.touch();
-      run.append(part.text);
-      if (firstTokenAt === undefined) {
-        firstTokenAt = performance.now();
-        // The first text is saved at once, not a checkpoint interval later: the store writes it
-        // in this event-loop turn, before the run's flush sends it, so a crash right after the
-        // client saw its first words still finds them (stored as `interrupted`).
-        checkpoint();
-      }
+  // Text that arrives after the abort is dropped.
+  const onText = (text: string): void => {
+    if (text.length === 0 || signal.aborted) return;
+    silence.touch();
+    run.append(text);
+    if (firstTokenAt === undefined) {
+      firstTokenAt = performance.now();
+      // The first text is saved at once, not a checkpoint interval later: the store writes it
+      // in this event-loop turn, before the run's flush sends it, so a crash right after the
+      // client saw its first words still finds them (stored as `interrupted`).
+      checkpoint();
     }
   };
+
+  // The turn waits for the model or the abort, whichever comes first, raced once per turn (not
+  // once per token): a model that ignores its signal must not hang the turn.
+  let consuming: Promise<void>;
+  let iterator: AsyncIterator<ChatModelPart> | undefined;
+  if (source.pushed) {
+    source.receiver.text = onText;
+    consuming = source.pushed.then((part) => {
+      finish = part;
+    });
+  } else {
+    const pulled = source.pulled[Symbol.asyncIterator]();
+    iterator = pulled;
+    consuming = signal.aborted
+      ? Promise.resolve()
+      : (async () => {
+          for (;;) {
+            const step = await pulled.next();
+            if (step.done || signal.aborted) return;
+            if (step.value.type === 'finish') finish = step.value;
+            else onText(step.value.text);
+          }
+        })();
+  }
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<void>((resolve) => {
     onAbort = resolve;
     signal.addEventListener('abort', onAbort, { once: true });
   });
-  const consuming = signal.aborted ? Promise.resolve() : consume();
   // The model request is on its way (consume() ran up to the model's first await): now send the
   // stream's headers and conversationId event, so the two go out together rather than one after
   // the other (time to first token, bench S3).
@@ -156,7 +182,7 @@ async function generate(
     deps.checkpoints.delete(checkpoint);
     if (onAbort) signal.removeEventListener('abort', onAbort);
     // Closes the upstream request if the loop left early; its own errors are irrelevant now.
-    void Promise.resolve(iterator.return?.()).catch(() => {});
+    if (iterator) void Promise.resolve(iterator.return?.()).catch(() => {});
   }
 
   const abortReason = signal.aborted ? (signal.reason as RunAbortReason) : undefined;
