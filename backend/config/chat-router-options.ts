@@ -99,7 +99,11 @@ export interface TimeoutOptions {
   disconnectGraceMs?: number;
   /** How long a finished run stays replayable from memory (after that, from the store). Defaults to 300000. */
   replayTtlMs?: number;
-  /** Interval of partial-text checkpoints to the store. Defaults to 1000. */
+  /**
+   * Interval of partial-text checkpoints to the store. A checkpoint rewrites the whole partial
+   * answer, so answers past 16,384 characters are saved proportionally less often (at most about
+   * that many characters per interval each). Defaults to 1000.
+   */
   checkpointMs?: number;
   /**
    * Longest a token waits to share a `token` event with the tokens after it. The first token, and

@@ -28,9 +28,18 @@ export interface GenerationDeps {
   onTurnEnd: ((record: TurnRecord) => void) | undefined;
   firstTokenMs: number;
   idleMs: number;
-  /** Calls this generation's checkpoint about once a second, together with every other's. */
+  /** Calls this generation's checkpoint a few times per `checkpointMs`, with every other's. */
   checkpoints: SharedInterval;
+  /** Least time between two checkpoints of a short answer, ms (`timeouts.checkpointMs`). */
+  checkpointMs: number;
 }
+
+/**
+ * A checkpoint rewrites the whole partial answer, so a long one is saved less often: every
+ * `checkpointMs` up to this many characters, then `checkpointMs` per this many (a 64 K-character
+ * answer every 4 s), so no answer costs the store more than this many characters a second.
+ */
+export const CHECKPOINT_CHARS_PER_INTERVAL = 16_384;
 
 /** One generation's inputs. */
 export interface GenerationInput {
@@ -88,6 +97,7 @@ async function generate(
   let failure: ChatError | undefined;
   let firstTokenAt: number | undefined;
   let savedLength = 0;
+  let savedAt: number | undefined;
   let saving = false;
 
   // The turn's silence timeouts, whatever the model: a model that sends nothing (or only
@@ -110,6 +120,10 @@ async function generate(
   const checkpoint = () => {
     const text = run.text;
     if (saving || text.length === savedLength) return;
+    const now = performance.now();
+    const spacing = deps.checkpointMs * Math.max(1, text.length / CHECKPOINT_CHARS_PER_INTERVAL);
+    if (savedAt !== undefined && now - savedAt < spacing) return;
+    savedAt = now;
     saving = true;
     deps.store
       .saveProgress(run.userId, run.messageId, text)

@@ -72,7 +72,9 @@ export class TurnService {
 
   constructor(deps: TurnServiceDeps) {
     this.#deps = deps;
-    this.#checkpoints = new SharedInterval(deps.timeouts.checkpointMs);
+    // A few ticks per interval, each answer saved when its own time comes: the answers started at
+    // different moments are saved in different ticks, not all in one long transaction a second.
+    this.#checkpoints = new SharedInterval(Math.max(1, deps.timeouts.checkpointMs / 4));
     this.#live = new LiveRuns(deps.timeouts.replayTtlMs);
     // A stop asked on another instance reaches the run here, its owner.
     deps.runs.relay?.onStopRequested((runId) => this.#live.get(runId)?.abort({ kind: 'stopped' }));
@@ -351,6 +353,7 @@ export class TurnService {
       firstTokenMs: this.#deps.timeouts.firstTokenMs,
       idleMs: this.#deps.timeouts.idleMs,
       checkpoints: this.#checkpoints,
+      checkpointMs: this.#deps.timeouts.checkpointMs,
     }).catch((error: unknown) => this.#failTurn(run, error, true));
   }
 

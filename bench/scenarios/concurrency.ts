@@ -30,9 +30,9 @@ export async function benchConcurrency(ctx: BenchContext): Promise<ResultRow[]> 
   const rampMs = ctx.quick ? 200 : 400;
   const settleMs = ctx.quick ? 200 : 300;
   const windowMs = ctx.quick ? 350 : 700;
-  // Answers long enough to outlast the whole ladder (the fake's 2 ms timer runs late under load).
+  // Answers long enough to outlast the whole ladder, with room for the waits of a busy machine.
   const ladderMs = levels.length * (rampMs + settleMs + windowMs);
-  const tokens = Math.ceil(ladderMs / INTERVAL_MS) + 500;
+  const tokens = Math.ceil((4 * ladderMs) / INTERVAL_MS) + 1000;
   const processes: BenchProcess[] = [];
   try {
     const upstream = await startUpstream();
@@ -86,7 +86,7 @@ export async function benchConcurrency(ctx: BenchContext): Promise<ResultRow[]> 
         const atCapacity = result.steps.find((step) => step.level === result.capacity);
         if (atCapacity) pace[name].push(atCapacity.tokensPerStreamPerSecond);
         detail.push(
-          `${name} r${round + 1}: ${result.steps.map((step) => `${step.level}→${step.p99.toFixed(1)}ms@${step.tokensPerStreamPerSecond.toFixed(0)}/s`).join(' ')}`,
+          `${name} r${round + 1}: ${result.steps.map((step) => `${step.level}→${step.p99 === Number.MAX_VALUE ? 'no first token' : `${step.p99.toFixed(1)}ms@${step.tokensPerStreamPerSecond.toFixed(0)}/s`}`).join(' ')}`,
         );
         if (process.env.BENCH_DEBUG) ctx.log(detail.at(-1) as string);
         // Let stopped generations finish saving before the next ladder.

@@ -326,7 +326,8 @@ async function streamResponse(context: ResponseContext, behaviour: Behaviour): P
   const split = shape.splitUtf8 === true;
   const nullChunks = shape.nullChunks !== false;
   const stamp = shape.stamp === true;
-  const write = (payload: string) => writeFrame(res, `data: ${payload}\n\n`, split);
+  const write = (payload: string) =>
+    split ? writeFrame(res, `data: ${payload}\n\n`, true) : writeText(res, `data: ${payload}\n\n`);
   const chunk = (delta: Record<string, unknown>, finish: FakeFinishReason | null = null) => {
     const choice: Record<string, unknown> = {
       index: 0,
@@ -343,6 +344,15 @@ async function streamResponse(context: ResponseContext, behaviour: Behaviour): P
       choices: [choice],
     });
   };
+
+  // A token's chunk is the same every time but for its text: built around it, not stringified
+  // whole per token (byte-identical to `chunk({ content })`), so that a load of fast streams
+  // measures the server under test rather than this fake.
+  const [tokenHead, tokenTail] = chunk({ content: '\u0000' }).split('"\\u0000"') as [
+    string,
+    string,
+  ];
+  const tokenChunk = (content: string) => `${tokenHead}${JSON.stringify(content)}${tokenTail}`;
 
   // vLLM opens every stream with the role and empty content, before any token is generated.
   if (!(await write(chunk({ role: 'assistant', content: '' })))) return;
@@ -366,14 +376,17 @@ async function streamResponse(context: ResponseContext, behaviour: Behaviour): P
       if (i === 0 || due === 0) due = performance.now();
       else if (interval > 0) {
         due += interval;
-        const wait = due - performance.now();
-        if (wait > 0 && !(await pause(res, wait))) return false;
-        if (res.destroyed) return false;
+        // Every paced stream waits on one shared clock (a timer per token per stream would cost
+        // this process more than the token itself).
+        while (due - performance.now() > 0.5) {
+          await sharedTick(interval);
+          if (res.destroyed) return false;
+        }
       }
       const content = stamp
         ? stampToken(Number(process.hrtime.bigint() / 1000n))
         : (tokens[i] as string);
-      if (!(await write(chunk({ content })))) return false;
+      if (!(await write(tokenChunk(content)))) return false;
       sent++;
       // vLLM emits content-less deltas now and then (e.g. around special tokens).
       if (nullChunks && i % 5 === 1 && !(await write(chunk({ content: null })))) return false;
@@ -537,6 +550,52 @@ async function writeFrame(res: ServerResponse, frame: string, split: boolean): P
   // A pause so the halves travel in separate TCP segments and reach the client's decoder apart.
   if (!(await pause(res, 2))) return false;
   return writeBytes(res, bytes.subarray(cut));
+}
+
+/**
+ * Writes one whole frame; resolves (at once unless the client is slow to read) with false when the
+ * client has gone.
+ */
+function writeText(res: ServerResponse, text: string): boolean | Promise<boolean> {
+  if (res.destroyed || res.writableEnded) return false;
+  if (res.write(text)) return true;
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve(!res.destroyed);
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+/** One interval timer per pace, shared by every stream waiting on it; stopped when none waits. */
+const clocks = new Map<number, { timer: NodeJS.Timeout; waiting: Array<() => void> }>();
+
+/** Resolves at the next tick of the shared clock of period `intervalMs`. */
+function sharedTick(intervalMs: number): Promise<void> {
+  let clock = clocks.get(intervalMs);
+  if (!clock) {
+    const created = {
+      waiting: [] as Array<() => void>,
+      timer: setInterval(() => {
+        const waiting = created.waiting;
+        if (waiting.length === 0) {
+          clearInterval(created.timer);
+          clocks.delete(intervalMs);
+          return;
+        }
+        created.waiting = [];
+        for (const resolve of waiting) resolve();
+      }, intervalMs),
+    };
+    created.timer.unref();
+    clocks.set(intervalMs, created);
+    clock = created;
+  }
+  const { waiting } = clock;
+  return new Promise((resolve) => waiting.push(resolve));
 }
 
 function writeBytes(res: ServerResponse, bytes: Uint8Array): Promise<boolean> {
