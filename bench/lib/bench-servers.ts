@@ -19,12 +19,17 @@ export interface StreamServer {
 }
 
 /** The references of the benchmarks. */
-export type ReferenceKind = 'byte-pipe-relay' | 'naive-relay' | 'hand-written-relay';
+export type ReferenceKind =
+  | 'byte-pipe-relay'
+  | 'naive-relay'
+  | 'hand-written-relay'
+  | 'express-relay';
 
 const FORMATS: Record<ReferenceKind, StreamFormat> = {
   'byte-pipe-relay': 'openai',
   'naive-relay': 'schema-chat',
   'hand-written-relay': 'schema-chat',
+  'express-relay': 'schema-chat',
 };
 
 /** The fake OpenAI-compatible upstream; its `info.url` ends in `/v1`. */
@@ -42,7 +47,7 @@ export async function startSchemaChat(
   ctx: BenchContext,
   upstreamUrl: string,
   router: Record<string, unknown> = {},
-  shared: { databaseUrl?: string; redisUrl?: string } = {},
+  shared: { databaseUrl?: string; redisUrl?: string; timelines?: boolean } = {},
 ): Promise<StreamServer> {
   const config = {
     upstreamUrl,
@@ -71,10 +76,12 @@ function serverFlags(): string[] {
   return (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 }
 
-/** One of the references (bench/servers/<kind>.ts). */
+/** One of the references (bench/servers/<kind>.ts; the Express relay is hand-written-relay.ts on Express). */
 export async function startReference(kind: ReferenceKind, upstreamUrl = ''): Promise<StreamServer> {
-  const process = await startBenchProcess(kind, `bench/servers/${kind}.ts`, {
-    env: { BENCH_CONFIG: JSON.stringify({ upstreamUrl }) },
+  // The Express relay is the hand-written one served by an Express app.
+  const script = kind === 'express-relay' ? 'hand-written-relay' : kind;
+  const process = await startBenchProcess(kind, `bench/servers/${script}.ts`, {
+    env: { BENCH_CONFIG: JSON.stringify({ upstreamUrl, express: kind === 'express-relay' }) },
     execArgv: ['--expose-gc', ...serverFlags()],
   });
   return {

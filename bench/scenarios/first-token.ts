@@ -30,7 +30,7 @@ export async function benchFirstToken(ctx: BenchContext): Promise<ResultRow[]> {
     const upstreamUrl = upstream.ready.url as string;
     const load = await startLoadGenerator();
     processes.push(load.process);
-    const server = await startSchemaChat(ctx, upstreamUrl);
+    const server = await startSchemaChat(ctx, upstreamUrl, {}, { timelines: true });
     processes.push(server.process);
 
     // Conversations with history, one per user.

@@ -33,11 +33,13 @@ export async function benchIdleMemory(ctx: BenchContext): Promise<ResultRow[]> {
     shared.push(load.process);
     const upstreamUrl = upstream.ready.url as string;
 
-    type Side = 'ours' | 'relay';
-    const perStream: Record<Side, number[]> = { ours: [], relay: [] };
-    const heapPerStream: Record<Side, number[]> = { ours: [], relay: [] };
-    const baselines: Record<Side, number[]> = { ours: [], relay: [] };
-    const order: Side[] = ['ours', 'relay'];
+    // The same relay on Express is context, not the reference: what an Express app holds per open
+    // stream before any middleware of its own, the floor of anything mounted in one.
+    type Side = 'ours' | 'relay' | 'express';
+    const perStream: Record<Side, number[]> = { ours: [], relay: [], express: [] };
+    const heapPerStream: Record<Side, number[]> = { ours: [], relay: [], express: [] };
+    const baselines: Record<Side, number[]> = { ours: [], relay: [], express: [] };
+    const order: Side[] = ['ours', 'relay', 'express'];
     for (let round = 0; round < ctx.rounds; round++) {
       for (let i = 0; i < order.length; i++) {
         const side = order[(round + i) % order.length] as Side;
@@ -45,7 +47,10 @@ export async function benchIdleMemory(ctx: BenchContext): Promise<ResultRow[]> {
         const server =
           side === 'ours'
             ? await startSchemaChat(ctx, upstreamUrl)
-            : await startReference('hand-written-relay', upstreamUrl);
+            : await startReference(
+                side === 'relay' ? 'hand-written-relay' : 'express-relay',
+                upstreamUrl,
+              );
         try {
           const { baselineKb, kbPerStream, heapKbPerStream } = await measure(
             ctx,
@@ -78,7 +83,7 @@ export async function benchIdleMemory(ctx: BenchContext): Promise<ResultRow[]> {
         comparison: { kind: 'ratio', value: ratio },
         target: '≤ 1.2×',
         pass: ratio <= 1.2,
-        note: `Each round on freshly started servers: 10 warm-up turns, then ${Math.floor(streams / 2)} idle streams opened and RSS read after a full GC (${median(baselines.ours).toFixed(0)} KiB for schema-chat, ${median(baselines.relay).toFixed(0)} KiB for the relay), then ${streams} more and RSS read again: the figure is the growth divided by ${streams}, i.e. what each further open stream costs (of which V8 heap: ${median(heapPerStream.ours).toFixed(1)} KiB for schema-chat, ${median(heapPerStream.relay).toFixed(1)} KiB for the relay). Both hold the same two connections per stream: the client's SSE response and its own HTTP connection to the model, whose first token has not come yet; a schema-chat stream is also a whole turn (JWT user, run, saved rows, timers). Median of ${ctx.rounds} rounds; the ratio is the median of the per-round ratios.`,
+        note: `Each round on freshly started servers: 10 warm-up turns, then ${Math.floor(streams / 2)} idle streams opened and RSS read after a full GC (${median(baselines.ours).toFixed(0)} KiB for schema-chat, ${median(baselines.relay).toFixed(0)} KiB for the relay), then ${streams} more and RSS read again: the figure is the growth divided by ${streams}, i.e. what each further open stream costs (of which V8 heap: ${median(heapPerStream.ours).toFixed(1)} KiB for schema-chat, ${median(heapPerStream.relay).toFixed(1)} KiB for the relay). Both hold the same two connections per stream: the client's SSE response and its own HTTP connection to the model, whose first token has not come yet; a schema-chat stream is also a whole turn (JWT user, run, saved rows, timers). For context, the same relay served by an Express app (a mounted router, express.json()) costs ${median(perStream.express).toFixed(1)} KiB per stream (${median(perStream.express.map((express, i) => express / (perStream.relay[i] ?? Number.NaN))).toFixed(2)}× the relay, ${median(heapPerStream.express).toFixed(1)} KiB of heap): what any middleware mounted in Express starts from; schema-chat is ${median(perStream.ours.map((ours, i) => ours / (perStream.express[i] ?? Number.NaN))).toFixed(2)}× that. Median of ${ctx.rounds} rounds; the ratio is the median of the per-round ratios.`,
       },
     ];
   } finally {

@@ -22,6 +22,8 @@ interface ServerConfig {
   secret: string;
   databaseUrl?: string;
   redisUrl?: string;
+  /** Record every turn's steps (S3); off elsewhere, since the records cost memory per stream. */
+  timelines?: boolean;
   router?: Record<string, unknown>;
 }
 
@@ -108,11 +110,14 @@ type Timeline = Record<string, number>;
 const timelines = new WeakMap<object, Timeline>();
 const finished: Timeline[] = [];
 const MAX_TIMELINES = 2000;
-subscribe('http.server.request.start', (message) => {
-  const timeline: Timeline = { received: monotonicNowMs() };
-  timelines.set((message as { request: object }).request, timeline);
-});
-subscribe(pkg.TURN_STEP_CHANNEL, (message) => {
+if (config.timelines) {
+  subscribe('http.server.request.start', (message) => {
+    const timeline: Timeline = { received: monotonicNowMs() };
+    timelines.set((message as { request: object }).request, timeline);
+  });
+  subscribe(pkg.TURN_STEP_CHANNEL, onStep);
+}
+function onStep(message: unknown): void {
   const { request, step, at } = message as import('schema-chat/express').TurnStepMessage;
   const timeline = timelines.get(request);
   if (!timeline) return;
@@ -121,7 +126,7 @@ subscribe(pkg.TURN_STEP_CHANNEL, (message) => {
     finished.push(timeline);
     if (finished.length > MAX_TIMELINES) finished.shift();
   }
-});
+}
 
 const shared: Record<string, unknown> = {};
 const closing: Array<() => unknown> = [];
