@@ -135,6 +135,12 @@ describe('CompletionChunkReader', () => {
     // Cut into pieces of 7 characters: events and lines split anywhere.
     for (let i = 0; i < body.length; i += 7) reader.feed(body.slice(i, i + 7));
     expect(texts).toEqual(['Hel', 'lo']);
+    // One whole event per read (the usual case, read without line-by-line decoding): the same.
+    const whole: string[] = [];
+    const byEvent = new CompletionChunkReader((delta) => whole.push(delta), headers);
+    for (const event of body.split(/(?<=\n\n)/)) byEvent.feed(event);
+    expect(whole).toEqual(['Hel', 'lo']);
+    expect([byEvent.finishReason, byEvent.sawDone]).toEqual(['stop', true]);
     expect(reader.finishReason).toBe('stop');
     expect(reader.usage).toEqual({ prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 });
     expect(reader.sawDone).toBe(true);

@@ -26,6 +26,16 @@ export class SseDataDecoder {
   #data: string | undefined;
   #event: string | undefined;
 
+  /** Whether nothing of an unfinished line or event is held (the next text starts afresh). */
+  get idle(): boolean {
+    return (
+      this.#partial === '' &&
+      !this.#afterCr &&
+      this.#data === undefined &&
+      this.#event === undefined
+    );
+  }
+
   /** Parses `text` (the next piece of the body) and returns the events it completed, in order. */
   feed(text: string): SseDataMessage[] {
     const out: SseDataMessage[] = [];

@@ -1,6 +1,8 @@
 // The SSE edge: writes a run's events to one HTTP response with the headers of docs/protocol.md (Headers),
 // flushes through compression, respects backpressure, and never writes to a closed socket.
 
+import { OutgoingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import { constants, createGzip, type Gzip } from 'node:zlib';
 import type { Response } from 'express';
 import type { ChatEvent, TerminalEvent } from '../../sdk/protocol.js';
@@ -62,6 +64,12 @@ export class SseSink implements RunSink {
    */
   #gzip: Gzip | undefined;
   #onDrain: (() => void) | undefined;
+  /**
+   * The connection, when events are written to it directly (see {@link writesDirectly}); and
+   * whether they then need HTTP/1.1 chunk framing of their own.
+   */
+  #socket: Socket | undefined;
+  #chunked = false;
   /** The turn on the turn-step channel until its first token is written. */
   #trace: object | undefined;
 
@@ -75,9 +83,11 @@ export class SseSink implements RunSink {
   onDrain(listener: () => void): void {
     this.#onDrain = listener;
     this.#res.on('drain', listener);
+    this.#socket?.on('drain', listener);
   }
 
   get ready(): boolean {
+    if (this.#socket) return !this.#socket.writableNeedDrain;
     return !this.#res.writableNeedDrain && !this.#gzip?.writableNeedDrain;
   }
 
@@ -96,6 +106,12 @@ export class SseSink implements RunSink {
       this.#gzip.pipe(this.#res);
     } else {
       this.#res.writeHead(200, SSE_HEADERS);
+      if (writesDirectly(this.#res)) {
+        this.#res.flushHeaders();
+        this.#socket = this.#res.socket as Socket;
+        this.#chunked = this.#res.chunkedEncoding;
+        if (this.#onDrain) this.#socket.on('drain', this.#onDrain);
+      }
     }
     this.#write(formatSseRetry(this.#options.retryHintMs));
     this.#options.heartbeat.add(this.#ping);
@@ -118,6 +134,7 @@ export class SseSink implements RunSink {
   end(event: TerminalEvent, seq: number): void {
     this.send(event, seq);
     this.#options.heartbeat.delete(this.#ping);
+    this.#release();
     if (this.#closed) return;
     if (this.#gzip) this.#gzip.end();
     else this.#res.end();
@@ -125,11 +142,13 @@ export class SseSink implements RunSink {
 
   fail(error: ChatError): void {
     this.#options.heartbeat.delete(this.#ping);
+    this.#release();
     if (!this.#closed) sendError(this.#res, error);
   }
 
   drop(): void {
     this.#options.heartbeat.delete(this.#ping);
+    this.#release();
     if (this.#closed) return;
     if (this.#gzip) this.#gzip.end();
     else this.#res.end();
@@ -142,7 +161,14 @@ export class SseSink implements RunSink {
   /** Stops pinging and releases the compressor (the client went away). */
   close(): void {
     this.#options.heartbeat.delete(this.#ping);
+    this.#release();
     this.#gzip?.destroy();
+  }
+
+  /** Back to the response's own write path (its end writes the last chunk), keep-alive intact. */
+  #release(): void {
+    if (this.#socket && this.#onDrain) this.#socket.off('drain', this.#onDrain);
+    this.#socket = undefined;
   }
 
   get #closed(): boolean {
@@ -151,6 +177,12 @@ export class SseSink implements RunSink {
 
   #write(text: string): void {
     if (this.#closed) return;
+    const socket = this.#socket;
+    if (socket) {
+      if (socket.destroyed) return;
+      socket.write(this.#chunked ? `${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n` : text);
+      return;
+    }
     if (!this.#gzip) {
       this.#res.write(text);
       return;
@@ -159,4 +191,23 @@ export class SseSink implements RunSink {
     this.#gzip.write(text);
     this.#gzip.flush(constants.Z_SYNC_FLUSH);
   }
+}
+
+/**
+ * Whether a stream's events can be written to its connection directly, framed here, rather than
+ * through `res.write`: the response owns the connection now (not a pipelined one waiting its
+ * turn) and nothing replaced its `write` (a host middleware that rewrites or counts the body
+ * gets every byte through it). Per event this skips the response's own write path: an Express
+ * app gives every response an object shape of its own, so each of the many property reads of
+ * that path is a slow megamorphic lookup (per event, that path cost more than the write itself:
+ * bench S1).
+ */
+function writesDirectly(res: Response): boolean {
+  return (
+    res.socket !== null &&
+    res.socket !== undefined &&
+    !res.socket.destroyed &&
+    res.write === OutgoingMessage.prototype.write &&
+    res.end === OutgoingMessage.prototype.end
+  );
 }
