@@ -63,7 +63,10 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'PROJECT_NOT_FOUND'
   | 'CONVERSATION_NOT_FOUND'
+  | 'MESSAGE_NOT_FOUND'
   | 'TURN_IN_PROGRESS'
+  | 'ANSWER_NOT_LATEST'
+  | 'ANSWER_NOT_CONTINUABLE'
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'RATE_LIMITED'
   | 'CONCURRENT_STREAM_LIMIT'
@@ -108,6 +111,16 @@ export interface TokenEvent {
   content: string;
 }
 
+/**
+ * The user's daily token allowance (`limits.tokensPerDay`), as it stands after a turn: tokens used
+ * today (UTC), the allowance, and when it renews (the next 00:00 UTC, ISO 8601).
+ */
+export interface Quota {
+  used: number;
+  limit: number;
+  resetsAt: string;
+}
+
 /** Metadata of a finished answer (`model` and `conversationId`, and more). */
 export interface CompleteMetadata {
   model: string;
@@ -116,7 +129,12 @@ export interface CompleteMetadata {
   finishReason: FinishReason;
   /** `complete`, or `stopped` when `POST /chat/stop` ended the answer early. */
   status: 'complete' | 'stopped';
+  /** This turn's tokens (a Continue: only the continuation's). */
   usage: Usage;
+  /** A Continue: the length of the answer's text before this turn (its tokens carry the rest). */
+  continuedFrom?: number;
+  /** When the server has a daily allowance: the user's allowance after this turn. */
+  quota?: Quota;
 }
 
 /** Terminal event of a successful (or deliberately stopped) stream. */
@@ -139,12 +157,40 @@ export type ChatEvent = ConversationIdEvent | TokenEvent | CompleteEvent | Error
 /** The events that end a stream; exactly one ends each stream. */
 export type TerminalEvent = CompleteEvent | ErrorEvent;
 
-/** Body of `POST /chat` and `POST /chat/stream`; query of `GET /chat/stream`. */
+/**
+ * Body of `POST /chat` and `POST /chat/stream`; query of `GET /chat/stream`. A question names
+ * `message`; a Regenerate or a Continue names instead the answer it acts on (`regenerate` or
+ * `continue`, with its `conversationId`), and needs no `message`.
+ */
 export interface ChatRequest {
   projectId: string;
-  message: string;
-  /** UUID v4; created for the caller when unknown. Omit to start a new conversation. */
+  /** The question. Not needed (and not read) with `regenerate` or `continue`. */
+  message?: string;
+  /**
+   * UUID v4; created for the caller when unknown. Omit to start a new conversation. Required with
+   * `regenerate` and `continue`.
+   */
   conversationId?: string;
+  /**
+   * Regenerate: the id of the conversation's last answer (any of its versions). The question is
+   * asked again; the new answer becomes the latest version of that answer.
+   */
+  regenerate?: string;
+  /**
+   * Continue: the id of the conversation's last answer, `stopped` or `interrupted`. The model goes
+   * on where it ended; the text is appended to that same message.
+   */
+  continue?: string;
+}
+
+/** How a user rated an answer. */
+export type FeedbackRating = 'up' | 'down';
+
+/** A user's feedback on an answer, as the history returns it. */
+export interface MessageFeedback {
+  rating: FeedbackRating;
+  /** What the user wrote, if anything. */
+  comment?: string;
 }
 
 /** A stored message, as history and REST answers return it. */
@@ -158,18 +204,62 @@ export interface ChatMessage {
   /** Assistant messages only. */
   model?: string;
   finishReason?: FinishReason;
+  /** The answer's tokens, every Continue of it included. */
   usage?: Usage;
+  /** Assistant messages the user rated (`POST /messages/:id/feedback`). */
+  feedback?: MessageFeedback;
+  /**
+   * History only: the earlier versions of this answer that Regenerate replaced, oldest first
+   * (this message is the latest version, the one the model sees as context).
+   */
+  previousVersions?: ChatMessage[];
 }
 
 /** 200 body of `POST /chat`. */
 export interface ChatResponse {
   conversationId: string;
+  /** The assistant message, as the history stores it (a Continue: its whole text). */
   message: ChatMessage;
   metadata: {
     model: string;
     finishReason: FinishReason;
+    /** This turn's tokens (a Continue: only the continuation's). */
     usage: Usage;
+    /** A Continue: the length of `message.content` before this turn. */
+    continuedFrom?: number;
+    /** When the server has a daily allowance: the user's allowance after this turn. */
+    quota?: Quota;
   };
+}
+
+/** Body of `PATCH /conversations/:id`. */
+export interface RenameConversationRequest {
+  /** 1–200 characters, not blank, no control characters. */
+  title: string;
+}
+
+/** Body of `POST /messages/:id/feedback`. */
+export interface FeedbackRequest {
+  /** `up`, `down`, or `null` to take the feedback back. */
+  rating: FeedbackRating | null;
+  /** Optional, at most 2000 characters. */
+  comment?: string;
+}
+
+/** 200 body of `POST /messages/:id/feedback`: the feedback now stored (none once taken back). */
+export interface FeedbackResponse {
+  messageId: string;
+  feedback?: MessageFeedback;
+}
+
+/**
+ * 200 body of `GET /usage`: the user's tokens today (UTC) and when the day renews; `limit` when the
+ * server has a daily allowance.
+ */
+export interface UsageResponse {
+  used: number;
+  limit?: number;
+  resetsAt: string;
 }
 
 /** Body of `POST /chat/stop`. */

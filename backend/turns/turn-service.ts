@@ -196,7 +196,7 @@ export class TurnService {
       conversationId: request.conversationId ?? randomUUID(),
       messageId,
       createdAt: now.toISOString(),
-      question: request.message,
+      question: request.message ?? '',
       transport: turn.transport,
       ownerId: deps.runs.instanceId,
       state: 'running',
