@@ -1,7 +1,7 @@
 // Rows of the SQL chat stores (SQLite and Postgres share the columns) and their mapping to the
 // ChatStore's objects: times are epoch milliseconds in the database, ISO 8601 strings outside.
 
-import type { FinishReason, MessageRole, MessageStatus } from '../../sdk/protocol.js';
+import type { FinishReason, MessageRole, MessageStatus, SqlCheck } from '../../sdk/protocol.js';
 import type { StoredConversation, StoredMessage } from './chat-store.js';
 
 /** A row of `conversations`. */
@@ -31,6 +31,8 @@ export interface MessageRow {
   completion_tokens: number | null;
   total_tokens: number | null;
   idempotency_key: string | null;
+  /** JSON of the message's SqlCheck. */
+  sql_check: string | null;
 }
 
 /** An epoch-milliseconds time as ISO 8601. */
@@ -70,5 +72,6 @@ export function toMessage(row: MessageRow): StoredMessage {
     };
   }
   if (row.idempotency_key !== null) message.idempotencyKey = row.idempotency_key;
+  if (row.sql_check !== null) message.sqlCheck = JSON.parse(row.sql_check) as SqlCheck;
   return message;
 }

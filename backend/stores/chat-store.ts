@@ -3,7 +3,13 @@
 // (`schema-chat/postgres`, for several instances); all pass chat-store.contract.ts. Guide for
 // writing another one: see that contract suite.
 
-import type { FinishReason, MessageRole, MessageStatus, Usage } from '../../sdk/protocol.js';
+import type {
+  FinishReason,
+  MessageRole,
+  MessageStatus,
+  SqlCheck,
+  Usage,
+} from '../../sdk/protocol.js';
 
 /**
  * A stored conversation. Times are ISO 8601 strings. It is named by `userId` and `id` together:
@@ -33,6 +39,8 @@ export interface StoredMessage {
   finishReason?: FinishReason;
   /** Assistant messages, once finished. */
   usage?: Usage;
+  /** Assistant messages finished with SQL code blocks: their check against the schema. */
+  sqlCheck?: SqlCheck;
   /** The turn's `Idempotency-Key`, on both messages of the turn. */
   idempotencyKey?: string;
 }
@@ -76,6 +84,8 @@ export interface FinishTurnInput {
   status: Exclude<MessageStatus, 'streaming'>;
   finishReason: FinishReason;
   usage: Usage;
+  /** How the answer's SQL code blocks fit the schema, when it has any; stored with the message. */
+  sqlCheck?: SqlCheck;
 }
 
 /** Paging of list methods: `cursor` comes from a previous page's `nextCursor`. */

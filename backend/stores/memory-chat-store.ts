@@ -54,6 +54,7 @@ const MESSAGES_CURSOR = 'messages';
 function copyMessage(message: StoredMessage): StoredMessage {
   const copy = { ...message };
   if (message.usage !== undefined) copy.usage = { ...message.usage };
+  if (message.sqlCheck !== undefined) copy.sqlCheck = structuredClone(message.sqlCheck);
   return copy;
 }
 
@@ -198,6 +199,7 @@ export class MemoryChatStore implements ChatStore {
     message.status = result.status;
     message.finishReason = result.finishReason;
     message.usage = { ...result.usage };
+    if (result.sqlCheck !== undefined) message.sqlCheck = structuredClone(result.sqlCheck);
     return true;
   }
 

@@ -65,4 +65,8 @@ export const POSTGRES_CHAT_MIGRATIONS: readonly ((s: string) => string)[] = [
   CREATE INDEX deleted_usage_by_user_created
     ON ${s}.deleted_usage (user_id, created_at) INCLUDE (total_tokens);
   `,
+  (s) => `
+  -- The SQL check of an answer (JSON of SqlCheck), stored with it and returned with the history.
+  ALTER TABLE ${s}.messages ADD COLUMN sql_check text;
+  `,
 ];

@@ -101,7 +101,7 @@ export function postgresChatSql(s: string) {
       FROM unnest($1::text[], $2::text[], $3::text[]) AS v (id, user_id, content)
       WHERE m.id = v.id AND m.user_id = v.user_id AND m.status = 'streaming'`,
     finishTurn: `UPDATE ${s}.messages SET content = $3, status = $4, finish_reason = $5,
-        prompt_tokens = $6, completion_tokens = $7, total_tokens = $8
+        prompt_tokens = $6, completion_tokens = $7, total_tokens = $8, sql_check = $9
       WHERE id = $1 AND user_id = $2 AND status = 'streaming'`,
     listConversations: `SELECT * FROM ${s}.conversations WHERE user_id = $1 AND project_id = $2
       ORDER BY updated_at DESC, seq DESC LIMIT $3`,
@@ -291,6 +291,7 @@ export class PostgresChatStore implements ChatStore {
       result.usage.promptTokens,
       result.usage.completionTokens,
       result.usage.totalTokens,
+      result.sqlCheck === undefined ? null : storable(JSON.stringify(result.sqlCheck)),
     ]);
     return rowCount === 1;
   }

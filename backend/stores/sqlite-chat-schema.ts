@@ -130,6 +130,10 @@ export const CHAT_SCHEMA_MIGRATIONS: readonly string[] = [
     started_at INTEGER NOT NULL
   ) STRICT;
   `,
+  `
+  -- The SQL check of an answer (JSON of SqlCheck), stored with it and returned with the history.
+  ALTER TABLE messages ADD COLUMN sql_check TEXT;
+  `,
 ];
 
 /** The schema version this code writes (`PRAGMA user_version` of an up-to-date database). */

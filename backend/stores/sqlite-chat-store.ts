@@ -75,7 +75,8 @@ export const CHAT_STORE_SQL = {
   saveProgress: `UPDATE messages SET content = ?
     WHERE id = ? AND user_id = ? AND status = 'streaming'`,
   finishTurn: `UPDATE messages SET content = @content, status = @status, finish_reason = @finishReason,
-      prompt_tokens = @promptTokens, completion_tokens = @completionTokens, total_tokens = @totalTokens
+      prompt_tokens = @promptTokens, completion_tokens = @completionTokens, total_tokens = @totalTokens,
+      sql_check = @sqlCheck
     WHERE id = @id AND user_id = @userId AND status = 'streaming'`,
   listConversations: `SELECT * FROM conversations WHERE user_id = ? AND project_id = ?
     ORDER BY updated_at DESC, seq DESC LIMIT ?`,
@@ -239,6 +240,7 @@ export class SqliteChatStore implements ChatStore {
         promptTokens: result.usage.promptTokens,
         completionTokens: result.usage.completionTokens,
         totalTokens: result.usage.totalTokens,
+        sqlCheck: result.sqlCheck === undefined ? null : JSON.stringify(result.sqlCheck),
       }),
     );
     return changes === 1;

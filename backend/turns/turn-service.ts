@@ -17,6 +17,7 @@ import { type LiveRunStats, LiveRuns } from '../runs/live-runs.js';
 import { RemoteRun } from '../runs/remote-run.js';
 import { runIdFor } from '../runs/run-id.js';
 import type { RunRecord, RunRegistry, TurnBudget } from '../runs/run-registry.js';
+import { parseSchema } from '../schema/parse-schema.js';
 import type { ChatStore, StoredTurn } from '../stores/chat-store.js';
 import { SharedInterval } from '../timers/shared-interval.js';
 import { type GenerationInput, runGeneration } from './run-generation.js';
@@ -320,6 +321,8 @@ export class TurnService {
       });
       input = {
         run,
+        // Cached per schema text: shared by every turn of the project, not held per stream.
+        schema: parseSchema(project.schema),
         request: { messages: context.messages, project },
         promptTokens: context.promptTokens,
         schemaTrimmed: context.schemaTrimmed,
@@ -418,6 +421,7 @@ export class TurnService {
           finishReason: answer.finishReason ?? (answer.status === 'stopped' ? 'stopped' : 'stop'),
           status: answer.status,
           usage,
+          ...(answer.sqlCheck ? { sqlCheck: answer.sqlCheck } : {}),
         },
       });
     } else {
