@@ -16,7 +16,7 @@ import type { EventId } from '../runs/event-id.js';
 import { type LiveRunStats, LiveRuns } from '../runs/live-runs.js';
 import { RemoteRun } from '../runs/remote-run.js';
 import { runIdFor } from '../runs/run-id.js';
-import type { RunRecord, RunRegistry, TurnBudget } from '../runs/run-registry.js';
+import type { RunIdentity, RunRecord, RunRegistry, TurnBudget } from '../runs/run-registry.js';
 import { parseSchema } from '../schema/parse-schema.js';
 import type { ChatStore, StoredTurn } from '../stores/chat-store.js';
 import { SharedInterval } from '../timers/shared-interval.js';
@@ -266,7 +266,7 @@ export class TurnService {
    * coalescing from the config), or a replay of a stored turn that only ever holds its text.
    */
   #createRun(
-    record: RunRecord | Omit<RunRecord, 'ownerId' | 'state'>,
+    record: RunIdentity | RunRecord,
     transport: 'sse' | 'rest',
     kind: 'live' | 'replay',
   ): ChatRun {
