@@ -40,6 +40,7 @@ export type {
   ClaimResult,
   RunEnd,
   RunEntry,
+  RunIdentity,
   RunRecord,
   RunRegistry,
   RunRelay,

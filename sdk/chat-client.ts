@@ -11,6 +11,7 @@ import type {
   FinishReason,
   Page,
   ProjectSummary,
+  SqlCheck,
   StopResponse,
   Usage,
 } from './protocol.js';
@@ -122,6 +123,8 @@ export interface ChatTurnResult {
   model: string;
   /** `rest` when the turn fell back to (or was sent through) `POST /chat`. */
   transport: 'sse' | 'rest';
+  /** How the answer's SQL code blocks fit the project's schema, when it has any. */
+  sqlCheck?: SqlCheck;
 }
 
 /**

@@ -3,6 +3,7 @@
 // into the same `ChatTurnResult` a streamed turn ends with.
 
 import type { ChatTurnResult } from './chat-client.js';
+import { withSqlCheck } from './parse-chat-event.js';
 import type { ChatEvent, ChatResponse } from './protocol.js';
 import { createStreamState, reduceChatEvent, toTurnResult } from './stream-state.js';
 
@@ -27,6 +28,7 @@ export function chatResponseToEvents(response: ChatResponse, timestamp: string):
           ? 'stopped'
           : 'complete',
       usage: metadata.usage,
+      ...withSqlCheck(metadata.sqlCheck ?? message.sqlCheck),
     },
   });
   return events;

@@ -1,8 +1,9 @@
 // Parses the JSON `data` of one SSE event into a typed `ChatEvent` (docs/protocol.md, Events), checking its shape.
 
 import { ChatClientError } from './chat-client-error.js';
-import type { ChatEvent, CompleteEvent, FinishReason, Usage } from './protocol.js';
+import type { ChatEvent, CompleteEvent, FinishReason, SqlCheck, Usage } from './protocol.js';
 import { readErrorDetail } from './read-error-response.js';
+import { readSqlCheck } from './read-sql-check.js';
 
 function badEvent(reason: string, cause?: unknown): ChatClientError {
   return new ChatClientError(`The chat server sent an unreadable event (${reason}).`, {
@@ -24,6 +25,12 @@ function readUsage(value: unknown): Usage {
     completionTokens: count(usage.completionTokens),
     totalTokens: count(usage.totalTokens),
   };
+}
+
+/** `{ sqlCheck }` when `value` is one, else nothing (spread into metadata). */
+export function withSqlCheck(value: unknown): { sqlCheck?: SqlCheck } {
+  const sqlCheck = readSqlCheck(value);
+  return sqlCheck ? { sqlCheck } : {};
 }
 
 function readComplete(event: Record<string, unknown>): CompleteEvent {
@@ -53,6 +60,7 @@ function readComplete(event: Record<string, unknown>): CompleteEvent {
       finishReason,
       status,
       usage: readUsage(m.usage),
+      ...withSqlCheck(m.sqlCheck),
     },
   };
 }

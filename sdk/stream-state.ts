@@ -131,5 +131,6 @@ export function toTurnResult(state: StreamState, transport: 'sse' | 'rest'): Cha
     usage: metadata.usage,
     model: metadata.model,
     transport,
+    ...(metadata.sqlCheck ? { sqlCheck: metadata.sqlCheck } : {}),
   };
 }

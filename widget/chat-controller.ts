@@ -381,6 +381,10 @@ export class ChatController implements ReactiveController {
     if (end.type === 'stopped') {
       // The screen keeps what was shown; the server's answer adds what it stored.
       const { result } = end;
+      if (result?.sqlCheck) {
+        runner.assistant.sqlCheck = result.sqlCheck;
+        this.#update();
+      }
       this.#host.dispatchEvent(
         new SchemaChatResponseEvent({
           conversationId: result?.conversationId ?? runner.conversationId,
@@ -401,6 +405,7 @@ export class ChatController implements ReactiveController {
       const { result } = end;
       assistant.content = result.content;
       assistant.status = result.status;
+      if (result.sqlCheck) assistant.sqlCheck = result.sqlCheck;
       // Said once the answer is there: a fallback that fails too only shows the error.
       if (runner.fellBack) this.notice = this.#config().strings.fallbackNotice;
       this.#adoptConversation(turn.ticket, result.conversationId);

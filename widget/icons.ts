@@ -31,3 +31,11 @@ export const newIcon = icon(
 );
 /** Circular arrow, on the retry button. */
 export const retryIcon = icon(svg`<path d="M21 12a9 9 0 1 1-3-6.7L21 8"/><path d="M21 3v5h-5"/>`);
+/** Triangle with an exclamation mark, beside a SQL block's unknown names. */
+export const warningIcon = icon(
+  svg`<path d="m21.7 18-8-14a2 2 0 0 0-3.4 0l-8 14A2 2 0 0 0 4 21h16a2 2 0 0 0 1.7-3z"/><path d="M12 9v4M12 17h.01"/>`,
+);
+/** Tick, beside a SQL block that matches the schema. */
+export const checkIcon = icon(svg`<path d="M20 6 9 17l-5-5"/>`);
+/** Circled i, beside a SQL block the checker could not read. */
+export const infoIcon = icon(svg`<circle cx="12" cy="12" r="10"/><path d="M12 16v-4M12 8h.01"/>`);

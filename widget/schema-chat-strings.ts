@@ -49,6 +49,16 @@ export interface SchemaChatStrings {
   image: string;
   /** Name of a table in an answer (a keyboard-scrollable region). Defaults to "Table". */
   table: string;
+  /** Under a SQL block whose every table and column is in the schema. Defaults to "Matches the schema". */
+  sqlCheckOk: string;
+  /** A name a SQL block uses that the schema lacks. Defaults to "{name} is not in the schema". */
+  sqlCheckUnknown: string;
+  /** After {@link SchemaChatStrings.sqlCheckUnknown}, with the closest real name. Defaults to " — did you mean {suggestion}?". */
+  sqlCheckSuggestion: string;
+  /** Under a SQL block the checker could not read. Defaults to "Not checked against the schema". */
+  sqlCheckUnparsed: string;
+  /** Accessible name of a SQL block's verdict. Defaults to "Schema check". */
+  sqlCheckLabel: string;
   /** Retry button of the error display. Defaults to "Retry". */
   retry: string;
   /** Above the oldest message shown when there are earlier ones. Defaults to "Show earlier messages". */
@@ -107,6 +117,11 @@ export const defaultStrings: Readonly<SchemaChatStrings> = Object.freeze({
   copyFailed: 'Copy failed',
   image: 'image',
   table: 'Table',
+  sqlCheckOk: 'Matches the schema',
+  sqlCheckUnknown: '{name} is not in the schema',
+  sqlCheckSuggestion: ' — did you mean {suggestion}?',
+  sqlCheckUnparsed: 'Not checked against the schema',
+  sqlCheckLabel: 'Schema check',
   retry: 'Retry',
   loadOlder: 'Show earlier messages',
   retryIn: 'Retry in {seconds} s',

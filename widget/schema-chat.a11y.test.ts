@@ -92,10 +92,24 @@ describe('<schema-chat> accessibility', function () {
     const client = new FakeChatClient()
       .setHistory(CID, [
         storedMessage('user', 'Which tables?'),
-        storedMessage(
-          'assistant',
-          '## Tables\n\n| name | rows |\n|---|---|\n| users | 10 |\n\n- [docs](https://example.com/)\n\n```sql\nSELECT 1;\n```',
-        ),
+        {
+          ...storedMessage(
+            'assistant',
+            '## Tables\n\n| name | rows |\n|---|---|\n| users | 10 |\n\n- [docs](https://example.com/)\n\n```sql\nSELECT 1;\n```\n\n```sql\nSELECT nme FROM users;\n```',
+          ),
+          // Both kinds of verdict under the SQL blocks.
+          sqlCheck: {
+            blocks: [
+              { index: 0, language: 'sql', status: 'ok', unknown: [] },
+              {
+                index: 1,
+                language: 'sql',
+                status: 'unknown-identifiers',
+                unknown: [{ kind: 'column', name: 'nme', table: 'users', suggestion: 'name' }],
+              },
+            ],
+          },
+        },
       ])
       .queueStream([{ fail: clientError('RATE_LIMITED', { status: 429, retryAfter: 20 }) }]);
     const empty = await mountChat({ client: new FakeChatClient(), attributes: { theme: 'light' } });
@@ -107,6 +121,7 @@ describe('<schema-chat> accessibility', function () {
       attributes: { 'conversation-id': CID, theme: 'light' },
     });
     await waitFor(() => answers(chat).length === 1, 'the history');
+    expect($$(chat, '[part~="sql-check"]')).to.have.length(2);
     await expectAccessible(chat, 'with a conversation');
     await chat.send('More?');
     await chat.updateComplete;

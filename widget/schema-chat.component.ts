@@ -69,6 +69,7 @@ export type SchemaChatTransport = 'sse' | 'rest';
  * @csspart user-message - The user's messages.
  * @csspart assistant-message - The assistant's messages.
  * @csspart code-block - A code block in an answer.
+ * @csspart sql-check - Under a SQL block of an answer: how it fits the project's schema (`data-status` is `ok`, `unknown-identifiers` or `unparsed`).
  * @csspart link - A link in an answer.
  * @csspart notice - The REST-fallback notice.
  * @csspart error - The error display.
@@ -94,6 +95,8 @@ export type SchemaChatTransport = 'sse' | 'rest';
  * @cssprop [--schema-chat-user-foreground=#ffffff] - Text of the user's bubbles.
  * @cssprop [--schema-chat-code-background=#0f172a] - Code blocks.
  * @cssprop [--schema-chat-error=#b91c1c] - The error display (dark: #fca5a5).
+ * @cssprop [--schema-chat-warning=#d97706] - Names a SQL block uses that the schema lacks.
+ * @cssprop [--schema-chat-ok=#16a34a] - The tick of a SQL block that matches the schema.
  * @cssprop [--schema-chat-radius=12px] - Corner radius.
  * @cssprop [--schema-chat-font-family=system-ui] - Font.
  * @cssprop [--schema-chat-font-size=15px] - Base font size.
@@ -431,7 +434,7 @@ export class SchemaChat extends LitElement {
         controller.messages,
         (message) => message.id,
         (message) =>
-          guard([message.content, message.status, this.#markdownContext], () =>
+          guard([message.content, message.status, message.sqlCheck, this.#markdownContext], () =>
             this.#renderMessage(message),
           ),
       )}
@@ -527,6 +530,7 @@ export class SchemaChat extends LitElement {
       markdown = new IncrementalMarkdown(this.#markdownContext);
       this.#markdown.set(message, markdown);
     }
+    markdown.setSqlCheck(message.sqlCheck);
     markdown.update(message.content);
     // Finished blocks in chunks rendered once (a chunk is re-rendered only while it fills up), the
     // unfinished tail each time: an update costs the same at the 5,000th token as at the first.

@@ -359,6 +359,44 @@ export const schemaChatStyles = css`
     font-size: 0.8em;
     color: #94a3b8;
   }
+  .sql-check {
+    margin: 0.3rem 0 0;
+    font-size: 0.85em;
+  }
+  .sql-check[data-status='ok'] .icon {
+    color: var(--schema-chat-ok, #16a34a);
+  }
+  .sql-check[data-status='unparsed'] .icon {
+    color: var(--_muted);
+  }
+  p.sql-check {
+    display: flex;
+    gap: 0.4rem;
+    align-items: center;
+  }
+  .sql-check[data-status='unknown-identifiers'] {
+    padding: 0.4rem 0.6rem;
+    border-radius: 6px;
+    border-inline-start: 3px solid var(--schema-chat-warning, #d97706);
+    background: color-mix(in srgb, var(--schema-chat-warning, #d97706) 12%, transparent);
+  }
+  .sql-check ul {
+    margin: 0;
+    padding: 0;
+    list-style: none;
+  }
+  .sql-check li {
+    display: flex;
+    gap: 0.4rem;
+    align-items: baseline;
+  }
+  .sql-check .icon {
+    flex: none;
+    width: 1em;
+    height: 1em;
+    color: var(--schema-chat-warning, #d97706);
+    align-self: center;
+  }
   .copy[data-state='copied'] {
     color: #4ade80;
   }

@@ -48,6 +48,9 @@ describe('prompt layout', () => {
     expect(context.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
     const system = context.messages[0]?.content ?? '';
     expect(system).toContain('You are the database schema assistant of the project "Shop".');
+    // The names are authoritative, and the model knows its SQL is checked against them.
+    expect(system).toContain('names in the schema are the only ones that exist');
+    expect(system).toContain('Every SQL block of your answer is checked against this schema');
     expect(system).toMatch(/tables, columns, types, keys and relations/);
     const { id, inside } = fenced(system);
     expect(system).toContain(

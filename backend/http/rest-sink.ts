@@ -54,6 +54,10 @@ export class RestSink implements RunSink {
         usage: metadata.usage,
       },
     };
+    if (metadata.sqlCheck) {
+      body.message.sqlCheck = metadata.sqlCheck;
+      body.metadata.sqlCheck = metadata.sqlCheck;
+    }
     this.#res.setHeader('Cache-Control', 'no-store');
     this.#res.status(200).json(body);
   }

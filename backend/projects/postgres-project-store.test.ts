@@ -86,8 +86,7 @@ describe.skipIf(url === undefined)('PostgresProjectStore', () => {
     expect((await projects.get('shop', ALICE))?.name).toBe('Shop');
     expect(await chatStore.tokensUsedSince(ALICE.id, new Date(0))).toBe(0);
     const { rows } = await chatStore.pool.query(
-      `SELECT component, max(version) AS version FROM "${schema}".schema_chat_migrations
-        GROUP BY component ORDER BY component`,
+      `SELECT component, max(version) AS version FROM "${schema}".schema_chat_migrations GROUP BY component ORDER BY component`,
     );
     expect(rows).toEqual([
       { component: 'chat', version: POSTGRES_CHAT_MIGRATIONS.length },

@@ -59,6 +59,15 @@ describe.skipIf(url === undefined)('RedisRunRegistry', () => {
     return { registry };
   });
 
+  it('refuses an unknown option at construction, naming the one meant', () => {
+    expect(
+      () =>
+        new RedisRunRegistry({ redis, leaseMS: 1000 } as unknown as ConstructorParameters<
+          typeof RedisRunRegistry
+        >[0]),
+    ).toThrow(/unknown option `leaseMS` \(did you mean `leaseMs`\?\)/);
+  });
+
   const recordOf = (owner: RedisRunRegistry, patch: Partial<RunRecord> = {}): RunRecord => ({
     id: randomUUID().replaceAll('-', '').slice(0, 11),
     userId: `user-${randomUUID()}`,

@@ -22,6 +22,7 @@ import type {
   TurnBudget,
 } from '../runs/run-registry.js';
 import type { ChatStore } from '../stores/chat-store.js';
+import { checkOptionKeys } from '../stores/check-option-keys.js';
 import { entryIdOf, RedisRunKeys, type RunKeys, seqOfEntryId } from './redis-run-keys.js';
 import { CLAIM_SCRIPT, FINISH_SCRIPT } from './redis-run-scripts.js';
 
@@ -96,10 +97,7 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
   #closed = false;
 
   constructor(options: RedisRunRegistryOptions) {
-    const unknown = Object.keys(options).filter((key) => !KNOWN_OPTIONS.includes(key));
-    if (unknown.length > 0) {
-      throw new TypeError(`RedisRunRegistry: unknown option "${unknown[0]}".`);
-    }
+    checkOptionKeys('RedisRunRegistry', options, KNOWN_OPTIONS);
     if (typeof options.redis?.duplicate !== 'function') {
       throw new TypeError('RedisRunRegistry: `redis` must be an ioredis client (new Redis(url)).');
     }

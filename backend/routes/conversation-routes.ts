@@ -107,5 +107,6 @@ export function toChatMessage(message: StoredMessage): ChatMessage {
   if (message.model !== undefined) out.model = message.model;
   if (message.finishReason !== undefined) out.finishReason = message.finishReason;
   if (message.usage !== undefined) out.usage = message.usage;
+  if (message.sqlCheck !== undefined) out.sqlCheck = message.sqlCheck;
   return out;
 }

@@ -7,6 +7,7 @@
 import type { ChatEvent, TerminalEvent } from '../../sdk/protocol.js';
 import type { ChatError } from '../errors.js';
 import { terminalSeq, textOffsetAfter, tokenSeq } from './event-id.js';
+import type { RunIdentity } from './run-registry.js';
 
 /**
  * What a response watches: a run of this instance (`ChatRun`), or one another instance generates,
@@ -68,22 +69,8 @@ export type RunAbortReason =
   | { kind: 'interrupted'; why: 'client-gone' | 'shutdown' }
   | { kind: 'error'; error: ChatError };
 
-/** Identity of a run. */
-export interface ChatRunInit {
-  /** Short random id, the first half of every event id. */
-  id: string;
-  userId: string;
-  idempotencyKey: string;
-  projectId: string;
-  conversationId: string;
-  /** The assistant message this run writes (its id also derives the run id). */
-  messageId: string;
-  /** ISO 8601 time the turn was saved. */
-  createdAt: string;
-  /** The question, so a retry with the same key but another question is refused. */
-  question: string;
-  /** How the first request arrived. */
-  transport: 'sse' | 'rest';
+/** A run to build: its identity, and how it streams. */
+export interface ChatRunInit extends RunIdentity {
   /** Abort as interrupted after this long with no sink attached. */
   disconnectGraceMs: number;
   /**

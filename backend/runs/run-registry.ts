@@ -11,15 +11,15 @@ import type { ChatEvent, ErrorDetail, TerminalEvent } from '../../sdk/protocol.j
 import type { ChatLogger } from '../logging/chat-logger.js';
 import type { ChatStore } from '../stores/chat-store.js';
 
-/** A run as every instance sees it. */
-export interface RunRecord {
+/** What names a run: the same for its record, its live `ChatRun` and a follower elsewhere. */
+export interface RunIdentity {
   /** Short id, the first half of every event id (`<runId>:<seq>`). */
   id: string;
   userId: string;
   idempotencyKey: string;
   projectId: string;
   conversationId: string;
-  /** The assistant message the run writes. */
+  /** The assistant message the run writes (its id also derives the run id). */
   messageId: string;
   /** ISO 8601 time the turn was saved. */
   createdAt: string;
@@ -27,6 +27,10 @@ export interface RunRecord {
   question: string;
   /** How the first request arrived. */
   transport: 'sse' | 'rest';
+}
+
+/** A run as every instance sees it. */
+export interface RunRecord extends RunIdentity {
   /** The instance generating it (`RunRegistry.instanceId` there). */
   ownerId: string;
   /** `running` until its terminal event, then `ended` (kept for the replay TTL). */

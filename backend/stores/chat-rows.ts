@@ -6,6 +6,7 @@ import type {
   FinishReason,
   MessageRole,
   MessageStatus,
+  SqlCheck,
 } from '../../sdk/protocol.js';
 import type {
   AnswerAction,
@@ -41,6 +42,8 @@ export interface MessageRow {
   completion_tokens: number | null;
   total_tokens: number | null;
   idempotency_key: string | null;
+  /** JSON of the message's SqlCheck. */
+  sql_check: string | null;
   version_of: string | null;
   /** 0/1 in SQLite, a boolean in Postgres. */
   replaced: number | boolean;
@@ -102,6 +105,7 @@ export function toMessage(row: MessageRow): StoredMessage {
     };
   }
   if (row.idempotency_key !== null) message.idempotencyKey = row.idempotency_key;
+  if (row.sql_check !== null) message.sqlCheck = JSON.parse(row.sql_check) as SqlCheck;
   if (row.version_of !== null) message.versionOf = row.version_of;
   if (row.replaced === true || row.replaced === 1) message.replaced = true;
   if (row.feedback_rating !== null) {

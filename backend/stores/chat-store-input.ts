@@ -104,6 +104,13 @@ export function checkFinishTurnInput(result: FinishTurnInput): void {
   checkTokenCount(result.usage?.promptTokens, 'finishTurn: result.usage.promptTokens');
   checkTokenCount(result.usage?.completionTokens, 'finishTurn: result.usage.completionTokens');
   checkTokenCount(result.usage?.totalTokens, 'finishTurn: result.usage.totalTokens');
+  const { sqlCheck } = result;
+  if (
+    sqlCheck !== undefined &&
+    (typeof sqlCheck !== 'object' || sqlCheck === null || !Array.isArray(sqlCheck.blocks))
+  ) {
+    throw new TypeError('finishTurn: result.sqlCheck must be { blocks: [...] } when given.');
+  }
 }
 
 /** Checks the optional `content` of `interruptTurn`. */

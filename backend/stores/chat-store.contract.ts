@@ -533,6 +533,49 @@ export function describeChatStoreContract(
         });
       });
 
+      it("stores the answer's SQL check with it, returned by history and findTurn, as a copy", async () => {
+        const input = turnInput();
+        const turn = expectStarted(await store.beginTurn(ALICE, input));
+        const sqlCheck = {
+          blocks: [
+            {
+              index: 0,
+              language: 'sql',
+              status: 'unknown-identifiers' as const,
+              unknown: [
+                {
+                  kind: 'column' as const,
+                  name: 'a.ful_name',
+                  table: 'authors',
+                  suggestion: 'full_name',
+                },
+              ],
+            },
+            { index: 2, language: '', status: 'ok' as const, unknown: [] },
+          ],
+        };
+        expect(
+          await store.finishTurn(ALICE, turn.assistantMessage.id, {
+            ...finished('```sql\nSELECT a.ful_name FROM authors a\n```'),
+            sqlCheck,
+          }),
+        ).toBe(true);
+        const [question, assistant] = await allMessages(ALICE, input.conversationId);
+        expect(assistant?.sqlCheck).toEqual(sqlCheck);
+        expect(question?.sqlCheck).toBeUndefined();
+        const found = await store.findTurn(ALICE, input.idempotencyKey);
+        expect(found?.assistantMessage.sqlCheck).toEqual(sqlCheck);
+        if (found?.assistantMessage.sqlCheck) found.assistantMessage.sqlCheck.blocks.length = 0;
+        expect((await allMessages(ALICE, input.conversationId))[1]?.sqlCheck).toEqual(sqlCheck);
+      });
+
+      it('stores no SQL check for an answer finished without one', async () => {
+        const input = turnInput();
+        await completeTurn(ALICE, input, 'No SQL here.');
+        const [, assistant] = await allMessages(ALICE, input.conversationId);
+        expect(assistant).not.toHaveProperty('sqlCheck');
+      });
+
       it('finishes a message once only: a second call returns false and changes nothing', async () => {
         const input = turnInput();
         const turn = await completeTurn(ALICE, input, 'First ending.');

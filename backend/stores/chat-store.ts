@@ -8,6 +8,7 @@ import type {
   FinishReason,
   MessageRole,
   MessageStatus,
+  SqlCheck,
   Usage,
 } from '../../sdk/protocol.js';
 
@@ -51,6 +52,8 @@ export interface StoredMessage {
    * `finishTurn` adds its usage to what the message had).
    */
   usage?: Usage;
+  /** Assistant messages finished with SQL code blocks: their check against the schema. */
+  sqlCheck?: SqlCheck;
   /** The turn's `Idempotency-Key`, on both messages of a question's turn (not on Regenerate's). */
   idempotencyKey?: string;
   /**
@@ -171,6 +174,8 @@ export interface FinishTurnInput {
   status: Exclude<MessageStatus, 'streaming'>;
   finishReason: FinishReason;
   usage: Usage;
+  /** How the answer's SQL code blocks fit the schema, when it has any; stored with the message. */
+  sqlCheck?: SqlCheck;
 }
 
 /** Paging of list methods: `cursor` comes from a previous page's `nextCursor`. */

@@ -68,6 +68,7 @@ function copyMessage(message: StoredMessage): StoredMessage {
   const copy = { ...message };
   if (message.usage !== undefined) copy.usage = { ...message.usage };
   if (message.feedback !== undefined) copy.feedback = { ...message.feedback };
+  if (message.sqlCheck !== undefined) copy.sqlCheck = structuredClone(message.sqlCheck);
   return copy;
 }
 
@@ -321,6 +322,7 @@ export class MemoryChatStore implements ChatStore {
     // A Continue's tokens also count at the time of its own turn (tokensUsedSince).
     const continuation = this.#continuationsOf(userId, messageId).at(-1);
     if (continuation !== undefined) continuation.continuedTokens = result.usage.totalTokens;
+    if (result.sqlCheck !== undefined) message.sqlCheck = structuredClone(result.sqlCheck);
     return true;
   }
 

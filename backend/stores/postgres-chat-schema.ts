@@ -65,7 +65,11 @@ export const POSTGRES_CHAT_MIGRATIONS: readonly ((s: string) => string)[] = [
   CREATE INDEX deleted_usage_by_user_created
     ON ${s}.deleted_usage (user_id, created_at) INCLUDE (total_tokens);
   `,
-  // Version 2: versions of an answer (Regenerate), feedback, and the turns that regenerate or
+  (s) => `
+  -- The SQL check of an answer (JSON of SqlCheck), stored with it and returned with the history.
+  ALTER TABLE ${s}.messages ADD COLUMN sql_check text;
+  `,
+  // Version 3: versions of an answer (Regenerate), feedback, and the turns that regenerate or
   // continue an answer without a new question. Added columns only: existing rows are first
   // versions, not replaced, without feedback.
   (s) => `

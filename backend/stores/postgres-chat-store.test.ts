@@ -85,6 +85,7 @@ describe.skipIf(url === undefined)('PostgresChatStore', () => {
       const { rows } = await pool.query(
         `SELECT component, version FROM "${schema}".schema_chat_migrations ORDER BY version`,
       );
+      // Each version applied once, however many instances raced to apply it.
       expect(rows).toEqual(
         POSTGRES_CHAT_MIGRATIONS.map((_, index) => ({ component: 'chat', version: index + 1 })),
       );

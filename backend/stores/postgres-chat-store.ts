@@ -138,7 +138,8 @@ export function postgresChatSql(s: string) {
         UPDATE ${s}.messages SET content = $3, status = $4, finish_reason = $5,
           prompt_tokens = coalesce(prompt_tokens, 0) + $6,
           completion_tokens = coalesce(completion_tokens, 0) + $7,
-          total_tokens = coalesce(total_tokens, 0) + $8
+          total_tokens = coalesce(total_tokens, 0) + $8,
+          sql_check = $9
         WHERE id = $1 AND user_id = $2 AND status = 'streaming'
         RETURNING id, user_id
       ), continued AS (
@@ -375,6 +376,7 @@ export class PostgresChatStore implements ChatStore {
       result.usage.promptTokens,
       result.usage.completionTokens,
       result.usage.totalTokens,
+      result.sqlCheck === undefined ? null : storable(JSON.stringify(result.sqlCheck)),
     ]);
     return rows[0]?.finished === 1;
   }

@@ -130,7 +130,11 @@ export const CHAT_SCHEMA_MIGRATIONS: readonly string[] = [
     started_at INTEGER NOT NULL
   ) STRICT;
   `,
-  // Version 4: versions of an answer (Regenerate), feedback, and the turns that regenerate or
+  `
+  -- The SQL check of an answer (JSON of SqlCheck), stored with it and returned with the history.
+  ALTER TABLE messages ADD COLUMN sql_check TEXT;
+  `,
+  // Version 5: versions of an answer (Regenerate), feedback, and the turns that regenerate or
   // continue an answer without a new question. Added columns only: existing rows are first
   // versions, not replaced, without feedback.
   `

@@ -106,7 +106,8 @@ export const CHAT_STORE_SQL = {
   finishTurn: `UPDATE messages SET content = @content, status = @status, finish_reason = @finishReason,
       prompt_tokens = coalesce(prompt_tokens, 0) + @promptTokens,
       completion_tokens = coalesce(completion_tokens, 0) + @completionTokens,
-      total_tokens = coalesce(total_tokens, 0) + @totalTokens
+      total_tokens = coalesce(total_tokens, 0) + @totalTokens,
+      sql_check = @sqlCheck
     WHERE id = @id AND user_id = @userId AND status = 'streaming'`,
   // The latest Continue of the message is the one finishing (one generation at a time).
   recordContinuedTokens: `UPDATE answer_turns SET total_tokens = @totalTokens
@@ -534,6 +535,7 @@ export class SqliteChatStore implements ChatStore {
       status: result.status,
       finishReason: result.finishReason,
       ...tokens,
+      sqlCheck: result.sqlCheck === undefined ? null : JSON.stringify(result.sqlCheck),
     });
     if (changes !== 1) return false;
     this.#statements.recordContinuedTokens.run({

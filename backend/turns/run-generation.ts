@@ -3,6 +3,7 @@
 // then about once a second), saves the final state,
 // ends the run with exactly one terminal event, and reports the turn.
 
+import type { SqlCheck } from '../../sdk/protocol.js';
 import { estimateTokens } from '../context/estimate-tokens.js';
 import { ChatError, toChatError } from '../errors.js';
 import type { ChatLogger } from '../logging/chat-logger.js';
@@ -13,6 +14,8 @@ import type {
   FinishPart,
 } from '../models/chat-model.js';
 import type { ChatRun, RunAbortReason } from '../runs/chat-run.js';
+import type { ParsedSchema } from '../schema/parsed-schema.js';
+import { checkAnswerSql } from '../sql-check/check-answer-sql.js';
 import type { ChatStore } from '../stores/chat-store.js';
 import type { SharedInterval } from '../timers/shared-interval.js';
 import { decideTurnOutcome } from './decide-turn-outcome.js';
@@ -34,6 +37,8 @@ export interface GenerationDeps {
 /** One generation's inputs. */
 export interface GenerationInput {
   run: ChatRun;
+  /** The project's schema, which the answer's SQL blocks are checked against when it ends. */
+  schema: ParsedSchema;
   request: ChatModelRequest;
   /** Estimated prompt tokens, used when the upstream reports no usage. */
   promptTokens: number;
@@ -168,12 +173,14 @@ async function generate(
     totalTokens: input.promptTokens + estimateTokens(text),
   };
   let terminalError = outcome.error;
+  const sqlCheck = checkSqlOfAnswer(text, input.schema, deps.logger, run.id);
   try {
     const saved = await deps.store.finishTurn(run.userId, run.messageId, {
       content: text,
       status: outcome.status,
       finishReason: outcome.finishReason,
       usage,
+      ...(sqlCheck ? { sqlCheck } : {}),
     });
     if (!saved) deps.logger.warn({ runId: run.id }, 'the answer was already finished in the store');
   } catch (error) {
@@ -196,6 +203,7 @@ async function generate(
             finishReason: outcome.finishReason,
             status: outcome.status === 'stopped' ? 'stopped' : 'complete',
             usage,
+            ...(sqlCheck ? { sqlCheck } : {}),
           },
         },
   );
@@ -224,6 +232,27 @@ async function generate(
     deps.onTurnEnd?.(record);
   } catch (error) {
     deps.logger.warn({ err: error }, 'onTurnEnd threw');
+  }
+}
+
+/**
+ * How the answer's SQL code blocks fit the schema (complete, stopped or interrupted alike), or
+ * undefined when it has none. Only text with a fence is read; a checker failure never fails the
+ * turn.
+ */
+function checkSqlOfAnswer(
+  text: string,
+  schema: ParsedSchema,
+  logger: ChatLogger,
+  runId: string,
+): SqlCheck | undefined {
+  if (!text.includes('```') && !text.includes('~~~')) return undefined;
+  try {
+    const check = checkAnswerSql(text, schema);
+    return check.blocks.length > 0 ? check : undefined;
+  } catch (error) {
+    logger.warn({ err: error, runId }, 'checking the SQL of an answer failed');
+    return undefined;
   }
 }
 

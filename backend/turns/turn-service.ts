@@ -16,7 +16,8 @@ import type { EventId } from '../runs/event-id.js';
 import { type LiveRunStats, LiveRuns } from '../runs/live-runs.js';
 import { RemoteRun } from '../runs/remote-run.js';
 import { runIdFor } from '../runs/run-id.js';
-import type { RunRecord, RunRegistry, TurnBudget } from '../runs/run-registry.js';
+import type { RunIdentity, RunRecord, RunRegistry, TurnBudget } from '../runs/run-registry.js';
+import { parseSchema } from '../schema/parse-schema.js';
 import type { ChatStore, StoredTurn } from '../stores/chat-store.js';
 import { SharedInterval } from '../timers/shared-interval.js';
 import { type GenerationInput, runGeneration } from './run-generation.js';
@@ -265,7 +266,7 @@ export class TurnService {
    * coalescing from the config), or a replay of a stored turn that only ever holds its text.
    */
   #createRun(
-    record: RunRecord | Omit<RunRecord, 'ownerId' | 'state'>,
+    record: RunIdentity | RunRecord,
     transport: 'sse' | 'rest',
     kind: 'live' | 'replay',
   ): ChatRun {
@@ -320,6 +321,8 @@ export class TurnService {
       });
       input = {
         run,
+        // Cached per schema text: shared by every turn of the project, not held per stream.
+        schema: parseSchema(project.schema),
         request: { messages: context.messages, project },
         promptTokens: context.promptTokens,
         schemaTrimmed: context.schemaTrimmed,
@@ -418,6 +421,7 @@ export class TurnService {
           finishReason: answer.finishReason ?? (answer.status === 'stopped' ? 'stopped' : 'stop'),
           status: answer.status,
           usage,
+          ...(answer.sqlCheck ? { sqlCheck: answer.sqlCheck } : {}),
         },
       });
     } else {

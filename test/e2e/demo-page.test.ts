@@ -56,6 +56,25 @@ async function openDemo(user: 'alice' | 'bob' = 'alice'): Promise<Page> {
   return page;
 }
 
+/** What the scripted model answers, in the question itself (the fake upstream's directive). */
+const answerWith = (markdown: string) =>
+  `How do I list the books with their authors? [[fake:text=${encodeURIComponent(markdown)}]]`;
+const WRONG_COLUMN =
+  '```sql\nSELECT b.title, a.ful_name FROM books b JOIN book_authors ba ON ba.book_id = b.id JOIN authors a ON a.id = ba.author_id;\n```';
+const WRONG_JOIN =
+  '```sql\nSELECT b.title, a.full_name FROM books b JOIN authors a ON a.id = b.author_id;\n```';
+const CORRECT =
+  '```sql\nSELECT b.title, a.full_name FROM books b JOIN book_authors ba ON ba.book_id = b.id JOIN authors a ON a.id = ba.author_id;\n```';
+
+/** The verdicts under the answers' SQL blocks, in order: status and text. */
+const verdicts = (page: Page) =>
+  page.locator('#inline-chat').evaluate((element) =>
+    Array.from(element.shadowRoot?.querySelectorAll('[part~="sql-check"]') ?? [], (node) => ({
+      status: (node as HTMLElement).dataset.status,
+      text: (node.textContent ?? '').replace(/\s+/g, ' ').trim(),
+    })),
+  );
+
 // Generous: real processes and a real browser on two shared cores.
 describe('the demo page', { timeout: 60_000 }, () => {
   it('says which model answers and lists only the signed-in user’s projects', async () => {
@@ -300,5 +319,34 @@ describe('the demo page across a restart of the demo server', { timeout: 90_000 
       );
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+  it('shows the SQL check under each SQL block: a wrong column, a wrong join, the corrected query, and the same after a reload', async () => {
+    // The scripted model's answers are in the questions (the fake upstream's directive).
+    const page = await openDemo('alice');
+    expect(await page.locator('#project-select').inputValue()).toBe('bookstore');
+    const chat = chatOn(page, '#inline-chat');
+    await chat.ask(answerWith(WRONG_COLUMN));
+    await chat.waitForAnswers(1);
+    await chat.ask(answerWith(WRONG_JOIN));
+    await chat.waitForAnswers(2);
+    await chat.ask(answerWith(CORRECT));
+    await chat.waitForAnswers(3);
+    const expected = [
+      {
+        status: 'unknown-identifiers',
+        text: 'authors.ful_name is not in the schema — did you mean authors.full_name?',
+      },
+      {
+        status: 'unknown-identifiers',
+        text: expect.stringMatching(/^books\.author_id is not in the schema/),
+      },
+      { status: 'ok', text: 'Matches the schema' },
+    ];
+    await expect.poll(() => verdicts(page)).toEqual(expected);
+    await page.screenshot({ path: join(OUTPUT_DIR, 'sql-check.png'), fullPage: true });
+
+    await page.reload();
+    await chat.waitForAnswers(3);
+    await expect.poll(() => verdicts(page)).toEqual(expected);
   });
 });

@@ -135,6 +135,7 @@ function turnResult(event: ChatEvent, text: string, fellBack: boolean): ChatTurn
     usage: metadata.usage,
     model: metadata.model,
     transport: fellBack ? 'rest' : 'sse',
+    ...(metadata.sqlCheck ? { sqlCheck: metadata.sqlCheck } : {}),
   };
 }
 
