@@ -32,6 +32,7 @@ export {
   SqliteProjectStore,
   type SqliteProjectStoreOptions,
 } from './projects/sqlite-project-store.js';
+export type { FeedbackRecord } from './routes/answer-routes.js';
 export type { ChatRun, RunSink, Subscription } from './runs/chat-run.js';
 export type { LiveRunStats } from './runs/live-runs.js';
 export { MemoryRunRegistry, type MemoryRunRegistryOptions } from './runs/memory-run-registry.js';

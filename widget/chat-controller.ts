@@ -432,7 +432,7 @@ export class ChatController implements ReactiveController {
     // `retryable` means "the same Idempotency-Key may succeed" (docs/protocol.md, Errors);
     // otherwise a retry is a new turn.
     this.#failed = {
-      message: runner.request.message,
+      message: runner.request.message ?? '',
       idempotencyKey: detail.retryable ? runner.idempotencyKey : createUuid(),
       assistant,
     };

@@ -96,6 +96,7 @@ const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
     'widget',
     'logger',
     'onTurnEnd',
+    'onFeedback',
   ],
   auth: [
     'secret',

@@ -4,7 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Project } from '../projects/project-resolver.js';
 import { generateLargeDdl, SHOP_DDL, tableName } from '../schema/test-helpers/shop-schema.js';
-import { type BuildChatContextInput, buildChatContext } from './build-chat-context.js';
+import {
+  type BuildChatContextInput,
+  buildChatContext,
+  CONTINUE_INSTRUCTION,
+} from './build-chat-context.js';
 import { estimateMessagesTokens, estimateTokens } from './estimate-tokens.js';
 
 const shop: Project = { id: 'p1', name: 'Shop', schema: SHOP_DDL };
@@ -99,6 +103,18 @@ describe('prompt layout', () => {
     const context = build({ instructions: '  Answer in French.  ' });
     const { after } = fenced(context.messages[0]?.content ?? '');
     expect(after).toBe('\n\nInstructions from the application:\nAnswer in French.');
+  });
+
+  it('ends a Continue with the cut answer and a request to go on, counted in the prompt', () => {
+    const plain = build();
+    const context = build({ continuation: 'Orders reference customers through' });
+    expect(context.messages.slice(-3)).toEqual([
+      { role: 'user', content: 'How are orders linked to customers?' },
+      { role: 'assistant', content: 'Orders reference customers through' },
+      { role: 'user', content: CONTINUE_INSTRUCTION },
+    ]);
+    expect(context.promptTokens).toBeGreaterThan(plain.promptTokens);
+    expect(build({ continuation: '' }).messages).toEqual(plain.messages);
   });
 
   it('keeps the project name on one quoted line', () => {

@@ -464,28 +464,41 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
     if (record?.state !== 'running') return false;
     const keys = this.#keysOf(record);
     const entries = await this.#readAfter(keys.events, -1);
-    let text = '';
+    // A Continue's events start at the answer's text before it, which only the store has.
+    const first = entries.find((entry) => entry.event.type === 'token');
+    const start =
+      first?.event.type === 'token' ? textOffsetAfter(first.seq) - first.event.content.length : 0;
+    let text =
+      start > 0
+        ? ((await this.#store?.getMessage(userId, record.messageId))?.content.slice(0, start) ?? '')
+        : '';
+    const known = text.length === start;
+    let length = start;
     for (const { seq, event } of entries) {
       if (event.type !== 'token') continue;
       const end = textOffsetAfter(seq);
-      if (end > text.length)
+      if (known && end > text.length) {
         text += event.content.slice(event.content.length - (end - text.length));
+      }
+      length = Math.max(length, end);
     }
-    const stored = await this.#store?.interruptTurn(userId, record.messageId, text || undefined);
+    // Without the text before it, the checkpoint is kept (it has the whole answer so far).
+    const content = known && text !== '' ? text : undefined;
+    const stored = await this.#store?.interruptTurn(userId, record.messageId, content);
     const error = new ChatError(
       'GENERATION_INTERRUPTED',
       'The server generating this answer stopped; the text so far is saved.',
       { retryable: true },
     );
     this.publish(record, [
-      { seq: terminalSeq(text.length), event: { type: 'error', error: error.toDetail() } },
+      { seq: terminalSeq(length), event: { type: 'error', error: error.toDetail() } },
     ]);
     await this.finish(record, {
       kind: 'ended',
       terminal: { type: 'error', error: error.toDetail() },
     });
     this.#logger.warn(
-      { runId, ownerId: record.ownerId, chars: text.length, saved: stored === true },
+      { runId, ownerId: record.ownerId, chars: length, saved: stored === true },
       'settled the run of an instance that stopped renewing its lease',
     );
     return true;

@@ -113,6 +113,7 @@ export class ChatRun implements RunFeed {
   readonly messageId: string;
   readonly createdAt: string;
   readonly question: string;
+  readonly action: RunIdentity['action'];
   phase: 'pending' | 'streaming' | 'ended' = 'pending';
   /** The terminal event, once ended. */
   terminal: TerminalEvent | undefined;
@@ -129,6 +130,8 @@ export class ChatRun implements RunFeed {
   #clients = 0;
   readonly #endListeners: Array<(run: ChatRun) => void> = [];
   #text = '';
+  /** Where this run's own text starts in `#text` (a Continue goes on from the answer's text). */
+  #startOffset = 0;
   /** Deltas appended since the last flush. */
   #pendingTokens = 0;
   /** `performance.now()` of the last flush; -Infinity before the first. */
@@ -147,6 +150,7 @@ export class ChatRun implements RunFeed {
     this.messageId = init.messageId;
     this.createdAt = init.createdAt;
     this.question = init.question;
+    this.action = init.action;
     this.#graceMs = init.disconnectGraceMs;
     this.#flushMs = init.flushMs;
     this.#flushTokens = init.flushTokens;
@@ -158,9 +162,27 @@ export class ChatRun implements RunFeed {
     return this.#controller.signal;
   }
 
-  /** The answer so far. */
+  /** The answer so far (a Continue's: the answer's text before it, then its own). */
   get text(): string {
     return this.#text;
+  }
+
+  /** Where this run's own text starts in {@link text}: 0, or a Continue's `continueFrom` length. */
+  get startOffset(): number {
+    return this.#startOffset;
+  }
+
+  /**
+   * A Continue, before it streams: the answer's text so far. The run's text starts with it, its
+   * events' seqs go on from its end (so ids stay offsets into the stored message), and no sink is
+   * ever sent it: a new client gets the text after it, a resume what follows its `Last-Event-ID`.
+   */
+  continueFrom(text: string): void {
+    if (this.phase !== 'pending' || this.#text !== '') {
+      throw new Error('ChatRun.continueFrom: only before the run streams.');
+    }
+    this.#text = text;
+    this.#startOffset = text.length;
   }
 
   /** Whether the generation has not ended yet. */
@@ -303,6 +325,8 @@ export class ChatRun implements RunFeed {
   #open(state: SinkState): void {
     if (state.opened) return;
     state.opened = true;
+    // What came before a Continue is the client's already (and was never this run's to send).
+    state.cursor = Math.max(state.cursor, this.#startOffset);
     state.sink.open(this);
     if (state.needsConversationId) {
       state.needsConversationId = false;

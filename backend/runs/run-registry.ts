@@ -9,7 +9,7 @@
 
 import type { ChatEvent, ErrorDetail, TerminalEvent } from '../../sdk/protocol.js';
 import type { ChatLogger } from '../logging/chat-logger.js';
-import type { ChatStore } from '../stores/chat-store.js';
+import type { AnswerAction, ChatStore } from '../stores/chat-store.js';
 
 /** What names a run: the same for its record, its live `ChatRun` and a follower elsewhere. */
 export interface RunIdentity {
@@ -23,8 +23,13 @@ export interface RunIdentity {
   messageId: string;
   /** ISO 8601 time the turn was saved. */
   createdAt: string;
-  /** The question, so a retry with the same key but another question is refused. */
+  /**
+   * The question, so a retry with the same key but another question is refused (`''` for a
+   * Regenerate or Continue, which `action` names instead).
+   */
   question: string;
+  /** A Regenerate or Continue: which, and of which answer (what a retry must name again). */
+  action?: { kind: AnswerAction; targetId: string };
   /** How the first request arrived. */
   transport: 'sse' | 'rest';
 }

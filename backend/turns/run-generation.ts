@@ -3,7 +3,7 @@
 // then about once a second), saves the final state,
 // ends the run with exactly one terminal event, and reports the turn.
 
-import type { SqlCheck } from '../../sdk/protocol.js';
+import type { Quota, SqlCheck } from '../../sdk/protocol.js';
 import { estimateTokens } from '../context/estimate-tokens.js';
 import { ChatError, toChatError } from '../errors.js';
 import type { ChatLogger } from '../logging/chat-logger.js';
@@ -32,6 +32,11 @@ export interface GenerationDeps {
   idleMs: number;
   /** Calls this generation's checkpoint about once a second, together with every other's. */
   checkpoints: SharedInterval;
+  /**
+   * The user's daily allowance once the answer is saved, for the `complete` event; undefined
+   * when the server has none. Defaults to none.
+   */
+  quotaOf?: (userId: string) => Promise<Quota | undefined>;
 }
 
 /** One generation's inputs. */
@@ -160,7 +165,10 @@ async function generate(
   }
 
   const abortReason = signal.aborted ? (signal.reason as RunAbortReason) : undefined;
+  // The whole answer (a Continue's text so far included) is saved and decides the status; the
+  // usage is this generation's own.
   const text = run.text;
+  const generated = estimateTokens(text.slice(run.startOffset));
   const outcome = decideTurnOutcome({
     textLength: text.length,
     finish,
@@ -169,8 +177,8 @@ async function generate(
   });
   const usage = finish?.usage ?? {
     promptTokens: input.promptTokens,
-    completionTokens: estimateTokens(text),
-    totalTokens: input.promptTokens + estimateTokens(text),
+    completionTokens: generated,
+    totalTokens: input.promptTokens + generated,
   };
   let terminalError = outcome.error;
   const sqlCheck = checkSqlOfAnswer(text, input.schema, deps.logger, run.id);
@@ -190,6 +198,7 @@ async function generate(
     });
   }
 
+  const quota = terminalError ? undefined : await quotaAfter(deps, run);
   run.end(
     terminalError
       ? { type: 'error', error: terminalError.toDetail() }
@@ -203,6 +212,8 @@ async function generate(
             finishReason: outcome.finishReason,
             status: outcome.status === 'stopped' ? 'stopped' : 'complete',
             usage,
+            ...(run.action?.kind === 'continue' ? { continuedFrom: run.startOffset } : {}),
+            ...(quota ? { quota } : {}),
             ...(sqlCheck ? { sqlCheck } : {}),
           },
         },
@@ -226,12 +237,23 @@ async function generate(
     status: outcome.status,
     schemaTrimmed: input.schemaTrimmed,
   };
+  if (run.action) record.action = run.action.kind;
   if (terminalError) record.errorCode = terminalError.code;
   deps.logger.info({ turn: record }, 'turn finished');
   try {
     deps.onTurnEnd?.(record);
   } catch (error) {
     deps.logger.warn({ err: error }, 'onTurnEnd threw');
+  }
+}
+
+/** The allowance after the turn; a failure to read it only leaves it out of the event. */
+async function quotaAfter(deps: GenerationDeps, run: ChatRun): Promise<Quota | undefined> {
+  try {
+    return await deps.quotaOf?.(run.userId);
+  } catch (error) {
+    deps.logger.warn({ err: error, runId: run.id }, 'reading the quota after a turn failed');
+    return undefined;
   }
 }
 
