@@ -216,4 +216,54 @@ describe.skipIf(url === undefined)('RedisRunRegistry', () => {
     expect(await b.findActiveByConversation('placeholder', begin.conversation.id)).toBeUndefined();
     expect((await b.findById('placeholder', record.id))?.state).toBe('ended');
   });
+
+  it("settles a dead owner's Continue with the answer's text before it and what it added", async () => {
+    const { a, b, store } = await pair({ leaseMs: 300, renewEveryMs: 100 });
+    const user = `user-${randomUUID()}`;
+    const begin = await store.beginTurn(user, {
+      conversationId: randomUUID(),
+      projectId: 'shop',
+      userMessage: { id: randomUUID(), content: 'q' },
+      assistantMessage: { id: randomUUID(), model: 'm' },
+      idempotencyKey: randomUUID(),
+      now: new Date(),
+    });
+    if (begin.kind !== 'started') throw new Error(begin.kind);
+    const answerId = begin.assistantMessage.id;
+    await store.finishTurn(user, answerId, {
+      content: 'Books have',
+      status: 'stopped',
+      finishReason: 'stopped',
+      usage: { promptTokens: 1, completionTokens: 1, totalTokens: 2 },
+    });
+    await store.beginAnswerTurn(user, {
+      action: 'continue',
+      conversationId: begin.conversation.id,
+      projectId: 'shop',
+      targetMessageId: answerId,
+      turnId: randomUUID(),
+      model: 'm',
+      idempotencyKey: randomUUID(),
+      now: new Date(),
+    });
+    const record = recordOf(a, {
+      userId: user,
+      conversationId: begin.conversation.id,
+      messageId: answerId,
+      question: '',
+      action: { kind: 'continue', targetId: answerId },
+    });
+    await claim(a, record);
+    // " authors" after the 10 characters the answer had: offset 18, seq 19.
+    a.publish(record, [token(' authors', 18)]);
+    const followed = collect(b.follow(record, undefined, new AbortController().signal));
+    await a.close();
+    const entries = await followed;
+
+    expect(entries.at(-1)?.seq).toBe(20);
+    expect(await store.getMessage(user, answerId)).toMatchObject({
+      status: 'interrupted',
+      content: 'Books have authors',
+    });
+  });
 });

@@ -298,15 +298,22 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
     /** The seq and text end offset delivered so far. */
     let lastSeq = afterSeq ?? -1;
     let offset = afterSeq === undefined ? 0 : textOffsetAfter(afterSeq);
+    // A Continue's text starts where the answer's text ended (its first entry after the
+    // conversationId event says where), not at 0.
+    let started = record.action?.kind !== 'continue';
     /** Takes `entry` if it comes next; false when it shows entries were missed (read again). */
     const accept = (entry: RunEntry): boolean | 'skip' => {
       if (entry.seq <= lastSeq) return 'skip';
       const { event } = entry;
       if (event.type === 'token') {
         const end = textOffsetAfter(entry.seq);
+        if (!started) offset = Math.max(offset, end - event.content.length);
+        started = true;
         if (end - event.content.length > offset) return false;
         offset = end;
       } else if (event.type === 'complete' || event.type === 'error') {
+        if (!started) offset = Math.max(offset, entry.seq - 2);
+        started = true;
         if (entry.seq - 2 > offset) return false;
       }
       lastSeq = entry.seq;
