@@ -33,8 +33,8 @@ export class NameResolver {
     this.#queries = new SqlQueryResolver(lookup, catalog, (statement, scope) =>
       this.#cteStatement(statement, scope),
     );
-    this.#dml = new SqlDmlResolver(dialect, this.#queries, lookup, catalog);
-    this.#ddl = new SqlDdlResolver(this.#queries, lookup, catalog);
+    this.#dml = new SqlDmlResolver(this.#queries);
+    this.#ddl = new SqlDdlResolver(this.#queries);
   }
 
   /** Unknown identifiers found so far, in order of appearance. */

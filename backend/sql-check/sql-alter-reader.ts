@@ -113,10 +113,7 @@ export abstract class SqlAlterReader extends SqlCreateReader {
         'CONVERT',
       ].includes(token.upper)
     ) {
-      while (!this.atEnd() && !this.isPunct(',')) {
-        if (this.isPunct('(')) this.skipGroup();
-        else this.pos++;
-      }
+      this.skipGroupsUntil(',');
       return { kind: 'other' };
     }
     throw new SqlSyntaxError('unsupported ALTER TABLE action');
@@ -148,10 +145,7 @@ export abstract class SqlAlterReader extends SqlCreateReader {
       )
     ) {
       // Names the checker does not track: accepted without a check.
-      while (!this.atEnd()) {
-        if (this.isPunct('(')) this.skipGroup();
-        else this.pos++;
-      }
+      this.skipGroupsUntil();
       return { kind: 'noop' };
     }
     throw new SqlSyntaxError('unsupported DROP');

@@ -143,10 +143,7 @@ export abstract class SqlCreateReader extends SqlDmlReader {
     }
     if (this.eatWord('EXCLUDE')) {
       // Postgres exclusion constraints: operators the checker does not read.
-      while (!this.atEnd() && !this.isPunct(',') && !this.isPunct(')')) {
-        if (this.isPunct('(')) this.skipGroup();
-        else this.pos++;
-      }
+      this.skipGroupsUntil(',', ')');
       return constraint;
     }
     if (this.eatWord('FOREIGN', 'KEY')) {

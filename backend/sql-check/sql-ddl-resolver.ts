@@ -17,10 +17,11 @@ export class SqlDdlResolver {
   readonly #lookup: SqlNameLookup;
   readonly #catalog: SqlTableCatalog;
 
-  constructor(queries: SqlQueryResolver, lookup: SqlNameLookup, catalog: SqlTableCatalog) {
+  /** Resolves with `queries` and its name lookup and table catalog. */
+  constructor(queries: SqlQueryResolver) {
     this.#queries = queries;
-    this.#lookup = lookup;
-    this.#catalog = catalog;
+    this.#lookup = queries.lookup;
+    this.#catalog = queries.catalog;
   }
 
   /** `CREATE TABLE`: its columns exist from here on (also for its own `REFERENCES`). */

@@ -116,13 +116,7 @@ export abstract class SqlDmlReader extends SqlQueryReader {
       returning: [],
     };
     if (this.eatWord('FROM')) statement.from = this.fromList();
-    if (this.eatWord('WHERE')) {
-      if (this.eatWord('CURRENT', 'OF')) this.ident();
-      else statement.where.push(this.expr());
-    }
-    if (this.eatWord('ORDER', 'BY')) statement.orderBy = this.sortList();
-    if (this.eatWord('LIMIT')) statement.where.push(this.expr());
-    if (this.eatWord('RETURNING')) statement.returning = this.selectItems();
+    this.whereToReturning(statement);
     return statement;
   }
 
@@ -162,6 +156,17 @@ export abstract class SqlDmlReader extends SqlQueryReader {
       while (this.eatPunct(',')) statement.target.push(this.joinedTable());
     }
     if (this.eatWord('USING')) statement.using = this.fromList();
+    this.whereToReturning(statement);
+    return statement;
+  }
+
+  /**
+   * The clauses `UPDATE` and `DELETE` end with: `WHERE` (or `WHERE CURRENT OF cursor`), MySQL
+   * `ORDER BY` and `LIMIT`, `RETURNING`.
+   */
+  protected whereToReturning(
+    statement: Pick<Statement & { kind: 'update' | 'delete' }, 'where' | 'orderBy' | 'returning'>,
+  ): void {
     if (this.eatWord('WHERE')) {
       if (this.eatWord('CURRENT', 'OF')) this.ident();
       else statement.where.push(this.expr());
@@ -169,6 +174,5 @@ export abstract class SqlDmlReader extends SqlQueryReader {
     if (this.eatWord('ORDER', 'BY')) statement.orderBy = this.sortList();
     if (this.eatWord('LIMIT')) statement.where.push(this.expr());
     if (this.eatWord('RETURNING')) statement.returning = this.selectItems();
-    return statement;
   }
 }

@@ -144,13 +144,16 @@ export class SqlNameLookup {
     );
   }
 
+  /** Whether `relation` has `column` or may have it (its columns are not all known). */
+  mayHaveColumn(relation: Relation, column: Ident): boolean {
+    const result = findColumn(relation, column, this.#dialect);
+    return result.found || result.unsure;
+  }
+
   /** Whether `name` is a column of some source in scope (for `col.field` access). */
   columnInScope(name: Ident, scope: Scope): boolean {
     for (let s: Scope | undefined = scope; s; s = s.parent) {
-      for (const source of s.sources) {
-        const result = findColumn(source.relation, name, this.#dialect);
-        if (result.found || result.unsure) return true;
-      }
+      for (const source of s.sources) if (this.mayHaveColumn(source.relation, name)) return true;
     }
     return false;
   }

@@ -2,7 +2,7 @@
 // `EXISTS`, parenthesized expressions, rows and subqueries. Function calls are read by the layer
 // above (sql-function-call-reader.ts), subqueries by the query layer (sql-query-reader.ts).
 
-import type { SqlToken } from '../schema/tokenize-sql.js';
+import type { SqlToken, SqlTokenKind } from '../schema/tokenize-sql.js';
 import type { ColumnRef, Expr, Ident, QueryNode } from './sql-ast.js';
 import {
   INTERVAL_UNITS,
@@ -28,6 +28,12 @@ const NILADIC = new Set(
 
 /** Words before a string that make it a typed literal (`DATE '2024-01-01'`). */
 const TYPED_LITERAL = new Set(['DATE', 'TIME', 'TIMESTAMP', 'TIMESTAMPTZ', 'DATETIME', 'JSON']);
+
+/** What may follow `$` in a placeholder: `$1`, `$name`. */
+const DOLLAR_PLACEHOLDER: ReadonlySet<SqlTokenKind> = new Set(['number', 'word']);
+
+/** What may follow `:` in a placeholder: `:name`, `:"name"`. */
+const NAMED_PLACEHOLDER: ReadonlySet<SqlTokenKind> = new Set(['word', 'quoted']);
 
 /** Reads operands: everything an operator can stand between. */
 export abstract class SqlOperandReader extends SqlExpressionReader {
@@ -96,23 +102,14 @@ export abstract class SqlOperandReader extends SqlExpressionReader {
         this.postfix(expr);
         return other;
       case '$':
-        // $1 placeholder
-        this.pos++;
-        if ((this.peek()?.kind === 'number' || this.peek()?.kind === 'word') && this.adjacent())
-          this.pos++;
-        else throw new SqlSyntaxError('$');
-        return other;
+        return this.placeholder('$', DOLLAR_PLACEHOLDER); // $1
       case '?':
         this.pos++;
         if (this.peek()?.kind === 'number' && this.adjacent()) this.pos++;
         return other;
       case ':':
-        // :name placeholder (`::` casts are postfix and never reach here)
-        this.pos++;
-        if ((this.peek()?.kind === 'word' || this.peek()?.kind === 'quoted') && this.adjacent())
-          this.pos++;
-        else throw new SqlSyntaxError(':');
-        return other;
+        // :name (`::` casts are postfix and never reach here)
+        return this.placeholder(':', NAMED_PLACEHOLDER);
       case '@':
         // MySQL @var / @@system_var, SQL Server @param
         this.pos++;
@@ -131,6 +128,16 @@ export abstract class SqlOperandReader extends SqlExpressionReader {
       default:
         throw new SqlSyntaxError(`unexpected ${token.value}`);
     }
+  }
+
+  /** A placeholder: its `marker`, then a token of one of `kinds` written right after it. */
+  protected placeholder(marker: string, kinds: ReadonlySet<SqlTokenKind>): OperandShape {
+    this.pos++;
+    const kind = this.peek()?.kind;
+    if (kind === undefined || !kinds.has(kind) || !this.adjacent())
+      throw new SqlSyntaxError(marker);
+    this.pos++;
+    return { shape: 'other' };
   }
 
   /** `( … )`: a subquery, a row / list, or a parenthesized expression. */

@@ -30,13 +30,15 @@ export type ResolveCteStatement = (statement: Statement, scope: Scope) => Relati
  * below the one they appear in, so correlated names resolve outwards.
  */
 export class SqlQueryResolver {
-  readonly #lookup: SqlNameLookup;
-  readonly #catalog: SqlTableCatalog;
+  /** Where names are looked up (the DML and DDL resolvers use it too). */
+  readonly lookup: SqlNameLookup;
+  /** The tables the statements can name. */
+  readonly catalog: SqlTableCatalog;
   readonly #cteStatement: ResolveCteStatement;
 
   constructor(lookup: SqlNameLookup, catalog: SqlTableCatalog, cteStatement: ResolveCteStatement) {
-    this.#lookup = lookup;
-    this.#catalog = catalog;
+    this.lookup = lookup;
+    this.catalog = catalog;
     this.#cteStatement = cteStatement;
   }
 
@@ -93,7 +95,7 @@ export class SqlQueryResolver {
         return { scope, output: { name: '', columns, open: true } };
       }
       case 'table': {
-        const relation = this.#catalog.lookup(core.name, parent, true);
+        const relation = this.catalog.lookup(core.name, parent, true);
         return { scope, output: relation ?? unknownRelation() };
       }
       case 'select':
@@ -118,7 +120,7 @@ export class SqlQueryResolver {
     for (const item of items) {
       if (item.kind === 'expr') this.expr(item.expr, scope);
       else if (item.kind === 'qualified-star')
-        this.#lookup.ref({ parts: item.qualifier, star: true }, scope);
+        this.lookup.ref({ parts: item.qualifier, star: true }, scope);
     }
   }
 
@@ -138,7 +140,7 @@ export class SqlQueryResolver {
       if (item.kind === 'star') {
         for (const source of scope.sources) addAll(source.relation);
       } else if (item.kind === 'qualified-star') {
-        const source = this.#lookup.findSource(item.qualifier, scope);
+        const source = this.lookup.findSource(item.qualifier, scope);
         if (source) addAll(source.relation);
         else open = true;
       } else if (item.alias) {
@@ -161,7 +163,7 @@ export class SqlQueryResolver {
   fromItem(item: FromItem, scope: Scope): void {
     switch (item.kind) {
       case 'table': {
-        const found = this.#catalog.lookup(item.name, scope, true);
+        const found = this.catalog.lookup(item.name, scope, true);
         const last = item.name[item.name.length - 1] as Ident;
         let relation: Relation = found ?? unknownRelation(joinName(item.name));
         if (item.columnAliases) relation = renameColumns(relation, item.columnAliases);
@@ -192,7 +194,7 @@ export class SqlQueryResolver {
         this.fromItem(item.right, scope);
         if (item.on) this.expr(item.on, scope);
         if (item.using)
-          this.#lookup.using(
+          this.lookup.using(
             item.using,
             scope.sources.slice(before, middle),
             scope.sources.slice(middle),
@@ -204,7 +206,7 @@ export class SqlQueryResolver {
 
   /** Resolves the names and subqueries of an expression in `scope`. */
   expr(expr: Expr, scope: Scope): void {
-    for (const ref of expr.refs) this.#lookup.ref(ref, scope);
+    for (const ref of expr.refs) this.lookup.ref(ref, scope);
     for (const query of expr.queries) this.query(query, scope);
   }
 }

@@ -192,6 +192,17 @@ export class SqlTokenCursor {
     }
   }
 
+  /**
+   * Skips tokens, a parenthesized group at a time, up to the end of the statement or to the first
+   * punctuation of `stops` outside those groups (not consumed): what the checker does not read.
+   */
+  protected skipGroupsUntil(...stops: string[]): void {
+    while (!this.atEnd() && !stops.some((stop) => this.isPunct(stop))) {
+      if (this.isPunct('(')) this.skipGroup();
+      else this.pos++;
+    }
+  }
+
   /** Enters one level of nesting (a query, an expression, a table factor); throws when too deep. */
   protected enter(): void {
     if (++this.#depth > 200) throw new SqlSyntaxError('too deep');
