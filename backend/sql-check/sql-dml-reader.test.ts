@@ -1,14 +1,7 @@
 // SqlDmlReader (through parseSqlStatements): INSERT with upserts, UPDATE and DELETE in their forms.
 
 import { describe, expect, it } from 'vitest';
-import type { Statement } from './sql-ast.js';
-import { names, readError, readStatement, refNames } from './test-helpers/read-sql.js';
-
-function read<K extends Statement['kind']>(sql: string, kind: K): Statement & { kind: K } {
-  const statement = readStatement(sql);
-  if (statement.kind !== kind) throw new Error(`not ${kind}: ${sql}`);
-  return statement as Statement & { kind: K };
-}
+import { names, readStatementOf as read, readError, refNames } from './test-helpers/read-sql.js';
 
 describe('SqlDmlReader', () => {
   it('reads INSERT … VALUES … ON CONFLICT DO UPDATE … RETURNING', () => {

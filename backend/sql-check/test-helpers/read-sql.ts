@@ -22,6 +22,16 @@ export function readStatement(sql: string): Statement {
   return parsed.statement;
 }
 
+/** {@link readStatement}, which must be of `kind`. */
+export function readStatementOf<K extends Statement['kind']>(
+  sql: string,
+  kind: K,
+): Statement & { kind: K } {
+  const statement = readStatement(sql);
+  if (statement.kind !== kind) throw new Error(`not ${kind}: ${sql}`);
+  return statement as Statement & { kind: K };
+}
+
 /** The reader's error for the only statement of `sql`, `undefined` when it was read. */
 export function readError(sql: string): string | undefined {
   return parseSqlStatements(sql)[0]?.error;
