@@ -5,6 +5,21 @@ import type { AlterAction, Expr, Ident, Statement } from './sql-ast.js';
 import { SqlCreateReader } from './sql-create-reader.js';
 import { SqlSyntaxError } from './sql-token-cursor.js';
 
+/** What `DROP` may drop besides tables: names the checker does not track. */
+const UNTRACKED_DROPS = new Set([
+  'INDEX',
+  'VIEW',
+  'MATERIALIZED',
+  'SEQUENCE',
+  'TYPE',
+  'SCHEMA',
+  'FUNCTION',
+  'TRIGGER',
+]);
+
+/** `TRUNCATE` options after the names. */
+const TRUNCATE_OPTIONS = new Set(['RESTART', 'CONTINUE', 'IDENTITY', 'CASCADE', 'RESTRICT']);
+
 /** Reads `ALTER TABLE`, `DROP`, `TRUNCATE` and `COMMENT ON`. */
 export abstract class SqlAlterReader extends SqlCreateReader {
   /** `ALTER TABLE [IF EXISTS] [ONLY] name action, …`. */
@@ -130,20 +145,7 @@ export abstract class SqlAlterReader extends SqlCreateReader {
       this.eatWord('CASCADE') || this.eatWord('RESTRICT');
       return { kind: 'drop-table', names, ifExists };
     }
-    if (
-      this.isAnyWord(
-        new Set([
-          'INDEX',
-          'VIEW',
-          'MATERIALIZED',
-          'SEQUENCE',
-          'TYPE',
-          'SCHEMA',
-          'FUNCTION',
-          'TRIGGER',
-        ]),
-      )
-    ) {
+    if (this.isAnyWord(UNTRACKED_DROPS)) {
       // Names the checker does not track: accepted without a check.
       this.skipGroupsUntil();
       return { kind: 'noop' };
@@ -159,8 +161,7 @@ export abstract class SqlAlterReader extends SqlCreateReader {
     const names: Ident[][] = [];
     do names.push(this.qualifiedName());
     while (this.eatPunct(','));
-    while (this.isAnyWord(new Set(['RESTART', 'CONTINUE', 'IDENTITY', 'CASCADE', 'RESTRICT'])))
-      this.pos++;
+    while (this.isAnyWord(TRUNCATE_OPTIONS)) this.pos++;
     return { kind: 'truncate', names };
   }
 

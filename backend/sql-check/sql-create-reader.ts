@@ -15,21 +15,52 @@ const COLUMN_CONSTRAINT_START = new Set(
   ).split(' '),
 );
 
+/** Words between `CREATE [OR REPLACE]` and what it creates. */
+const CREATE_MODIFIERS = new Set([
+  'GLOBAL',
+  'LOCAL',
+  'TEMP',
+  'TEMPORARY',
+  'UNLOGGED',
+  'MATERIALIZED',
+  'RECURSIVE',
+]);
+
+/** MySQL `CREATE ALGORITHM=… DEFINER=… VIEW` attributes. */
+const VIEW_ATTRIBUTES = new Set(['ALGORITHM', 'DEFINER']);
+
+/** Words that start a table constraint. */
+const TABLE_CONSTRAINT_START = new Set([
+  'CONSTRAINT',
+  'PRIMARY',
+  'FOREIGN',
+  'CHECK',
+  'UNIQUE',
+  'EXCLUDE',
+  'FULLTEXT',
+  'SPATIAL',
+]);
+
+/** Words that start a referential action (`ON UPDATE CASCADE`, `SET NULL`, `NO ACTION`). */
+const REFERENTIAL_ACTION_START = new Set(['CASCADE', 'RESTRICT', 'SET', 'NO']);
+
+/** Ordering words after an index item (where no operator class is). */
+const INDEX_ORDERING = new Set(['ASC', 'DESC', 'NULLS']);
+
+/** MySQL index options after the item list. */
+const INDEX_OPTIONS = new Set(['USING', 'COMMENT', 'ALGORITHM', 'LOCK', 'VISIBLE', 'INVISIBLE']);
+
 /** Reads `CREATE TABLE`, `CREATE INDEX` and `CREATE VIEW`. */
 export abstract class SqlCreateReader extends SqlDmlReader {
   /** `CREATE [OR REPLACE] [TEMP …] TABLE | INDEX | VIEW`. */
   protected create(): Statement {
     this.expectWord('CREATE');
     this.eatWord('OR', 'REPLACE');
-    while (
-      this.isAnyWord(
-        new Set(['GLOBAL', 'LOCAL', 'TEMP', 'TEMPORARY', 'UNLOGGED', 'MATERIALIZED', 'RECURSIVE']),
-      )
-    ) {
+    while (this.isAnyWord(CREATE_MODIFIERS)) {
       this.pos++;
     }
     // CREATE [ALGORITHM=…] [DEFINER=…] [SQL SECURITY …] VIEW (MySQL)
-    while (this.isAnyWord(new Set(['ALGORITHM', 'DEFINER']))) {
+    while (this.isAnyWord(VIEW_ATTRIBUTES)) {
       this.pos++;
       this.expectPunct('=');
       this.next();
@@ -106,20 +137,7 @@ export abstract class SqlCreateReader extends SqlDmlReader {
 
   /** Whether a table constraint (rather than a column definition) comes next. */
   protected isTableConstraintStart(): boolean {
-    if (
-      this.isAnyWord(
-        new Set([
-          'CONSTRAINT',
-          'PRIMARY',
-          'FOREIGN',
-          'CHECK',
-          'UNIQUE',
-          'EXCLUDE',
-          'FULLTEXT',
-          'SPATIAL',
-        ]),
-      )
-    ) {
+    if (this.isAnyWord(TABLE_CONSTRAINT_START)) {
       return true;
     }
     // MySQL `KEY name (a)` / `INDEX (a)` versus a column named key (`key varchar(10)`).
@@ -235,7 +253,7 @@ export abstract class SqlCreateReader extends SqlDmlReader {
         this.pos++;
       } else if (this.eatWord('ON', 'UPDATE')) {
         // MySQL `ON UPDATE CURRENT_TIMESTAMP`, or a referential action (CASCADE, SET NULL, …).
-        if (!this.isAnyWord(new Set(['CASCADE', 'RESTRICT', 'SET', 'NO']))) this.operandExpr();
+        if (!this.isAnyWord(REFERENTIAL_ACTION_START)) this.operandExpr();
       } else if (this.eatWord('ON', 'DELETE')) {
         // referential action after REFERENCES
       } else {
@@ -286,8 +304,7 @@ export abstract class SqlCreateReader extends SqlDmlReader {
       }
       statement.items.push(expr);
       // operator class, ordering
-      if (this.isIdent() && !this.isAnyWord(new Set(['ASC', 'DESC', 'NULLS'])))
-        this.qualifiedName();
+      if (this.isIdent() && !this.isAnyWord(INDEX_ORDERING)) this.qualifiedName();
       this.eatWord('ASC') || this.eatWord('DESC');
       if (this.eatWord('NULLS')) this.eatWord('FIRST') || this.eatWord('LAST');
     } while (this.eatPunct(','));
@@ -301,9 +318,7 @@ export abstract class SqlCreateReader extends SqlDmlReader {
     if (this.eatWord('TABLESPACE')) this.ident(true);
     if (this.eatWord('WHERE')) statement.where.push(this.expr());
     // MySQL index options
-    while (
-      this.isAnyWord(new Set(['USING', 'COMMENT', 'ALGORITHM', 'LOCK', 'VISIBLE', 'INVISIBLE']))
-    ) {
+    while (this.isAnyWord(INDEX_OPTIONS)) {
       this.pos++;
       this.eatPunct('=');
       if (!this.atEnd()) this.next();

@@ -5,6 +5,15 @@
 import type { Assignment, Cte, FromItem, Ident, Statement } from './sql-ast.js';
 import { SqlQueryReader } from './sql-query-reader.js';
 
+/** MySQL `INSERT` modifiers. */
+const INSERT_MODIFIERS = new Set(['IGNORE', 'LOW_PRIORITY', 'DELAYED', 'HIGH_PRIORITY']);
+
+/** MySQL `UPDATE` modifiers. */
+const UPDATE_MODIFIERS = new Set(['LOW_PRIORITY', 'IGNORE']);
+
+/** MySQL `DELETE` modifiers. */
+const DELETE_MODIFIERS = new Set(['LOW_PRIORITY', 'QUICK', 'IGNORE']);
+
 /** Reads data-modifying statements. */
 export abstract class SqlDmlReader extends SqlQueryReader {
   /** `INSERT` / `REPLACE` / SQLite `INSERT OR …`, with upserts and `RETURNING`. */
@@ -15,8 +24,7 @@ export abstract class SqlDmlReader extends SqlQueryReader {
       // SQLite INSERT OR REPLACE / IGNORE / ABORT / FAIL / ROLLBACK
       this.next();
     }
-    while (this.isAnyWord(new Set(['IGNORE', 'LOW_PRIORITY', 'DELAYED', 'HIGH_PRIORITY'])))
-      this.pos++;
+    while (this.isAnyWord(INSERT_MODIFIERS)) this.pos++;
     this.eatWord('INTO');
     const table = this.qualifiedName();
     const statement: Statement & { kind: 'insert' } = {
@@ -100,7 +108,7 @@ export abstract class SqlDmlReader extends SqlQueryReader {
   /** `UPDATE` (Postgres `FROM`, MySQL joins and `LIMIT`, `RETURNING`). */
   protected update(ctes: Cte[]): Statement {
     this.expectWord('UPDATE');
-    while (this.isAnyWord(new Set(['LOW_PRIORITY', 'IGNORE']))) this.pos++;
+    while (this.isAnyWord(UPDATE_MODIFIERS)) this.pos++;
     if (this.eatWord('OR')) this.next(); // SQLite UPDATE OR REPLACE
     // SET is reserved, so the FROM reader stops before it.
     const target = this.fromList();
@@ -123,7 +131,7 @@ export abstract class SqlDmlReader extends SqlQueryReader {
   /** `DELETE` (Postgres `USING`, MySQL multi-table forms, `RETURNING`). */
   protected delete(ctes: Cte[]): Statement {
     this.expectWord('DELETE');
-    while (this.isAnyWord(new Set(['LOW_PRIORITY', 'QUICK', 'IGNORE']))) this.pos++;
+    while (this.isAnyWord(DELETE_MODIFIERS)) this.pos++;
     const statement: Statement & { kind: 'delete' } = {
       kind: 'delete',
       ctes,

@@ -58,6 +58,12 @@ export function mergeInto(target: Expr, source: Expr): void {
   target.queries.push(...source.queries);
 }
 
+/** What `IS [NOT]` may test for besides `DISTINCT FROM` and `JSON`. */
+const IS_LITERALS = new Set(['NULL', 'TRUE', 'FALSE', 'UNKNOWN']);
+
+/** `IS JSON` kinds. */
+const JSON_KINDS = new Set(['OBJECT', 'ARRAY', 'SCALAR', 'VALUE']);
+
 /** Reads expressions: what they name (`Expr.refs`), their subqueries and their shape. */
 export abstract class SqlExpressionReader extends SqlTokenCursor {
   /** Reads one operand into `expr` (sql-operand-reader.ts). */
@@ -219,10 +225,10 @@ export abstract class SqlExpressionReader extends SqlTokenCursor {
         this.eatWord('NOT');
         if (this.eatWord('DISTINCT', 'FROM')) {
           this.operand(expr);
-        } else if (this.isAnyWord(new Set(['NULL', 'TRUE', 'FALSE', 'UNKNOWN']))) {
+        } else if (this.isAnyWord(IS_LITERALS)) {
           this.pos++;
         } else if (this.eatWord('JSON')) {
-          this.isAnyWord(new Set(['OBJECT', 'ARRAY', 'SCALAR', 'VALUE'])) && this.pos++;
+          this.isAnyWord(JSON_KINDS) && this.pos++;
         } else {
           this.operand(expr); // SQLite `a IS b`
         }

@@ -6,6 +6,15 @@ import { newExpr } from './sql-expression-reader.js';
 import { SqlFunctionCallReader } from './sql-function-call-reader.js';
 import { SqlSyntaxError } from './sql-token-cursor.js';
 
+/** Outer join kinds. */
+const OUTER_JOINS = new Set(['LEFT', 'RIGHT', 'FULL']);
+
+/** MySQL index hint verbs (`USE INDEX (…)`). */
+const INDEX_HINTS = new Set(['USE', 'FORCE', 'IGNORE']);
+
+/** `INDEX` or its MySQL synonym `KEY`. */
+const INDEX_WORDS = new Set(['INDEX', 'KEY']);
+
 /** Reads `FROM` lists and the join trees in them. */
 export abstract class SqlFromReader extends SqlFunctionCallReader {
   /** A `FROM` list: comma-separated join trees. */
@@ -28,7 +37,7 @@ export abstract class SqlFromReader extends SqlFunctionCallReader {
       else if (this.eatWord('CROSS', 'JOIN')) isJoin = cross = true;
       else if (this.eatWord('CROSS', 'APPLY') || this.eatWord('OUTER', 'APPLY'))
         isJoin = cross = true;
-      else if (this.isAnyWord(new Set(['LEFT', 'RIGHT', 'FULL']))) {
+      else if (this.isAnyWord(OUTER_JOINS)) {
         this.pos++;
         this.eatWord('OUTER');
         this.expectWord('JOIN');
@@ -161,10 +170,7 @@ export abstract class SqlFromReader extends SqlFunctionCallReader {
   /** MySQL index hints, SQLite INDEXED BY, SQL Server WITH (NOLOCK), TABLESAMPLE. */
   protected tableHints(): void {
     for (;;) {
-      if (
-        this.isAnyWord(new Set(['USE', 'FORCE', 'IGNORE'])) &&
-        this.isAnyWord(new Set(['INDEX', 'KEY']), 1)
-      ) {
+      if (this.isAnyWord(INDEX_HINTS) && this.isAnyWord(INDEX_WORDS, 1)) {
         this.pos += 2;
         if (this.eatWord('FOR')) {
           if (!this.eatWord('JOIN')) {

@@ -7,6 +7,12 @@ import { mergeInto, newExpr, type OperandShape } from './sql-expression-reader.j
 import { SqlOperandReader } from './sql-operand-reader.js';
 import { SqlSyntaxError } from './sql-token-cursor.js';
 
+/** Words that start a window clause rather than name a base window. */
+const WINDOW_CLAUSE_START = new Set(['PARTITION', 'ROWS', 'RANGE', 'GROUPS']);
+
+/** Window frame units. */
+const FRAME_UNITS = new Set(['ROWS', 'RANGE', 'GROUPS']);
+
 /** Reads function calls and window specifications. */
 export abstract class SqlFunctionCallReader extends SqlOperandReader {
   /** `name(args)` with its special forms, then WITHIN GROUP, FILTER, OVER. */
@@ -122,11 +128,10 @@ export abstract class SqlFunctionCallReader extends SqlOperandReader {
   protected windowSpec(): Expr {
     const expr = newExpr();
     this.expectPunct('(');
-    if (this.isIdent() && !this.isAnyWord(new Set(['PARTITION', 'ROWS', 'RANGE', 'GROUPS'])))
-      this.ident();
+    if (this.isIdent() && !this.isAnyWord(WINDOW_CLAUSE_START)) this.ident();
     if (this.eatWord('PARTITION', 'BY')) for (const item of this.exprList()) mergeInto(expr, item);
     if (this.eatWord('ORDER', 'BY')) for (const item of this.sortList()) mergeInto(expr, item);
-    if (this.isAnyWord(new Set(['ROWS', 'RANGE', 'GROUPS']))) {
+    if (this.isAnyWord(FRAME_UNITS)) {
       this.pos++;
       const between = this.eatWord('BETWEEN');
       this.frameBound(expr);

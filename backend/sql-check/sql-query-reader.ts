@@ -7,6 +7,23 @@ import type { Cte, Expr, Ident, QueryCore, QueryNode, SelectItem, Statement } fr
 import { SqlFromReader } from './sql-from-reader.js';
 import { SqlSyntaxError } from './sql-token-cursor.js';
 
+/** Set operators between query cores. */
+const SET_OPERATORS = new Set(['UNION', 'INTERSECT', 'EXCEPT', 'MINUS']);
+
+/** Words of `FOR UPDATE` / `FOR NO KEY UPDATE` / `FOR SHARE` / `FOR KEY SHARE`. */
+const LOCK_STRENGTHS = new Set(['UPDATE', 'SHARE', 'NO', 'KEY']);
+
+/** MySQL `SELECT` modifiers. */
+const SELECT_MODIFIERS = new Set([
+  'SQL_CALC_FOUND_ROWS',
+  'HIGH_PRIORITY',
+  'SQL_NO_CACHE',
+  'STRAIGHT_JOIN',
+]);
+
+/** Words before the new table of `SELECT … INTO`. */
+const INTO_MODIFIERS = new Set(['TEMP', 'TEMPORARY', 'UNLOGGED', 'TABLE']);
+
 /** Reads queries. */
 export abstract class SqlQueryReader extends SqlFromReader {
   /** Reads a statement: the body of a CTE here (sql-statement-reader.ts). */
@@ -45,7 +62,7 @@ export abstract class SqlQueryReader extends SqlFromReader {
       node.recursive = recursive;
     }
     node.cores.push(this.queryCore());
-    while (this.isAnyWord(new Set(['UNION', 'INTERSECT', 'EXCEPT', 'MINUS']))) {
+    while (this.isAnyWord(SET_OPERATORS)) {
       this.pos++;
       this.eatWord('ALL') || this.eatWord('DISTINCT');
       node.cores.push(this.queryCore());
@@ -73,12 +90,9 @@ export abstract class SqlQueryReader extends SqlFromReader {
         if (!(this.eatWord('ONLY') || this.eatWord('WITH', 'TIES'))) {
           throw new SqlSyntaxError('FETCH');
         }
-      } else if (
-        this.isWord('FOR') &&
-        this.isAnyWord(new Set(['UPDATE', 'SHARE', 'NO', 'KEY']), 1)
-      ) {
+      } else if (this.isWord('FOR') && this.isAnyWord(LOCK_STRENGTHS, 1)) {
         this.pos++;
-        while (this.isAnyWord(new Set(['UPDATE', 'SHARE', 'NO', 'KEY']))) this.pos++;
+        while (this.isAnyWord(LOCK_STRENGTHS)) this.pos++;
         if (this.eatWord('OF')) {
           do this.qualifiedName();
           while (this.eatPunct(','));
@@ -121,11 +135,7 @@ export abstract class SqlQueryReader extends SqlFromReader {
       this.eatWord('ALL');
     }
     this.eatWord('DISTINCTROW');
-    while (
-      this.isAnyWord(
-        new Set(['SQL_CALC_FOUND_ROWS', 'HIGH_PRIORITY', 'SQL_NO_CACHE', 'STRAIGHT_JOIN']),
-      )
-    ) {
+    while (this.isAnyWord(SELECT_MODIFIERS)) {
       this.pos++;
     }
     if (this.eatWord('TOP')) {
@@ -157,7 +167,7 @@ export abstract class SqlQueryReader extends SqlFromReader {
 
   /** `SELECT … INTO [TEMP] [TABLE] name` (Postgres, SQL Server) or MySQL `INTO @a, @b`. */
   protected selectInto(): void {
-    while (this.isAnyWord(new Set(['TEMP', 'TEMPORARY', 'UNLOGGED', 'TABLE']))) this.pos++;
+    while (this.isAnyWord(INTO_MODIFIERS)) this.pos++;
     do {
       if (this.eatPunct('@')) this.ident(true);
       else this.qualifiedName();

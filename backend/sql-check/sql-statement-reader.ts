@@ -6,6 +6,9 @@ import { SqlAlterReader } from './sql-alter-reader.js';
 import type { Statement } from './sql-ast.js';
 import { SqlSyntaxError } from './sql-token-cursor.js';
 
+/** `EXPLAIN` options before the statement. */
+const EXPLAIN_OPTIONS = new Set(['ANALYZE', 'VERBOSE', 'QUERY', 'PLAN', 'EXTENDED']);
+
 /**
  * Reads one statement of a tokenized text into the tree of sql-ast.ts. Strict: anything it does
  * not fully understand throws a `SqlSyntaxError` (or a `RangeError` on pathological nesting).
@@ -52,7 +55,7 @@ export class SqlStatementReader extends SqlAlterReader {
       case 'EXPLAIN': {
         this.pos++;
         // EXPLAIN [ANALYZE] [VERBOSE] [(options)] statement; MySQL EXPLAIN FORMAT=JSON.
-        while (this.isAnyWord(new Set(['ANALYZE', 'VERBOSE', 'QUERY', 'PLAN', 'EXTENDED']))) {
+        while (this.isAnyWord(EXPLAIN_OPTIONS)) {
           this.pos++;
         }
         if (this.isPunct('(')) this.skipGroup();
