@@ -113,9 +113,9 @@ describe('findFencedCodeBlocks', () => {
   });
 
   // Indented (four-space) code blocks are not fenced blocks and are not counted: `index` is the
-  // position among fenced blocks (sql-check-protocol.ts), and the widget's lexer tells the two
-  // apart only by a `code` token's `raw`, so the widget numbers the same blocks only when it
-  // counts the tokens whose `raw` starts with a fence.
+  // position among fenced blocks (`SqlCheckBlock` in sdk/protocol.ts). The widget's lexer returns
+  // indented blocks as `code` tokens too, but with `fenced: false`, and the widget numbers only
+  // the fenced ones when it shows each block's check, so both count the same blocks.
   it('counts no indented code block, nor a fence that is indented four columns or more', () => {
     const markdown = [
       'An indented block, then a fence indented as paragraph text:',

@@ -34,12 +34,11 @@ const TASK = /^\[[ xX]\](?:[ \t]+|$)/;
  * three columns, closes it. An unclosed fence runs to the end of the text, or of its block quote
  * or list item. Content lines lose the fence's indentation.
  *
- * Indented (four-space) code blocks are not listed, and `index` does not count them: the check of
- * a block is about the SQL fenced and labelled as such, and the wire format's `index` is the
- * position among fenced blocks (sql-check-protocol.ts). The widget's lexer returns indented blocks
- * as `code` tokens too (with `lang: ''`), so to find block `index` among its tokens, count only the
- * `code` tokens whose `raw` starts with a fence. Fences inside raw HTML blocks are not fenced
- * blocks either, as the widget shows such an HTML block as text.
+ * Indented (four-space) code blocks are not listed, and `index` does not count them: the wire
+ * format's `index` is the position among fenced blocks (`SqlCheckBlock` in sdk/protocol.ts), and
+ * the widget, whose lexer returns indented blocks as `code` tokens too, numbers only the tokens
+ * with `fenced: true` when it shows each block's check. Fences inside raw HTML blocks are not
+ * fenced blocks either, as the widget shows such an HTML block as text.
  */
 export function findFencedCodeBlocks(markdown: string): FencedCodeBlock[] {
   const found: Array<{ info: string; text: string }> = [];
