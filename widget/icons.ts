@@ -39,3 +39,17 @@ export const warningIcon = icon(
 export const checkIcon = icon(svg`<path d="M20 6 9 17l-5-5"/>`);
 /** Circled i, beside a SQL block the checker could not read. */
 export const infoIcon = icon(svg`<circle cx="12" cy="12" r="10"/><path d="M12 16v-4M12 8h.01"/>`);
+/** Three lines, on the conversations button. */
+export const listIcon = icon(svg`<path d="M8 6h13M8 12h13M8 18h13M3 6h.01M3 12h.01M3 18h.01"/>`);
+/** Arrow to the right, on the continue button. */
+export const continueIcon = icon(svg`<path d="M5 12h14M13 6l6 6-6 6"/>`);
+/** Raised thumb, on the good-answer button. */
+export const thumbUpIcon = icon(
+  svg`<path d="M7 10v11M15 5.9 14 10h5.8a2 2 0 0 1 2 2.3l-1.4 7A2 2 0 0 1 18.4 21H4V10h3l4-8a3 3 0 0 1 4 3.9z"/>`,
+);
+/** Lowered thumb, on the bad-answer button. */
+export const thumbDownIcon = icon(
+  svg`<path d="M17 14V3M9 18.1 10 14H4.2a2 2 0 0 1-2-2.3l1.4-7A2 2 0 0 1 5.6 3H20v11h-3l-4 8a3 3 0 0 1-4-3.9z"/>`,
+);
+/** Bin, on a conversation's delete button. */
+export const trashIcon = icon(svg`<path d="M3 6h18M8 6V4h8v2M6 6l1 15h10l1-15"/>`);

@@ -140,6 +140,56 @@ describe('<schema-chat> accessibility', function () {
     await expectAccessible(launcher, 'launcher open');
   });
 
+  it('passes axe with versions, ratings, Continue and Regenerate, the conversation list, usage and rtl', async () => {
+    const client = new FakeChatClient()
+      .setHistory(CID, [
+        storedMessage('user', 'Which tables?'),
+        {
+          ...storedMessage('assistant', 'Second version.', 'a-2'),
+          feedback: { rating: 'up' },
+          previousVersions: [storedMessage('assistant', 'First version.', 'a-1')],
+        },
+        storedMessage('user', 'And the keys?'),
+        { ...storedMessage('assistant', 'The keys are', 'a-3'), status: 'stopped' },
+      ])
+      .setConversations([
+        {
+          id: CID,
+          projectId: 'p1',
+          title: 'Which tables?',
+          createdAt: '2026-03-01T10:00:00.000Z',
+          updatedAt: '2026-03-01T10:00:00.000Z',
+        },
+      ]);
+    client.usage = { used: 10, limit: 100, resetsAt: '2026-03-02T00:00:00.000Z' };
+    const chat = await mountChat({
+      client,
+      attributes: { 'conversation-id': CID, theme: 'light', 'show-usage': '' },
+    });
+    await waitFor(() => has(chat, '[part~="continue-button"]'), 'the history');
+    for (const name of ['version-switcher', 'feedback-up', 'regenerate-button', 'usage']) {
+      expect(has(chat, `[part~="${name}"]`), name).to.equal(true);
+    }
+    await expectAccessible(chat, 'versions, ratings, Continue and Regenerate, usage');
+    $(chat, '[part~="version-previous"]').click();
+    await chat.updateComplete;
+    await expectAccessible(chat, 'an earlier version shown');
+    chat.theme = 'dark';
+    await chat.updateComplete;
+    await expectAccessible(chat, 'dark theme');
+    $(chat, '[part~="conversations-button"]').click();
+    await waitFor(() => has(chat, '[part~="conversation-item"]'), 'the list');
+    $(chat, '[part~="conversation-delete"]').click();
+    await chat.updateComplete;
+    await expectAccessible(chat, 'the conversation list, a delete to confirm');
+    document.documentElement.setAttribute('dir', 'rtl');
+    try {
+      await expectAccessible(chat, 'right to left');
+    } finally {
+      document.documentElement.removeAttribute('dir');
+    }
+  });
+
   it('is a polite role="log", busy while an answer streams, so that each message is announced once', async () => {
     const client = new FakeChatClient().queueStream(
       answerSteps(CID, ['One ', 'two ', 'three ', 'four.'], 60),
@@ -207,13 +257,14 @@ describe('<schema-chat> accessibility', function () {
     try {
       before.focus();
       const order: string[] = [];
-      for (let i = 0; i < 5; i++) {
+      for (let i = 0; i < 6; i++) {
         await sendKeys({ press: 'Tab' });
         const active = chat.shadowRoot?.activeElement as HTMLElement | null;
         order.push(active?.getAttribute('part') ?? active?.getAttribute('role') ?? 'none');
       }
       expect(order).to.deep.equal([
         'switch',
+        'button conversations-button',
         'button new-button',
         'log',
         'input',
@@ -221,7 +272,7 @@ describe('<schema-chat> accessibility', function () {
       ]);
       // Back to the toggle and switch streaming off and on with Space.
       await sendKeys({ down: 'Shift' });
-      for (let i = 0; i < 4; i++) await sendKeys({ press: 'Tab' });
+      for (let i = 0; i < 5; i++) await sendKeys({ press: 'Tab' });
       await sendKeys({ up: 'Shift' });
       expect(chat.shadowRoot?.activeElement?.getAttribute('role')).to.equal('switch');
       await sendKeys({ press: 'Space' });
@@ -231,7 +282,7 @@ describe('<schema-chat> accessibility', function () {
       await chat.updateComplete;
       expect(chat.transport).to.equal('sse');
       // Into the composer, type, Shift+Enter for a new line, Enter to send.
-      for (let i = 0; i < 3; i++) await sendKeys({ press: 'Tab' });
+      for (let i = 0; i < 4; i++) await sendKeys({ press: 'Tab' });
       expect(chat.shadowRoot?.activeElement?.localName).to.equal('textarea');
       await sendKeys({ type: 'First line' });
       await sendKeys({ down: 'Shift' });
