@@ -134,6 +134,8 @@ export class ChatController implements ReactiveController {
   #turn: Turn | undefined;
   #failed: FailedTurn | undefined;
   #running: Promise<void> = Promise.resolve();
+  /** Whose allowance `quota` is (the remembered conversation's key without its project). */
+  #quotaOwner: string | undefined;
 
   constructor(host: ReactiveControllerHost & HTMLElement, options: ChatControllerOptions) {
     this.#host = host;
@@ -215,14 +217,19 @@ export class ChatController implements ReactiveController {
     const ticket = this.#switchTo(undefined);
     this.#remembered.reset();
     this.list.reset();
-    this.quota = undefined;
     const config = this.#config();
     this.#update();
     if (!config.client || !config.projectId) return Promise.resolve();
-    void this.#loadQuota(ticket);
     this.#running = (async () => {
       const pinned = config.conversationId;
       const key = await this.#remembered.key();
+      // The allowance is the user's, whatever the project: asked for again for another user only.
+      const owner = key?.slice(0, key.lastIndexOf('|'));
+      if (owner !== this.#quotaOwner) {
+        this.#quotaOwner = owner;
+        this.quota = undefined;
+        void this.#loadQuota(ticket);
+      }
       // Finding the user may take a while (getToken, a client's currentToken): a turn the user
       // started meanwhile decides the conversation.
       if (!ticket.current || this.#turn) return;
@@ -455,6 +462,7 @@ export class ChatController implements ReactiveController {
     this.#remembered.reset();
     this.list.reset();
     this.quota = undefined;
+    this.#quotaOwner = undefined;
   }
 
   /** Loads the page of messages before the oldest one shown and puts it above them. */
@@ -498,7 +506,10 @@ export class ChatController implements ReactiveController {
     let assistant = spec.continues;
     const statusBefore = assistant?.status ?? 'pending';
     if (assistant) {
-      // A Continue writes on in the answer shown: its text stays, the new text follows it.
+      // A Continue writes on in the answer shown: its text stays (as the server stored it), the
+      // new text follows it.
+      if (assistant.stored !== undefined) assistant.content = assistant.stored;
+      assistant.stored = undefined;
       assistant.status = 'streaming';
       assistant.sqlCheck = undefined;
     } else {
@@ -556,6 +567,7 @@ export class ChatController implements ReactiveController {
     if (end.type === 'stopped') {
       // The screen keeps what was shown; the server's answer adds what it stored.
       const { result } = end;
+      if (result) runner.assistant.stored = turn.prefix + result.content;
       this.#ended(turn, result);
       this.#host.dispatchEvent(
         new SchemaChatResponseEvent({
@@ -658,6 +670,7 @@ export class ChatController implements ReactiveController {
     const last = page?.items.at(-1);
     if (!ticket.current || last?.role !== 'assistant' || assistant.answerId) return;
     assistant.answerId = last.id;
+    if (last.content !== assistant.content) assistant.stored = last.content;
     this.#update();
   }
 

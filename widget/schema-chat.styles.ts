@@ -254,6 +254,13 @@ export const schemaChatStyles = css`
   .versions span {
     font-variant-numeric: tabular-nums;
   }
+  .versions button {
+    font-size: 1.3em;
+    line-height: 1;
+  }
+  header [aria-expanded='true'] {
+    color: var(--_accent);
+  }
   .versions button:disabled {
     opacity: 0.45;
     cursor: default;

@@ -31,6 +31,11 @@ export interface ViewMessage {
   versions?: ViewMessage[];
   /** Answers with `versions`: the one shown (an index into them); none shows this, the latest. */
   shownVersion?: number;
+  /**
+   * Answers stopped on screen: the text the server stored, which may go a little beyond what was
+   * shown (the stop reached it a moment later). A Continue goes on from it.
+   */
+  stored?: string;
 }
 
 /** A stored message as the view shows it; an answer still being written elsewhere shows as it is now. */

@@ -39,6 +39,12 @@ export const DEMO_PAGE_CSP = [
   'trusted-types lit-html',
 ].join('; ');
 
+/**
+ * Each demo user's daily token allowance: generous, so that it never gets in the way of trying the
+ * demo, and there, so that the chat's usage line (`show-usage`) has an allowance to show.
+ */
+export const DEMO_TOKENS_PER_DAY = 1_000_000;
+
 /** What {@link createDemoApp} needs. */
 export interface DemoAppOptions {
   /** HS256 secret of the demo tokens. */
@@ -77,7 +83,10 @@ export function createDemoApp(options: DemoAppOptions): DemoApp {
     cors: { origins: options.corsOrigins },
     logger: options.logger,
     ...(options.runs ? { runs: options.runs } : {}),
-    ...(options.rateLimitStore ? { limits: { rateLimitStore: options.rateLimitStore } } : {}),
+    limits: {
+      tokensPerDay: DEMO_TOKENS_PER_DAY,
+      ...(options.rateLimitStore ? { rateLimitStore: options.rateLimitStore } : {}),
+    },
   });
 
   const app = express();
