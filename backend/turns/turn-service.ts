@@ -108,7 +108,7 @@ export class TurnService {
       if (stored) return attach(this.#replay(stored, turn), turn);
     } else if (lastEventId) {
       const live = this.#live.get(lastEventId.runId);
-      if (live && live.userId === user.id) return attach(live, turn);
+      if (live && live.userId === user.id) return attach(this.#asReplay(live), turn);
       const record = runs.relay && (await runs.findById(user.id, lastEventId.runId));
       const feed = record && this.#feedOf(record);
       if (feed) return attach(feed, turn);
@@ -158,11 +158,26 @@ export class TurnService {
   /** The run a request can watch for `record`: held here, or followed from its owner. */
   #feedOf(record: RunRecord): TurnFeed | undefined {
     const live = this.#live.get(record.id);
-    if (live) return live;
+    if (live) return this.#asReplay(live);
     const { relay } = this.#deps.runs;
     return relay && record.ownerId !== this.#deps.runs.instanceId
       ? new RemoteRun(record, relay)
       : undefined;
+  }
+
+  /**
+   * A run that already failed is replayed with its error marked final: the same key can only
+   * replay it again (a new question, with a new key, may succeed), so a client must not retry it.
+   * Its event ids are the same, so a resumed stream sees the event it resumed after.
+   */
+  #asReplay(run: ChatRun): ChatRun {
+    const { terminal } = run;
+    if (terminal?.type !== 'error' || !terminal.error.retryable) return run;
+    const replay = this.#createRun(run, run.transport, 'replay');
+    replay.start();
+    replay.append(run.text);
+    replay.end({ type: 'error', error: { ...terminal.error, retryable: false } });
+    return replay;
   }
 
   /**
