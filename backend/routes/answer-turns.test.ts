@@ -11,6 +11,7 @@ import {
   startChatServer,
 } from '../../test/helpers/start-chat-server.js';
 import { ALICE_OTHER_PROJECT, ALICE_PROJECT } from '../../test/helpers/test-projects.js';
+import { ChatError } from '../errors.js';
 
 let server: ChatTestServer;
 const start = async (options: StartChatServerOptions = {}) => {
@@ -267,6 +268,36 @@ describe('Continue (continue: <answer id>)', () => {
       content: 'Books have authors and titles.',
     });
     expect(answer.metadata.continuedFrom).toBe(10);
+  });
+
+  it('replays a failed Continue with its key: only what it added, the error final', async () => {
+    await start({ timeouts: { flushMs: 0, checkpointMs: 5 } });
+    const { conversationId, answerId } = await stoppedAnswer(['Books ', 'have']);
+    const error = new ChatError('UPSTREAM_UNAVAILABLE', 'The model server cannot be reached.', {
+      retryable: true,
+    });
+    server.scripted.next({ tokens: [' authors', ' and'], fail: { afterTokens: 1, error } });
+    const key = { 'Idempotency-Key': randomUUID() };
+    const body = { projectId: ALICE_PROJECT.id, conversationId, continue: answerId };
+
+    const failed = await stream(body, key);
+    const replayed = await stream(body, key);
+
+    for (const result of [failed, replayed]) {
+      expect(textOf(result.events)).toBe(' authors');
+      expect(result.events.find((event) => event.json.type === 'token')?.id?.split(':')[1]).toBe(
+        '19',
+      );
+    }
+    const last = replayed.events.at(-1)?.json;
+    expect(last?.type === 'error' && last.error).toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+      retryable: false,
+    });
+    expect((await history(conversationId)).items[1]).toMatchObject({
+      content: 'Books have authors',
+      status: 'interrupted',
+    });
   });
 
   it('refuses a complete answer and an answer that is not the last', async () => {

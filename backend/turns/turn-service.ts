@@ -174,8 +174,10 @@ export class TurnService {
     const { terminal } = run;
     if (terminal?.type !== 'error' || !terminal.error.retryable) return run;
     const replay = this.#createRun(run, run.transport, 'replay');
+    // A Continue's replay, like the run, goes on from the answer's text before it.
+    if (run.startOffset > 0) replay.continueFrom(run.text.slice(0, run.startOffset));
     replay.start();
-    replay.append(run.text);
+    replay.append(run.text.slice(run.startOffset));
     replay.end({ type: 'error', error: { ...terminal.error, retryable: false } });
     return replay;
   }
