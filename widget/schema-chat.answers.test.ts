@@ -438,3 +438,49 @@ describe('<schema-chat> right-to-left text', () => {
     expect(getComputedStyle($(chat, '.bubble[dir="auto"]')).direction).to.equal('rtl');
   });
 });
+
+describe('<schema-chat> SQL highlighting', () => {
+  afterEach(() => unmountAll());
+
+  it('highlights a SQL block while it streams and once finished; the copy is the plain text', async () => {
+    const client = new FakeChatClient().queueStream([
+      { event: { type: 'conversationId', conversationId: CID } },
+      { event: { type: 'token', content: 'Here:\n\n```sql\nSELECT title FROM books' } },
+      { wait: 150 },
+      { event: { type: 'token', content: " WHERE price > 10 AND title = 'x' -- cheap\n```\n" } },
+      { event: completeEvent(CID) },
+    ]);
+    const chat = await mountChat({ client });
+    void chat.send('SQL please');
+    await waitFor(() => has(chat, '.code-block .sql-keyword'), 'highlighting while streaming');
+    expect($$(chat, '.sql-keyword').map((node) => node.textContent)).to.deep.equal([
+      'SELECT',
+      'FROM',
+    ]);
+    await waitFor(() => has(chat, '.sql-comment'), 'the rest of the block');
+    await chat.updateComplete;
+    const code = $(chat, '.code-block code');
+    expect($$(chat, '.sql-keyword').map((node) => node.textContent)).to.deep.equal([
+      'SELECT',
+      'FROM',
+      'WHERE',
+      'AND',
+    ]);
+    expect($(chat, '.sql-string').textContent).to.equal("'x'");
+    expect($(chat, '.sql-number').textContent).to.equal('10');
+    expect(code.textContent).to.equal(
+      "SELECT title FROM books WHERE price > 10 AND title = 'x' -- cheap",
+    );
+  });
+
+  it('highlights an unlabelled block that is a statement, and no other code', async () => {
+    const client = new FakeChatClient();
+    const chat = await openWith(client, [
+      storedMessage('user', 'Q'),
+      storedAnswer('a-1', '```\nselect id from users;\n```\n\n```js\nselect(1)\n```'),
+    ]);
+    const blocks = $$(chat, '.code-block');
+    expect(blocks[0]?.querySelectorAll('.sql-keyword').length).to.equal(2);
+    expect(blocks[1]?.querySelectorAll('[class^="sql-"]').length).to.equal(0);
+  });
+});

@@ -488,6 +488,23 @@ export const schemaChatStyles = css`
   .copy[data-state='failed'] {
     color: #f87171;
   }
+  /* SQL highlighting: light colours on the dark code background (AA contrast). */
+  .sql-keyword {
+    color: var(--schema-chat-sql-keyword, #93c5fd);
+  }
+  .sql-identifier {
+    color: var(--schema-chat-sql-identifier, #e2e8f0);
+  }
+  .sql-string {
+    color: var(--schema-chat-sql-string, #86efac);
+  }
+  .sql-number {
+    color: var(--schema-chat-sql-number, #fdba74);
+  }
+  .sql-comment {
+    color: var(--schema-chat-sql-comment, #94a3b8);
+    font-style: italic;
+  }
   pre {
     margin: 0;
     padding: 0 0.8rem 0.7rem;

@@ -1,10 +1,12 @@
 // Renders markdown tokens (lex-markdown.ts) to Lit templates with text and attribute bindings only: model
-// output never reaches innerHTML, raw HTML shows as text, links are checked, images never load.
+// output never reaches innerHTML, raw HTML shows as text, links are checked, images never load,
+// SQL code blocks are highlighted (highlight-sql.ts).
 
 import { html, nothing, type TemplateResult } from 'lit';
 import type { SqlCheck, SqlCheckBlock, UnknownIdentifier } from '../../sdk/protocol.js';
 import { checkIcon, copyIcon, infoIcon, warningIcon } from '../icons.js';
 import type { SchemaChatStrings } from '../schema-chat-strings.js';
+import { highlightSql, isSqlCode } from './highlight-sql.js';
 import type { BlockToken, InlineToken } from './lex-markdown.js';
 import { toSafeHref } from './to-safe-href.js';
 
@@ -146,7 +148,7 @@ function renderCodeBlock(
       title=${copy}
       @click=${(event: Event) => copyCode(event.currentTarget as HTMLButtonElement, code, context)}
     >${copyIcon}</button></div>
-    <pre tabindex="0"><code>${code}</code></pre>
+    <pre tabindex="0"><code>${isSqlCode(lang, code) ? highlightSql(code) : code}</code></pre>
   </div>${check ? renderSqlCheck(check, context.strings) : nothing}`;
 }
 
