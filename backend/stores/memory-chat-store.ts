@@ -26,6 +26,12 @@ import {
 } from './chat-store-input.js';
 import { deriveConversationTitle } from './conversation-title.js';
 import {
+  answerTurnAction,
+  newVersion,
+  refuseAnswerTurn,
+  versionGroupOf,
+} from './decide-answer-turn.js';
+import {
   checkHistoryLimit,
   checkPageLimit,
   decodePageCursor,
@@ -78,11 +84,6 @@ function isUsableHistory(message: StoredMessage): boolean {
     message.role === 'user' ||
     (message.status !== 'streaming' && message.status !== 'failed' && message.content !== '')
   );
-}
-
-/** The id every version of an answer shares: the first version's. */
-function versionGroup(message: StoredMessage): string {
-  return message.versionOf ?? message.id;
 }
 
 /**
@@ -217,68 +218,37 @@ export class MemoryChatStore implements ChatStore {
     if (record === undefined || record.conversation.projectId !== input.projectId) {
       return { kind: 'not-found' };
     }
-    const answers = record.messages.filter(({ message }) => message.role === 'assistant');
-    const latest = answers.at(-1)?.message;
-    if (latest?.status === 'streaming') {
-      return { kind: 'busy', conversationId: input.conversationId };
-    }
+    const latest = record.messages.findLast(({ message }) => message.role === 'assistant')?.message;
     const targetIndex = record.messages.findIndex(
-      ({ message }) => message.id === input.targetMessageId && message.role === 'assistant',
+      ({ message }) => message.id === input.targetMessageId,
     );
     const target = record.messages[targetIndex]?.message;
-    if (target === undefined || latest === undefined) return { kind: 'message-not-found' };
-    if (
-      input.action === 'regenerate'
-        ? versionGroup(target) !== versionGroup(latest)
-        : target.id !== latest.id
-    ) {
-      return { kind: 'not-latest' };
-    }
-    if (
-      input.action === 'continue' &&
-      latest.status !== 'stopped' &&
-      latest.status !== 'interrupted'
-    ) {
-      return { kind: 'not-continuable' };
-    }
+    const refusal = refuseAnswerTurn(input, latest, target);
+    if (refusal === 'busy') return { kind: 'busy', conversationId: input.conversationId };
+    if (refusal !== undefined) return { kind: refusal };
     if (this.#messages.has(input.turnId)) {
       throw new TypeError('beginAnswerTurn: a message with this id already exists.');
     }
     const question = record.messages
       .slice(0, targetIndex)
       .findLast(({ message }) => message.role === 'user')?.message;
-    if (question === undefined) return { kind: 'message-not-found' };
+    if (latest === undefined || question === undefined) return { kind: 'message-not-found' };
 
     const iso = new Date(now).toISOString();
     record.updatedAt = now;
     record.conversation.updatedAt = iso;
-    let answer: StoredMessage;
+    let answer = latest;
     if (input.action === 'regenerate') {
       latest.replaced = true;
-      answer = {
-        id: input.turnId,
-        conversationId: input.conversationId,
-        role: 'assistant',
-        content: '',
-        status: 'streaming',
-        createdAt: iso,
-        model: input.model,
-        versionOf: versionGroup(latest),
-      };
+      answer = newVersion(input, latest, now);
       const messageRecord = { seq: this.#nextSeq++, userId, createdAt: now, message: answer };
       record.messages.push(messageRecord);
       this.#messages.set(answer.id, messageRecord);
     } else {
-      answer = latest;
       answer.status = 'streaming';
       delete answer.finishReason;
     }
-    const action: StoredTurnAction = {
-      kind: input.action,
-      targetId: input.targetMessageId,
-      turnId: input.turnId,
-      startOffset: input.action === 'continue' ? answer.content.length : 0,
-    };
+    const action = answerTurnAction(input, latest);
     let keys = this.#turns.get(userId);
     if (keys === undefined) {
       keys = new Map();
@@ -431,7 +401,7 @@ export class MemoryChatStore implements ChatStore {
         const copy = copyMessage(message);
         if (message.versionOf === undefined) return copy;
         const previous = record.messages.filter(
-          (other) => other.message.replaced && versionGroup(other.message) === message.versionOf,
+          (other) => other.message.replaced && versionGroupOf(other.message) === message.versionOf,
         );
         if (previous.length > 0) {
           copy.previousVersions = previous.map((other) => copyMessage(other.message));

@@ -25,7 +25,6 @@ import {
   type StoredMessage,
   type StoredPage,
   type StoredTurn,
-  type StoredTurnAction,
 } from './chat-store.js';
 import {
   checkBeginAnswerTurnInput,
@@ -36,6 +35,7 @@ import {
   checkTitle,
 } from './chat-store-input.js';
 import { deriveConversationTitle } from './conversation-title.js';
+import { answerTurnAction, newVersion, refuseAnswerTurn } from './decide-answer-turn.js';
 import {
   checkHistoryLimit,
   checkPageLimit,
@@ -668,77 +668,44 @@ export class PostgresChatStore implements ChatStore {
       if (conversation === undefined || conversation.project_id !== input.projectId) {
         return rollback({ kind: 'not-found' });
       }
-      const latest = (
-        await queryRows<MessageRow>(client, sql.selectLatestAnswer, [userId, conversationId])
-      ).rows[0];
-      if (latest?.status === 'streaming') return rollback({ kind: 'busy', conversationId });
-      const target = (
-        await queryRows<MessageRow>(client, sql.selectMessage, [userId, input.targetMessageId])
-      ).rows[0];
-      if (
-        target === undefined ||
-        latest === undefined ||
-        target.conversation_id !== conversationId ||
-        target.role !== 'assistant'
-      ) {
-        return rollback({ kind: 'message-not-found' });
-      }
-      const group = latest.version_of ?? latest.id;
-      if (
-        input.action === 'regenerate'
-          ? (target.version_of ?? target.id) !== group
-          : target.id !== latest.id
-      ) {
-        return rollback({ kind: 'not-latest' });
-      }
-      if (
-        input.action === 'continue' &&
-        latest.status !== 'stopped' &&
-        latest.status !== 'interrupted'
-      ) {
-        return rollback({ kind: 'not-continuable' });
-      }
+      const [latestRow, targetRow] = await Promise.all([
+        queryRows<MessageRow>(client, sql.selectLatestAnswer, [userId, conversationId]),
+        queryRows<MessageRow>(client, sql.selectMessage, [userId, input.targetMessageId]),
+      ]).then((results) => results.map(({ rows }) => rows[0]));
+      const latest = latestRow && toMessage(latestRow);
+      const refusal = refuseAnswerTurn(input, latest, targetRow && toMessage(targetRow));
+      if (refusal === 'busy') return rollback({ kind: 'busy', conversationId });
+      if (refusal !== undefined) return rollback({ kind: refusal });
       const question = (
         await queryRows<MessageRow>(client, sql.selectQuestionBefore, [
           userId,
           conversationId,
-          target.seq,
+          targetRow?.seq,
         ])
       ).rows[0];
-      if (question === undefined) return rollback({ kind: 'message-not-found' });
+      if (latest === undefined || question === undefined) {
+        return rollback({ kind: 'message-not-found' });
+      }
 
       let answer: StoredMessage;
       try {
         if (input.action === 'regenerate') {
+          answer = newVersion(input, latest, now);
           await queryRows(client, sql.markReplaced, [latest.id, userId]);
           await queryRows(client, sql.insertVersion, [
-            input.turnId,
+            answer.id,
             userId,
             conversationId,
             now,
             input.model,
-            group,
+            answer.versionOf,
           ]);
-          answer = {
-            id: input.turnId,
-            conversationId,
-            role: 'assistant',
-            content: '',
-            status: 'streaming',
-            createdAt: toIso(now),
-            model: input.model,
-            versionOf: group,
-          };
         } else {
           await queryRows(client, sql.reopenAnswer, [latest.id, userId]);
-          answer = toMessage({ ...latest, status: 'streaming', finish_reason: null });
+          answer = { ...latest, status: 'streaming' };
+          delete answer.finishReason;
         }
-        const action: StoredTurnAction = {
-          kind: input.action,
-          targetId: input.targetMessageId,
-          turnId: input.turnId,
-          startOffset: input.action === 'continue' ? latest.content.length : 0,
-        };
+        const action = answerTurnAction(input, latest);
         await queryRows(client, sql.insertAnswerTurn, [
           input.turnId,
           userId,

@@ -37,6 +37,7 @@ import {
 } from './chat-store-input.js';
 import { claimSqliteFile, releaseSqliteFile } from './claim-sqlite-file.js';
 import { deriveConversationTitle } from './conversation-title.js';
+import { answerTurnAction, newVersion, refuseAnswerTurn } from './decide-answer-turn.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
 import {
   checkHistoryLimit,
@@ -561,77 +562,42 @@ export class SqliteChatStore implements ChatStore {
     if (conversation === undefined || conversation.project_id !== input.projectId) {
       return { kind: 'not-found' };
     }
-    const latest = this.#statements.selectLatestAnswer.get(userId, input.conversationId) as
+    const latestRow = this.#statements.selectLatestAnswer.get(userId, input.conversationId) as
       | MessageRow
       | undefined;
-    if (latest?.status === 'streaming') {
-      return { kind: 'busy', conversationId: input.conversationId };
-    }
-    const target = this.#statements.selectMessage.get(userId, input.targetMessageId) as
+    const targetRow = this.#statements.selectMessage.get(userId, input.targetMessageId) as
       | MessageRow
       | undefined;
-    if (
-      target === undefined ||
-      latest === undefined ||
-      target.conversation_id !== input.conversationId ||
-      target.role !== 'assistant'
-    ) {
-      return { kind: 'message-not-found' };
-    }
-    const group = latest.version_of ?? latest.id;
-    if (
-      input.action === 'regenerate'
-        ? (target.version_of ?? target.id) !== group
-        : target.id !== latest.id
-    ) {
-      return { kind: 'not-latest' };
-    }
-    if (
-      input.action === 'continue' &&
-      latest.status !== 'stopped' &&
-      latest.status !== 'interrupted'
-    ) {
-      return { kind: 'not-continuable' };
-    }
+    const latest = latestRow && toMessage(latestRow);
+    const refusal = refuseAnswerTurn(input, latest, targetRow && toMessage(targetRow));
+    if (refusal === 'busy') return { kind: 'busy', conversationId: input.conversationId };
+    if (refusal !== undefined) return { kind: refusal };
     const question = this.#statements.selectQuestionBefore.get(
       userId,
       input.conversationId,
-      target.seq,
+      targetRow?.seq,
     ) as MessageRow | undefined;
-    if (question === undefined) return { kind: 'message-not-found' };
+    if (latest === undefined || question === undefined) return { kind: 'message-not-found' };
 
     this.#statements.touchConversation.run(now, userId, input.conversationId);
     let answer: StoredMessage;
     if (input.action === 'regenerate') {
+      answer = newVersion(input, latest, now);
       this.#statements.markReplaced.run(latest.id, userId);
       this.#statements.insertVersion.run({
-        id: input.turnId,
+        id: answer.id,
         conversationId: input.conversationId,
         userId,
         createdAt: now,
         model: input.model,
-        versionOf: group,
+        versionOf: answer.versionOf,
       });
-      answer = {
-        id: input.turnId,
-        conversationId: input.conversationId,
-        role: 'assistant',
-        content: '',
-        status: 'streaming',
-        createdAt: toIso(now),
-        model: input.model,
-        versionOf: group,
-      };
     } else {
       this.#statements.reopenAnswer.run(latest.id, userId);
-      answer = toMessage({ ...latest, status: 'streaming', finish_reason: null });
+      answer = { ...latest, status: 'streaming' };
+      delete answer.finishReason;
     }
-    const action: StoredTurnAction = {
-      kind: input.action,
-      targetId: input.targetMessageId,
-      turnId: input.turnId,
-      startOffset: input.action === 'continue' ? latest.content.length : 0,
-    };
+    const action = answerTurnAction(input, latest);
     this.#statements.insertAnswerTurn.run({
       id: input.turnId,
       userId,
