@@ -71,6 +71,13 @@ export interface DemoApp {
   router: ChatRouter;
 }
 
+/**
+ * The demo page holds two elements (inline and launcher) that both load a conversation, its
+ * history and the usage whenever the user or project changes: a person clicking through it asks
+ * several times what one embedded element would, so its request limit is five times the default.
+ */
+export const DEMO_REQUESTS_PER_MINUTE = 300;
+
 const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
 
 /** Builds the demo app; the caller listens and, on shutdown, calls `router.close()`. */
@@ -85,6 +92,7 @@ export function createDemoApp(options: DemoAppOptions): DemoApp {
     ...(options.runs ? { runs: options.runs } : {}),
     limits: {
       tokensPerDay: DEMO_TOKENS_PER_DAY,
+      requestsPerMinute: DEMO_REQUESTS_PER_MINUTE,
       ...(options.rateLimitStore ? { rateLimitStore: options.rateLimitStore } : {}),
     },
   });
