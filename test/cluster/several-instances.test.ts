@@ -11,6 +11,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeUpstream, fakeText, startFakeUpstream } from '../fake-upstream/fake-upstream.js';
 import { scaled } from '../hardening/hardening-mode.js';
+import { recordHardeningResult } from '../hardening/record-hardening-result.js';
 import { mintToken, type ServerProcess, startServerProcess } from '../hardening/server-process.js';
 import { streamTurn } from '../hardening/stream-turn.js';
 import { startPostgres, type TestPostgres } from '../helpers/start-postgres.js';
