@@ -24,6 +24,7 @@ import { createUserRateLimit } from './limits/create-user-rate-limit.js';
 import { type ChatLogger, createConsoleLogger } from './logging/chat-logger.js';
 import { OpenAIChatModel } from './models/openai-chat-model.js';
 import { toProjectResolver } from './projects/project-resolver.js';
+import { addAnswerRoutes } from './routes/answer-routes.js';
 import { addConversationRoutes } from './routes/conversation-routes.js';
 import { listRoutePaths } from './routes/list-route-paths.js';
 import type { RouterContext } from './routes/router-context.js';
@@ -139,9 +140,21 @@ export function createChatRouter(options: ChatRouterOptions): ChatRouter {
 
   const router = express.Router() as ChatRouter;
   const compress: RequestHandler[] = config.compression ? [compression()] : [];
-  const ctx: RouterContext = { config, turns, store, projects, heartbeat, guard, compress, json };
+  const ctx: RouterContext = {
+    config,
+    turns,
+    store,
+    projects,
+    heartbeat,
+    guard,
+    compress,
+    json,
+    logger,
+    onFeedback: options.onFeedback,
+  };
   addTurnRoutes(router, ctx);
   addConversationRoutes(router, ctx);
+  addAnswerRoutes(router, ctx);
   // Preflights, for the API routes only (other paths under the mount point belong to the host,
   // and the widget bundle is a plain GET that never needs one).
   router.options(listRoutePaths(router), createCorsHandler(config.cors), (_req, res) => {

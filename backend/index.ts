@@ -37,6 +37,7 @@ export {
   SqliteProjectStore,
   type SqliteProjectStoreOptions,
 } from './projects/sqlite-project-store.js';
+export type { FeedbackRecord } from './routes/answer-routes.js';
 export type { ChatRun, RunSink, Subscription } from './runs/chat-run.js';
 export type { LiveRunStats } from './runs/live-runs.js';
 export { MemoryRunRegistry, type MemoryRunRegistryOptions } from './runs/memory-run-registry.js';
@@ -45,6 +46,7 @@ export type {
   ClaimResult,
   RunEnd,
   RunEntry,
+  RunIdentity,
   RunRecord,
   RunRegistry,
   RunRelay,

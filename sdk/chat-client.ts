@@ -8,11 +8,16 @@ import type {
   ChatRequest,
   ChatResponse,
   ConversationSummary,
+  FeedbackRating,
+  FeedbackResponse,
   FinishReason,
   Page,
   ProjectSummary,
+  Quota,
+  SqlCheck,
   StopResponse,
   Usage,
+  UsageResponse,
 } from './protocol.js';
 
 /** Options of {@link ChatClient} factories (`createChatClient`). */
@@ -122,6 +127,15 @@ export interface ChatTurnResult {
   model: string;
   /** `rest` when the turn fell back to (or was sent through) `POST /chat`. */
   transport: 'sse' | 'rest';
+  /** How the answer's SQL code blocks fit the project's schema, when it has any. */
+  sqlCheck?: SqlCheck;
+  /**
+   * A Continue: the length of the answer's text before this turn. `content` is then only what
+   * the turn added (append it to the text already shown).
+   */
+  continuedFrom?: number;
+  /** When the server has a daily token allowance: the user's allowance after this turn. */
+  quota?: Quota;
 }
 
 /**
@@ -150,9 +164,15 @@ export interface PageOptions extends CallOptions {
 
 /** The client returned by `createChatClient()`. */
 export interface ChatClient {
-  /** REST turn: the whole answer at once (`POST /chat`). */
+  /**
+   * REST turn: the whole answer at once (`POST /chat`). A question (`message`), or a Regenerate
+   * or Continue of the last answer (`regenerate` / `continue` with its `conversationId`).
+   */
   send(request: ChatRequest, options?: TurnOptions): Promise<ChatResponse>;
-  /** Streamed turn over SSE, with retry, resume and REST fallback. */
+  /**
+   * Streamed turn over SSE, with retry, resume and REST fallback: a question, a Regenerate or a
+   * Continue, as for {@link send}.
+   */
   stream(request: ChatRequest, options?: StreamOptions): ChatStream;
   /** Stops the running answer of a conversation; its partial text is kept as `stopped`. */
   stop(conversationId: string, options?: CallOptions): Promise<StopResponse>;
@@ -162,6 +182,23 @@ export interface ChatClient {
   getMessages(conversationId: string, options?: PageOptions): Promise<Page<ChatMessage>>;
   /** Deletes one of the caller's conversations. */
   deleteConversation(conversationId: string, options?: CallOptions): Promise<void>;
+  /** Renames one of the caller's conversations (`PATCH /conversations/:id`). */
+  renameConversation(
+    conversationId: string,
+    title: string,
+    options?: CallOptions,
+  ): Promise<ConversationSummary>;
+  /**
+   * Rates one of the caller's answers (`POST /messages/:id/feedback`), or with `null` takes the
+   * rating back; resolves with what is stored now.
+   */
+  sendFeedback(
+    messageId: string,
+    feedback: { rating: FeedbackRating; comment?: string } | null,
+    options?: CallOptions,
+  ): Promise<FeedbackResponse>;
+  /** The caller's tokens today and the daily allowance, if any (`GET /usage`). */
+  getUsage(options?: CallOptions): Promise<UsageResponse>;
   /** The caller's projects (when the server's project resolver can list). */
   listProjects(options?: CallOptions): Promise<ProjectSummary[]>;
   /** Replaces the token (e.g. after the host page refreshed it). */

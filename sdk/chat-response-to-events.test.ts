@@ -21,6 +21,29 @@ const response: ChatResponse = {
 };
 
 describe('chatResponseToEvents', () => {
+  it("carries a Continue's added text only, with where it began and the quota", () => {
+    const continued: ChatResponse = {
+      ...response,
+      message: { ...response.message, content: 'The users table, and its orders.' },
+      metadata: {
+        ...response.metadata,
+        continuedFrom: 15,
+        quota: { used: 90, limit: 1000, resetsAt: '2025-01-02T00:00:00.000Z' },
+      },
+    };
+    const events = chatResponseToEvents(continued, '2025-01-02T00:00:00.000Z');
+    expect(events[1]).toEqual({ type: 'token', content: ', and its orders.' });
+    expect(events[2]?.type === 'complete' && events[2].metadata).toMatchObject({
+      continuedFrom: 15,
+      quota: { used: 90, limit: 1000 },
+    });
+    expect(chatResponseToTurnResult(continued)).toMatchObject({
+      content: ', and its orders.',
+      continuedFrom: 15,
+      quota: { used: 90 },
+    });
+  });
+
   it('yields conversationId, one token with the whole text, then complete', () => {
     expect(chatResponseToEvents(response, '2025-01-02T00:00:00.000Z')).toEqual([
       { type: 'conversationId', conversationId: 'c1' },

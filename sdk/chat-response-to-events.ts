@@ -3,17 +3,21 @@
 // into the same `ChatTurnResult` a streamed turn ends with.
 
 import type { ChatTurnResult } from './chat-client.js';
+import { withSqlCheck, withTurnExtras } from './parse-chat-event.js';
 import type { ChatEvent, ChatResponse } from './protocol.js';
 import { createStreamState, reduceChatEvent, toTurnResult } from './stream-state.js';
 
 /**
  * The events of a REST answer: `conversationId`, one `token` with the whole text (none when the
- * text is empty), then `complete` stamped with `timestamp` (ISO 8601).
+ * text is empty; a Continue's: only the text after `metadata.continuedFrom`, as its stream would
+ * carry), then `complete` stamped with `timestamp` (ISO 8601).
  */
 export function chatResponseToEvents(response: ChatResponse, timestamp: string): ChatEvent[] {
   const { conversationId, message, metadata } = response;
+  const extras = withTurnExtras(metadata as unknown as Record<string, unknown>);
   const events: ChatEvent[] = [{ type: 'conversationId', conversationId }];
-  if (message.content !== '') events.push({ type: 'token', content: message.content });
+  const text = message.content.slice(extras.continuedFrom ?? 0);
+  if (text !== '') events.push({ type: 'token', content: text });
   events.push({
     type: 'complete',
     timestamp,
@@ -27,6 +31,8 @@ export function chatResponseToEvents(response: ChatResponse, timestamp: string):
           ? 'stopped'
           : 'complete',
       usage: metadata.usage,
+      ...extras,
+      ...withSqlCheck(metadata.sqlCheck ?? message.sqlCheck),
     },
   });
   return events;

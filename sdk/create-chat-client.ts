@@ -9,9 +9,12 @@ import { createTokenSource } from './create-token-source.js';
 import { createUuid } from './create-uuid.js';
 import {
   parseChatResponse,
+  parseConversationSummary,
+  parseFeedbackResponse,
   parsePage,
   parseProjectList,
   parseStopResponse,
+  parseUsageResponse,
 } from './parse-response-body.js';
 import type { ChatMessage, ConversationSummary } from './protocol.js';
 import type { ClientContext } from './request-json.js';
@@ -105,6 +108,56 @@ export function createChatClientFromConfig(config: ChatClientConfig): ChatClient
         { method: 'DELETE', path: `/conversations/${id}` },
         { signal: options.signal },
       );
+    },
+
+    async renameConversation(conversationId, title, options = {}) {
+      const id = encodePathSegment(validateId('conversationId', conversationId));
+      const body = await requestJson(
+        ctx,
+        {
+          method: 'PATCH',
+          path: `/conversations/${id}`,
+          body: { title: validateId('title', title) },
+        },
+        { signal: options.signal },
+      );
+      return parseConversationSummary(body);
+    },
+
+    async sendFeedback(messageId, feedback, options = {}) {
+      const id = encodePathSegment(validateId('messageId', messageId));
+      if (feedback !== null && feedback?.rating !== 'up' && feedback?.rating !== 'down') {
+        throw new ChatClientError('feedback.rating must be "up" or "down" (or pass null).', {
+          status: 0,
+          code: 'VALIDATION_FAILED',
+          retryable: false,
+        });
+      }
+      const body = await requestJson(
+        ctx,
+        {
+          method: 'POST',
+          path: `/messages/${id}/feedback`,
+          body:
+            feedback === null
+              ? { rating: null }
+              : {
+                  rating: feedback.rating,
+                  ...(feedback.comment === undefined ? {} : { comment: feedback.comment }),
+                },
+        },
+        { signal: options.signal },
+      );
+      return parseFeedbackResponse(body);
+    },
+
+    async getUsage(options = {}) {
+      const body = await requestJson(
+        ctx,
+        { method: 'GET', path: '/usage' },
+        { signal: options.signal },
+      );
+      return parseUsageResponse(body);
     },
 
     async listProjects(options = {}) {

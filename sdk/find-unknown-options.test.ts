@@ -1,7 +1,8 @@
 // Tests of finding misspelt option keys and the known key each one most likely meant.
 
 import { describe, expect, it } from 'vitest';
-import { findUnknownOptions, nearestName } from './find-unknown-options.js';
+import { findUnknownOptions } from './find-unknown-options.js';
+import { nearestName } from './nearest-name.js';
 
 const KNOWN = ['baseUrl', 'token', 'getToken', 'heartbeatMs', 'streamOpenTimeoutMs'];
 

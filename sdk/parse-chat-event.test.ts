@@ -43,6 +43,30 @@ describe('parseChatEvent', () => {
     expect(parseChatEvent(JSON.stringify(event))).toEqual(event);
   });
 
+  it("keeps a Continue's continuedFrom and a readable quota, and drops unreadable ones", () => {
+    const metadata = {
+      model: 'm',
+      conversationId: 'c1',
+      messageId: 'm1',
+      finishReason: 'stop',
+      status: 'complete',
+      usage: { promptTokens: 1, completionTokens: 2, totalTokens: 3 },
+    };
+    const quota = { used: 30, limit: 100, resetsAt: '2025-01-02T00:00:00.000Z' };
+    const good = {
+      type: 'complete',
+      timestamp: 't',
+      metadata: { ...metadata, continuedFrom: 12, quota },
+    };
+    expect(parseChatEvent(JSON.stringify(good))).toEqual(good);
+    const bad = {
+      type: 'complete',
+      timestamp: 't',
+      metadata: { ...metadata, continuedFrom: -1, quota: { used: 'many' } },
+    };
+    expect(parseChatEvent(JSON.stringify(bad))).toEqual({ ...bad, metadata });
+  });
+
   it('fills a minimal complete event without status or usage', () => {
     const parsed = parseChatEvent(
       '{"type":"complete","timestamp":"t","metadata":{"model":"m","conversationId":"c","messageId":"x","finishReason":"stopped"}}',

@@ -1,8 +1,17 @@
 // Parses the JSON `data` of one SSE event into a typed `ChatEvent` (docs/protocol.md, Events), checking its shape.
 
 import { ChatClientError } from './chat-client-error.js';
-import type { ChatEvent, CompleteEvent, FinishReason, Usage } from './protocol.js';
+import type {
+  ChatEvent,
+  CompleteEvent,
+  CompleteMetadata,
+  FinishReason,
+  Quota,
+  SqlCheck,
+  Usage,
+} from './protocol.js';
 import { readErrorDetail } from './read-error-response.js';
+import { readSqlCheck } from './read-sql-check.js';
 
 function badEvent(reason: string, cause?: unknown): ChatClientError {
   return new ChatClientError(`The chat server sent an unreadable event (${reason}).`, {
@@ -24,6 +33,41 @@ function readUsage(value: unknown): Usage {
     completionTokens: count(usage.completionTokens),
     totalTokens: count(usage.totalTokens),
   };
+}
+
+/** A `quota` object, or undefined when `value` is not one (a client ignores what it cannot read). */
+export function readQuota(value: unknown): Quota | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { used, limit, resetsAt } = value as Record<string, unknown>;
+  if (typeof used !== 'number' || typeof limit !== 'number' || typeof resetsAt !== 'string') {
+    return undefined;
+  }
+  return { used, limit, resetsAt };
+}
+
+/**
+ * `continuedFrom` (a Continue) and `quota` (a daily allowance) of a `complete` or REST metadata
+ * when they are readable, else nothing (spread into metadata).
+ */
+export function withTurnExtras(
+  metadata: Record<string, unknown>,
+): Pick<CompleteMetadata, 'continuedFrom' | 'quota'> {
+  const quota = readQuota(metadata.quota);
+  const { continuedFrom } = metadata;
+  return {
+    ...(typeof continuedFrom === 'number' &&
+    Number.isSafeInteger(continuedFrom) &&
+    continuedFrom >= 0
+      ? { continuedFrom }
+      : {}),
+    ...(quota ? { quota } : {}),
+  };
+}
+
+/** `{ sqlCheck }` when `value` is one, else nothing (spread into metadata). */
+export function withSqlCheck(value: unknown): { sqlCheck?: SqlCheck } {
+  const sqlCheck = readSqlCheck(value);
+  return sqlCheck ? { sqlCheck } : {};
 }
 
 function readComplete(event: Record<string, unknown>): CompleteEvent {
@@ -53,6 +97,8 @@ function readComplete(event: Record<string, unknown>): CompleteEvent {
       finishReason,
       status,
       usage: readUsage(m.usage),
+      ...withTurnExtras(m),
+      ...withSqlCheck(m.sqlCheck),
     },
   };
 }

@@ -1,7 +1,15 @@
 // Checks the JSON bodies of the REST routes (docs/protocol.md, REST answers) before the client hands them out.
 
 import { ChatClientError } from './chat-client-error.js';
-import type { ChatResponse, Page, ProjectSummary, StopResponse } from './protocol.js';
+import type {
+  ChatResponse,
+  ConversationSummary,
+  FeedbackResponse,
+  Page,
+  ProjectSummary,
+  StopResponse,
+  UsageResponse,
+} from './protocol.js';
 
 function badBody(what: string): ChatClientError {
   return new ChatClientError(`The chat server sent an unexpected ${what}.`, {
@@ -45,6 +53,36 @@ export function parseStopResponse(body: unknown): StopResponse {
   const response: StopResponse = { stopped: body.stopped };
   if (typeof body.messageId === 'string') response.messageId = body.messageId;
   return response;
+}
+
+/** A `PATCH /conversations/:id` body (a conversation), or a `BAD_RESPONSE` error. */
+export function parseConversationSummary(body: unknown): ConversationSummary {
+  if (!isObject(body) || typeof body.id !== 'string' || typeof body.title !== 'string') {
+    throw badBody('conversation');
+  }
+  return body as unknown as ConversationSummary;
+}
+
+/** A `POST /messages/:id/feedback` body, or a `BAD_RESPONSE` error. */
+export function parseFeedbackResponse(body: unknown): FeedbackResponse {
+  if (!isObject(body) || typeof body.messageId !== 'string') throw badBody('feedback answer');
+  const response: FeedbackResponse = { messageId: body.messageId };
+  const feedback = body.feedback;
+  if (isObject(feedback) && (feedback.rating === 'up' || feedback.rating === 'down')) {
+    response.feedback = { rating: feedback.rating };
+    if (typeof feedback.comment === 'string') response.feedback.comment = feedback.comment;
+  }
+  return response;
+}
+
+/** A `GET /usage` body, or a `BAD_RESPONSE` error. */
+export function parseUsageResponse(body: unknown): UsageResponse {
+  if (!isObject(body) || typeof body.used !== 'number' || typeof body.resetsAt !== 'string') {
+    throw badBody('usage');
+  }
+  const usage: UsageResponse = { used: body.used, resetsAt: body.resetsAt };
+  if (typeof body.limit === 'number') usage.limit = body.limit;
+  return usage;
 }
 
 /** The projects of a `GET /projects` body (`{items}`), or a `BAD_RESPONSE` error. */

@@ -63,7 +63,10 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'PROJECT_NOT_FOUND'
   | 'CONVERSATION_NOT_FOUND'
+  | 'MESSAGE_NOT_FOUND'
   | 'TURN_IN_PROGRESS'
+  | 'ANSWER_NOT_LATEST'
+  | 'ANSWER_NOT_CONTINUABLE'
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'RATE_LIMITED'
   | 'CONCURRENT_STREAM_LIMIT'
@@ -108,6 +111,57 @@ export interface TokenEvent {
   content: string;
 }
 
+/**
+ * The user's daily token allowance (`limits.tokensPerDay`), as it stands after a turn: tokens used
+ * today (UTC), the allowance, and when it renews (the next 00:00 UTC, ISO 8601).
+ */
+export interface Quota {
+  used: number;
+  limit: number;
+  resetsAt: string;
+}
+
+/**
+ * How one SQL code block fits the project's schema:
+ * - `ok`: every table and column it names exists (or is created by the block itself);
+ * - `unknown-identifiers`: it names tables or columns that do not exist (listed in `unknown`);
+ * - `unparsed`: the checker could not read it, so it says nothing about it (never "wrong").
+ */
+export type SqlCheckStatus = 'ok' | 'unknown-identifiers' | 'unparsed';
+
+/** A table or column a SQL block names that the schema does not have. */
+export interface UnknownIdentifier {
+  kind: 'table' | 'column';
+  /** The name as the SQL wrote it, without quotes: `customer`, `a.ful_name`, `books.author_id`. */
+  name: string;
+  /**
+   * For columns: the real table (or CTE / derived table) it was looked up in. Absent when an
+   * unqualified column was looked up in several tables.
+   */
+  table?: string;
+  /**
+   * The closest real name: a table name for tables, a column name of `table` for columns, or
+   * `other_table.column` when only another table has a column of that name.
+   */
+  suggestion?: string;
+}
+
+/** The check of one fenced SQL code block of an answer. */
+export interface SqlCheckBlock {
+  /** Position of the block among all fenced code blocks of the answer, from 0. */
+  index: number;
+  /** The block's language: the first word of its info string in lower case, `''` when none. */
+  language: string;
+  status: SqlCheckStatus;
+  /** Unknown tables and columns in order of first appearance; empty unless `unknown-identifiers`. */
+  unknown: UnknownIdentifier[];
+}
+
+/** The SQL check of one answer: one entry per SQL code block (other code blocks are left out). */
+export interface SqlCheck {
+  blocks: SqlCheckBlock[];
+}
+
 /** Metadata of a finished answer (`model` and `conversationId`, and more). */
 export interface CompleteMetadata {
   model: string;
@@ -116,7 +170,17 @@ export interface CompleteMetadata {
   finishReason: FinishReason;
   /** `complete`, or `stopped` when `POST /chat/stop` ended the answer early. */
   status: 'complete' | 'stopped';
+  /** This turn's tokens (a Continue: only the continuation's). */
   usage: Usage;
+  /** A Continue: the length of the answer's text before this turn (its tokens carry the rest). */
+  continuedFrom?: number;
+  /** When the server has a daily allowance: the user's allowance after this turn. */
+  quota?: Quota;
+  /**
+   * How the answer's SQL code blocks fit the project's schema (docs/protocol.md, Events). Present
+   * when the answer has at least one SQL block.
+   */
+  sqlCheck?: SqlCheck;
 }
 
 /** Terminal event of a successful (or deliberately stopped) stream. */
@@ -139,12 +203,40 @@ export type ChatEvent = ConversationIdEvent | TokenEvent | CompleteEvent | Error
 /** The events that end a stream; exactly one ends each stream. */
 export type TerminalEvent = CompleteEvent | ErrorEvent;
 
-/** Body of `POST /chat` and `POST /chat/stream`; query of `GET /chat/stream`. */
+/**
+ * Body of `POST /chat` and `POST /chat/stream`; query of `GET /chat/stream`. A question names
+ * `message`; a Regenerate or a Continue names instead the answer it acts on (`regenerate` or
+ * `continue`, with its `conversationId`), and needs no `message`.
+ */
 export interface ChatRequest {
   projectId: string;
-  message: string;
-  /** UUID v4; created for the caller when unknown. Omit to start a new conversation. */
+  /** The question. Not needed (and not read) with `regenerate` or `continue`. */
+  message?: string;
+  /**
+   * UUID v4; created for the caller when unknown. Omit to start a new conversation. Required with
+   * `regenerate` and `continue`.
+   */
   conversationId?: string;
+  /**
+   * Regenerate: the id of the conversation's last answer (any of its versions). The question is
+   * asked again; the new answer becomes the latest version of that answer.
+   */
+  regenerate?: string;
+  /**
+   * Continue: the id of the conversation's last answer, `stopped` or `interrupted`. The model goes
+   * on where it ended; the text is appended to that same message.
+   */
+  continue?: string;
+}
+
+/** How a user rated an answer. */
+export type FeedbackRating = 'up' | 'down';
+
+/** A user's feedback on an answer, as the history returns it. */
+export interface MessageFeedback {
+  rating: FeedbackRating;
+  /** What the user wrote, if anything. */
+  comment?: string;
 }
 
 /** A stored message, as history and REST answers return it. */
@@ -158,18 +250,66 @@ export interface ChatMessage {
   /** Assistant messages only. */
   model?: string;
   finishReason?: FinishReason;
+  /** The answer's tokens, every Continue of it included. */
   usage?: Usage;
+  /** Assistant messages the user rated (`POST /messages/:id/feedback`). */
+  feedback?: MessageFeedback;
+  /**
+   * History only: the earlier versions of this answer that Regenerate replaced, oldest first
+   * (this message is the latest version, the one the model sees as context).
+   */
+  previousVersions?: ChatMessage[];
+  /** Assistant messages with SQL code blocks: how they fit the project's schema. */
+  sqlCheck?: SqlCheck;
 }
 
 /** 200 body of `POST /chat`. */
 export interface ChatResponse {
   conversationId: string;
+  /** The assistant message, as the history stores it (a Continue: its whole text). */
   message: ChatMessage;
   metadata: {
     model: string;
     finishReason: FinishReason;
+    /** This turn's tokens (a Continue: only the continuation's). */
     usage: Usage;
+    /** A Continue: the length of `message.content` before this turn. */
+    continuedFrom?: number;
+    /** When the server has a daily allowance: the user's allowance after this turn. */
+    quota?: Quota;
+    /** As in the `complete` event. */
+    sqlCheck?: SqlCheck;
   };
+}
+
+/** Body of `PATCH /conversations/:id`. */
+export interface RenameConversationRequest {
+  /** 1–200 characters, not blank, no control characters. */
+  title: string;
+}
+
+/** Body of `POST /messages/:id/feedback`. */
+export interface FeedbackRequest {
+  /** `up`, `down`, or `null` to take the feedback back. */
+  rating: FeedbackRating | null;
+  /** Optional, at most 2000 characters. */
+  comment?: string;
+}
+
+/** 200 body of `POST /messages/:id/feedback`: the feedback now stored (none once taken back). */
+export interface FeedbackResponse {
+  messageId: string;
+  feedback?: MessageFeedback;
+}
+
+/**
+ * 200 body of `GET /usage`: the user's tokens today (UTC) and when the day renews; `limit` when the
+ * server has a daily allowance.
+ */
+export interface UsageResponse {
+  used: number;
+  limit?: number;
+  resetsAt: string;
 }
 
 /** Body of `POST /chat/stop`. */

@@ -69,8 +69,8 @@ export function readErrorDetail(value: unknown): ErrorDetail | undefined {
 
 /**
  * Reads a failed response into a {@link ChatClientError}. `retryable` is true only when the status
- * allows a retry and the server did not say otherwise (a 429 `QUOTA_EXCEEDED` with
- * `retryable: false` is final). `retryAfter` (seconds) comes from the `Retry-After` header, else
+ * allows a retry and the server did not say otherwise (`retryable: false` in the body is final,
+ * e.g. the replay of a turn that already failed). `retryAfter` (seconds) comes from the `Retry-After` header, else
  * from the body. A body that is not schema-chat's shape never reaches the message: proxies' HTML
  * and stack traces stay out of the UI.
  */

@@ -21,7 +21,7 @@ export interface ClientContext {
 
 /** One REST call. */
 export interface JsonRequest {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** Route relative to `baseUrl`, with ids already encoded. */
   path: string;
   query?: QueryParams;

@@ -52,8 +52,14 @@ function buildRequest(config: ChatClientConfig, input: StreamAttemptInput): [str
   };
   if (input.lastEventId !== undefined) headers[LAST_EVENT_ID_HEADER] = input.lastEventId;
   if (config.streamMethod === 'GET') {
-    const { projectId, message, conversationId } = input.request;
-    const url = buildUrl(config.baseUrl, '/chat/stream', { projectId, message, conversationId });
+    const { projectId, message, conversationId, regenerate, continue: continued } = input.request;
+    const url = buildUrl(config.baseUrl, '/chat/stream', {
+      projectId,
+      message,
+      conversationId,
+      regenerate,
+      continue: continued,
+    });
     return [url, { method: 'GET', headers }];
   }
   headers['Content-Type'] = 'application/json';

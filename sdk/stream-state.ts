@@ -131,5 +131,8 @@ export function toTurnResult(state: StreamState, transport: 'sse' | 'rest'): Cha
     usage: metadata.usage,
     model: metadata.model,
     transport,
+    ...(metadata.continuedFrom === undefined ? {} : { continuedFrom: metadata.continuedFrom }),
+    ...(metadata.quota ? { quota: metadata.quota } : {}),
+    ...(metadata.sqlCheck ? { sqlCheck: metadata.sqlCheck } : {}),
   };
 }

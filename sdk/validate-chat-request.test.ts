@@ -11,6 +11,24 @@ import {
 const invalid = expect.objectContaining({ code: 'VALIDATION_FAILED', status: 0, retryable: false });
 
 describe('validateChatRequest', () => {
+  it('keeps a Regenerate or Continue without a message, and needs its conversation', () => {
+    expect(
+      validateChatRequest({ projectId: 'p', conversationId: 'c', regenerate: 'a', message: 'x' }),
+    ).toEqual({ projectId: 'p', conversationId: 'c', regenerate: 'a' });
+    expect(validateChatRequest({ projectId: 'p', conversationId: 'c', continue: 'a' })).toEqual({
+      projectId: 'p',
+      conversationId: 'c',
+      continue: 'a',
+    });
+    expect(() => validateChatRequest({ projectId: 'p', continue: 'a' })).toThrow(invalid);
+    expect(() =>
+      validateChatRequest({ projectId: 'p', conversationId: 'c', regenerate: 'a', continue: 'a' }),
+    ).toThrow(invalid);
+    expect(() =>
+      validateChatRequest({ projectId: 'p', conversationId: 'c', regenerate: '' }),
+    ).toThrow(invalid);
+  });
+
   it('keeps only the protocol fields', () => {
     const request = { projectId: 'p', message: 'hi', conversationId: 'c', userId: 'admin' };
     expect(validateChatRequest(request as ChatRequest)).toEqual({

@@ -8,10 +8,11 @@ function invalid(message: string): ChatClientError {
 }
 
 /**
- * Returns `{projectId, message, conversationId?}` copied from `request`, or throws a
- * `ChatClientError` with code `VALIDATION_FAILED` (status 0: nothing was sent) when a field has the
- * wrong type or is empty. Other fields are dropped, so nothing unexpected reaches the server.
- * Length limits are the server's to enforce (413 `MESSAGE_TOO_LONG`).
+ * Returns `{projectId, message, conversationId?}` copied from `request` (or, for a Regenerate or
+ * Continue, `{projectId, conversationId, regenerate | continue}`), or throws a `ChatClientError`
+ * with code `VALIDATION_FAILED` (status 0: nothing was sent) when a field has the wrong type or is
+ * empty. Other fields are dropped, so nothing unexpected reaches the server. Length limits are the
+ * server's to enforce (413 `MESSAGE_TOO_LONG`).
  */
 export function validateChatRequest(request: ChatRequest): ChatRequest {
   if (typeof request !== 'object' || request === null) {
@@ -21,14 +22,29 @@ export function validateChatRequest(request: ChatRequest): ChatRequest {
   if (typeof projectId !== 'string' || projectId === '') {
     throw invalid('projectId must be a non-empty string.');
   }
-  if (typeof message !== 'string' || message.trim() === '') {
-    throw invalid('message must be a non-empty string.');
-  }
   if (
     conversationId !== undefined &&
     (typeof conversationId !== 'string' || conversationId === '')
   ) {
     throw invalid('conversationId must be a non-empty string when given.');
+  }
+  const action =
+    request.regenerate !== undefined
+      ? 'regenerate'
+      : request.continue !== undefined
+        ? 'continue'
+        : undefined;
+  if (action !== undefined) {
+    if (request.regenerate !== undefined && request.continue !== undefined) {
+      throw invalid('Give regenerate or continue, not both.');
+    }
+    if (conversationId === undefined) {
+      throw invalid(`${action} needs the conversationId of the answer.`);
+    }
+    return { projectId, conversationId, [action]: validateId(action, request[action]) };
+  }
+  if (typeof message !== 'string' || message.trim() === '') {
+    throw invalid('message must be a non-empty string.');
   }
   return conversationId === undefined
     ? { projectId, message }

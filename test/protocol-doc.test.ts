@@ -11,7 +11,7 @@ import { silentLogger } from '../backend/logging/chat-logger.js';
 import { SSE_HEADERS } from '../backend/sse/sse-sink.js';
 import { MemoryChatStore } from '../backend/stores/memory-chat-store.js';
 import { parseChatEvent } from '../sdk/parse-chat-event.js';
-import type { ChatEvent } from '../sdk/protocol.js';
+import type { ChatEvent, ChatMessage, Page } from '../sdk/protocol.js';
 import * as protocol from '../sdk/protocol.js';
 import { ScriptedChatModel } from './helpers/scripted-chat-model.js';
 import { readSse, type SseResult } from './helpers/sse-client.js';
@@ -223,13 +223,42 @@ describe('docs/protocol.md, against a real server', () => {
   };
 
   beforeAll(async () => {
-    server = await startChatServer({ storeKind: 'memory' });
+    // A daily allowance, so that every answer reports its quota.
+    server = await startChatServer({ storeKind: 'memory', limits: { tokensPerDay: 1_000_000 } });
     const error = new ChatError('UPSTREAM_UNAVAILABLE', 'The model server cannot be reached.', {
       retryable: true,
       retryAfter: 5,
     });
     server.scripted.next({}).next({ tokens: ['Join', ' on'], fail: { afterTokens: 1, error } });
     streams = [await streamTurn('How do books relate to authors?'), await streamTurn('And?')];
+    // A Regenerate of the first answer and a Continue of the interrupted second one.
+    const [answered, cut] = await Promise.all(
+      streams.map(async ({ events }) => {
+        const first = events[0]?.json;
+        const id = first?.type === 'conversationId' ? first.conversationId : '';
+        const page = (await getJson(`/conversations/${id}/messages`)) as Page<ChatMessage>;
+        return { conversationId: id, answerId: page.items[1]?.id ?? '' };
+      }),
+    );
+    const action = (body: Record<string, string>) =>
+      readSse(`${server.baseUrl}/chat/stream`, {
+        method: 'POST',
+        headers: server.headers('alice', { 'Idempotency-Key': randomUUID() }),
+        body: JSON.stringify({ projectId: ALICE_PROJECT.id, ...body }),
+      });
+    streams.push(
+      await action({
+        conversationId: answered?.conversationId ?? '',
+        regenerate: answered?.answerId ?? '',
+      }),
+      await action({ conversationId: cut?.conversationId ?? '', continue: cut?.answerId ?? '' }),
+    );
+    const regenerated = streams[2]?.events.at(-1)?.json;
+    const latestId = regenerated?.type === 'complete' ? regenerated.metadata.messageId : '';
+    const feedback = await getJson(`/messages/${latestId}/feedback`, {
+      method: 'POST',
+      body: JSON.stringify({ rating: 'down', comment: 'Missing the join table.' }),
+    });
     rest = await getJson('/chat', {
       method: 'POST',
       body: JSON.stringify({ projectId: ALICE_PROJECT.id, message: 'Which tables are there?' }),
@@ -238,6 +267,13 @@ describe('docs/protocol.md, against a real server', () => {
     bodies = [
       await getJson(`/conversations?projectId=${ALICE_PROJECT.id}&limit=1`),
       await getJson(`/conversations/${conversationId}/messages?limit=1`),
+      await getJson(`/conversations/${answered?.conversationId}/messages`),
+      feedback,
+      await getJson(`/conversations/${conversationId}`, {
+        method: 'PATCH',
+        body: JSON.stringify({ title: 'Tables' }),
+      }),
+      await getJson('/usage'),
       await getJson('/chat/stop', { method: 'POST', body: JSON.stringify({ conversationId }) }),
       await getJson('/projects'),
     ];

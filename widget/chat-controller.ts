@@ -6,10 +6,11 @@
 // is still shown (ViewEpoch, the one stale-result guard).
 
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { ChatClient } from '../sdk/chat-client.js';
+import type { ChatClient, ChatTurnResult } from '../sdk/chat-client.js';
 import { createUuid } from '../sdk/create-uuid.js';
-import type { ChatRequest } from '../sdk/protocol.js';
+import type { ChatRequest, FeedbackRating, UsageResponse } from '../sdk/protocol.js';
 import { ConversationFollower } from './conversation-follower.js';
+import { ConversationList } from './conversation-list.js';
 import { type ConversationMemory, createConversationMemory } from './conversation-memory.js';
 import { canRetryChatError, describeChatError } from './describe-chat-error.js';
 import { SchemaChatConversationChangeEvent } from './events/schema-chat-conversation-change-event.js';
@@ -17,6 +18,7 @@ import {
   type SchemaChatErrorDetail,
   SchemaChatErrorEvent,
 } from './events/schema-chat-error-event.js';
+import { SchemaChatFeedbackEvent } from './events/schema-chat-feedback-event.js';
 import { SchemaChatResponseEvent } from './events/schema-chat-response-event.js';
 import { SchemaChatSendEvent } from './events/schema-chat-send-event.js';
 import type { ScheduleFrame } from './frame-batcher.js';
@@ -24,10 +26,15 @@ import { HistoryPager } from './history-pager.js';
 import { RememberedConversation } from './remembered-conversation.js';
 import { RetryCountdown } from './retry-countdown.js';
 import { schemaChatDefaults } from './schema-chat-defaults.js';
-import type { SchemaChatStrings } from './schema-chat-strings.js';
+import { formatString, type SchemaChatStrings } from './schema-chat-strings.js';
 import { TurnRunner } from './turn-runner.js';
 import { ViewEpoch, type ViewTicket } from './view-epoch.js';
-import type { ViewMessage } from './view-message.js';
+import {
+  newVersionOf,
+  shownVersionOf,
+  type ViewMessage,
+  type ViewMessageStatus,
+} from './view-message.js';
 
 export type { ViewMessage, ViewMessageStatus } from './view-message.js';
 
@@ -48,6 +55,8 @@ export interface ChatControllerConfig {
   conversationId: string | undefined;
   transport: 'sse' | 'rest';
   strings: SchemaChatStrings;
+  /** Whether usage is shown (`show-usage`): the allowance is then asked for with the history. */
+  showUsage: boolean;
 }
 
 /** Options of {@link ChatController}. */
@@ -70,13 +79,26 @@ export interface ChatControllerOptions {
 interface Turn {
   readonly runner: TurnRunner;
   readonly ticket: ViewTicket;
+  readonly spec: TurnSpec;
+  /** The answer's text before the turn (a Continue's; empty otherwise). */
+  readonly prefix: string;
+  /** The answer's status before the turn (a Continue that adds nothing keeps it). */
+  readonly statusBefore: ViewMessageStatus;
 }
 
-/** What a retry of the failed turn sends again. */
+/** What a turn asks for: a question, or a Regenerate or Continue of the last answer. */
+interface TurnSpec {
+  request: Pick<ChatRequest, 'message' | 'regenerate' | 'continue'>;
+  /** A Regenerate: the answer whose place its new version takes. */
+  replaces?: ViewMessage;
+  /** A Continue: the answer it writes into. */
+  continues?: ViewMessage;
+}
+
+/** How to send the failed turn again, with the key a retry must use. */
 interface FailedTurn {
-  readonly message: string;
+  readonly redo: (idempotencyKey: string) => void;
   readonly idempotencyKey: string;
-  readonly assistant: ViewMessage;
 }
 
 /**
@@ -95,6 +117,12 @@ export class ChatController implements ReactiveController {
   notice: string | undefined;
   /** The conversation shown; `undefined` until the server names a new one. */
   conversationId: string | undefined;
+  /** The user's conversations in the project, when the list is shown. */
+  readonly list = new ConversationList();
+  /** The user's tokens today and allowance, as the server last said (with `show-usage`). */
+  quota: UsageResponse | undefined;
+  /** The latest change to say to screen readers (a version shown, a rating, a deletion). */
+  announcement = '';
 
   readonly #host: ReactiveControllerHost & HTMLElement;
   readonly #options: ChatControllerOptions;
@@ -106,6 +134,8 @@ export class ChatController implements ReactiveController {
   #turn: Turn | undefined;
   #failed: FailedTurn | undefined;
   #running: Promise<void> = Promise.resolve();
+  /** Whose allowance `quota` is (the remembered conversation's key without its project). */
+  #quotaOwner: string | undefined;
 
   constructor(host: ReactiveControllerHost & HTMLElement, options: ChatControllerOptions) {
     this.#host = host;
@@ -186,12 +216,20 @@ export class ChatController implements ReactiveController {
     this.#abortAll();
     const ticket = this.#switchTo(undefined);
     this.#remembered.reset();
+    this.list.reset();
     const config = this.#config();
     this.#update();
     if (!config.client || !config.projectId) return Promise.resolve();
     this.#running = (async () => {
       const pinned = config.conversationId;
       const key = await this.#remembered.key();
+      // The allowance is the user's, whatever the project: asked for again for another user only.
+      const owner = key?.slice(0, key.lastIndexOf('|'));
+      if (owner !== this.#quotaOwner) {
+        this.#quotaOwner = owner;
+        this.quota = undefined;
+        void this.#loadQuota(ticket);
+      }
       // Finding the user may take a while (getToken, a client's currentToken): a turn the user
       // started meanwhile decides the conversation.
       if (!ticket.current || this.#turn) return;
@@ -248,7 +286,135 @@ export class ChatController implements ReactiveController {
       ...this.messages,
       { id: createUuid(), role: 'user', content: message, status: 'complete' },
     ];
-    this.#startTurn(message, createUuid());
+    this.#startTurn({ request: { message } }, createUuid());
+    return true;
+  }
+
+  /**
+   * The answer the Regenerate and Continue buttons act on: the last message, an answer whose id
+   * the server gave, once it has ended; `undefined` otherwise.
+   */
+  get lastAnswer(): ViewMessage | undefined {
+    const last = this.messages.at(-1);
+    if (last?.role !== 'assistant' || !last.answerId || !this.conversationId) return undefined;
+    return last.status === 'pending' || last.status === 'streaming' ? undefined : last;
+  }
+
+  /**
+   * Asks the last answer's question again: the new answer takes its place (the old one stays as
+   * an earlier version to page back to). Returns false when there is nothing to regenerate or a
+   * turn is running.
+   */
+  regenerate(key = createUuid()): boolean {
+    const old = this.lastAnswer;
+    if (!old?.answerId || this.phase !== 'idle') return false;
+    this.#startTurn({ request: { regenerate: old.answerId }, replaces: old }, key);
+    return true;
+  }
+
+  /**
+   * Lets the model go on with the last answer, when it was stopped or interrupted: the
+   * continuation is appended to it. Returns false otherwise, or while a turn is running.
+   */
+  continueAnswer(key = createUuid()): boolean {
+    const answer = this.lastAnswer;
+    const cut = answer?.status === 'stopped' || answer?.status === 'interrupted';
+    if (!answer?.answerId || !cut || this.phase !== 'idle' || answer.shownVersion !== undefined) {
+      return false;
+    }
+    this.#startTurn({ request: { continue: answer.answerId }, continues: answer }, key);
+    return true;
+  }
+
+  /** Shows version `index` (0 = the oldest) of an answer with earlier versions. */
+  showVersion(message: ViewMessage, index: number): void {
+    const count = (message.versions?.length ?? 0) + 1;
+    if (index < 0 || index >= count) return;
+    message.shownVersion = index === count - 1 ? undefined : index;
+    this.#announce(
+      formatString(this.#config().strings.versionOf, { current: index + 1, total: count }),
+    );
+  }
+
+  /**
+   * Rates the answer shown in `message` (pressing its rating again takes it back): shown at once,
+   * stored by the server, then `schema-chat-feedback` fires; a refusal puts the old rating back.
+   */
+  async rate(message: ViewMessage, rating: FeedbackRating): Promise<void> {
+    const config = this.#config();
+    const shown = shownVersionOf(message);
+    const client = config.client as Partial<ChatClient> | undefined;
+    if (!shown.answerId || typeof client?.sendFeedback !== 'function') return;
+    const before = shown.feedback;
+    const next = before === rating ? undefined : rating;
+    shown.feedback = next;
+    this.#update();
+    try {
+      await client.sendFeedback(shown.answerId, next ? { rating: next } : null);
+    } catch (error) {
+      shown.feedback = before;
+      this.#showError(describeChatError(error, 'feedback', config.strings));
+      return;
+    }
+    this.#announce(config.strings.feedbackSaved);
+    this.#host.dispatchEvent(
+      new SchemaChatFeedbackEvent({
+        conversationId: this.conversationId,
+        messageId: shown.answerId,
+        rating: next ?? null,
+      }),
+    );
+  }
+
+  /** Shows or hides the conversation list, loading its first page when it opens. */
+  async toggleConversations(): Promise<void> {
+    const { list } = this;
+    list.open = !list.open;
+    this.#update();
+    if (list.open) await this.loadConversations(false);
+  }
+
+  /** Loads the list's first page again (`more` false) or its next one. */
+  async loadConversations(more: boolean): Promise<void> {
+    const { client, projectId, strings } = this.#config();
+    if (!client || !projectId) return;
+    const loading = this.list.load(client, projectId, more);
+    this.#update();
+    try {
+      await loading;
+    } catch (error) {
+      this.#showError(describeChatError(error, 'conversations', strings));
+    } finally {
+      this.#update();
+    }
+  }
+
+  /** Opens one of the user's conversations with its history (and remembers it); closes the list. */
+  openConversation(id: string): void {
+    this.list.open = false;
+    if (this.#turn) this.stop();
+    const previous = this.conversationId;
+    const ticket = this.#switchTo(id);
+    void this.#remembered.key().then((key) => {
+      if (key && this.conversationId === id) this.#remembered.remember(key, id);
+    });
+    if (id !== previous) this.#dispatchConversationChange(id, previous);
+    this.#running = this.#loadHistory(ticket, false);
+  }
+
+  /** Deletes one of the user's conversations (the one shown starts a new conversation). */
+  async deleteConversation(id: string): Promise<boolean> {
+    const { client, strings } = this.#config();
+    if (!client) return false;
+    try {
+      await client.deleteConversation(id);
+    } catch (error) {
+      this.#showError(describeChatError(error, 'conversations', strings));
+      return false;
+    }
+    this.list.remove(id);
+    if (this.conversationId === id) this.newConversation();
+    this.#announce(strings.conversationDeleted);
     return true;
   }
 
@@ -280,8 +446,7 @@ export class ChatController implements ReactiveController {
       this.#update();
       return;
     }
-    this.messages = this.messages.filter((message) => message !== failed.assistant);
-    this.#startTurn(failed.message, failed.idempotencyKey);
+    failed.redo(failed.idempotencyKey);
   }
 
   /** Starts a new conversation: stops the running answer, clears the view and the remembered id. */
@@ -295,6 +460,9 @@ export class ChatController implements ReactiveController {
     this.#abortAll();
     this.#clear();
     this.#remembered.reset();
+    this.list.reset();
+    this.quota = undefined;
+    this.#quotaOwner = undefined;
   }
 
   /** Loads the page of messages before the oldest one shown and puts it above them. */
@@ -331,18 +499,31 @@ export class ChatController implements ReactiveController {
     this.#update();
   }
 
-  #startTurn(message: string, idempotencyKey: string): void {
+  #startTurn(spec: TurnSpec, idempotencyKey: string): void {
     const config = this.#config();
     const { client, projectId } = config;
     if (!client || !projectId) return;
-    const assistant: ViewMessage = {
-      id: createUuid(),
-      role: 'assistant',
-      content: '',
-      status: 'pending',
-    };
-    this.messages = [...this.messages, assistant];
-    const request: ChatRequest = { projectId, message };
+    let assistant = spec.continues;
+    const statusBefore = assistant?.status ?? 'pending';
+    if (assistant) {
+      // A Continue writes on in the answer shown: its text stays (as the server stored it), the
+      // new text follows it.
+      if (assistant.stored !== undefined) assistant.content = assistant.stored;
+      assistant.stored = undefined;
+      assistant.status = 'streaming';
+      assistant.sqlCheck = undefined;
+    } else {
+      assistant = spec.replaces
+        ? newVersionOf(spec.replaces, createUuid())
+        : { id: createUuid(), role: 'assistant', content: '', status: 'pending' };
+      const fresh = assistant;
+      const at = spec.replaces ? this.messages.indexOf(spec.replaces) : -1;
+      this.messages =
+        at < 0
+          ? [...this.messages, fresh]
+          : this.messages.map((message, index) => (index === at ? fresh : message));
+    }
+    const request: ChatRequest = { projectId, ...spec.request };
     if (this.conversationId) request.conversationId = this.conversationId;
     const ticket = this.#epoch.ticket;
     const runner: TurnRunner = new TurnRunner({
@@ -366,7 +547,7 @@ export class ChatController implements ReactiveController {
       // Other elements showing this conversation follow once the stopped answer is saved.
       onStopSaved: () => void this.#follower.announce(),
     });
-    const turn: Turn = { runner, ticket };
+    const turn: Turn = { runner, ticket, spec, prefix: assistant.content, statusBefore };
     this.#turn = turn;
     this.error = undefined;
     this.notice = undefined;
@@ -378,9 +559,16 @@ export class ChatController implements ReactiveController {
   async #finishTurn(turn: Turn): Promise<void> {
     const end = await turn.runner.start();
     const { runner } = turn;
+    const action = turn.spec.request.regenerate
+      ? 'regenerate'
+      : turn.spec.request.continue
+        ? 'continue'
+        : undefined;
     if (end.type === 'stopped') {
       // The screen keeps what was shown; the server's answer adds what it stored.
       const { result } = end;
+      if (result) runner.assistant.stored = turn.prefix + result.content;
+      this.#ended(turn, result);
       this.#host.dispatchEvent(
         new SchemaChatResponseEvent({
           conversationId: result?.conversationId ?? runner.conversationId,
@@ -391,6 +579,7 @@ export class ChatController implements ReactiveController {
           model: result?.model,
           finishReason: result?.finishReason ?? 'stopped',
           usage: result?.usage,
+          ...(action ? { action } : {}),
         }),
       );
       return;
@@ -399,8 +588,10 @@ export class ChatController implements ReactiveController {
     const { assistant } = runner;
     if (end.type === 'complete') {
       const { result } = end;
-      assistant.content = result.content;
+      // A Continue's result is only what it added, after the text it went on from.
+      assistant.content = turn.prefix + result.content;
       assistant.status = result.status;
+      this.#ended(turn, result);
       // Said once the answer is there: a fallback that fails too only shows the error.
       if (runner.fellBack) this.notice = this.#config().strings.fallbackNotice;
       this.#adoptConversation(turn.ticket, result.conversationId);
@@ -409,30 +600,78 @@ export class ChatController implements ReactiveController {
         new SchemaChatResponseEvent({
           conversationId: result.conversationId,
           messageId: result.messageId,
-          content: result.content,
+          content: assistant.content,
           status: result.status,
           transport: result.transport,
           model: result.model,
           finishReason: result.finishReason,
           usage: result.usage,
+          ...(action ? { action } : {}),
         }),
       );
       return;
     }
-    assistant.status = assistant.content ? 'interrupted' : 'failed';
-    // An empty failed answer is noise next to the error display; a partial one stays, marked.
-    if (!assistant.content)
-      this.messages = this.messages.filter((message) => message !== assistant);
+    const added = assistant.content.length > turn.prefix.length;
+    assistant.status = !added && turn.spec.continues ? turn.statusBefore : 'interrupted';
+    if (!assistant.content) {
+      // An empty failed answer is noise next to the error display; a partial one stays, marked.
+      // A Regenerate that wrote nothing gives the answer it replaced its place back.
+      const old = turn.spec.replaces;
+      this.messages = old
+        ? this.messages.map((message) => (message === assistant ? old : message))
+        : this.messages.filter((message) => message !== assistant);
+    } else if (added && !assistant.answerId) {
+      // Its text is stored (interrupted): learn its id, for Regenerate, Continue and feedback.
+      void this.#learnAnswerId(assistant, turn.ticket);
+    }
     const detail = describeChatError(end.error, 'send', this.#config().strings);
     // `retryable` means "the same Idempotency-Key may succeed" (docs/protocol.md, Errors);
     // otherwise a retry is a new turn.
     this.#failed = {
-      message: runner.request.message,
       idempotencyKey: detail.retryable ? runner.idempotencyKey : createUuid(),
-      assistant,
+      redo: (key) => this.#redo(turn.spec, assistant, key),
     };
     this.#endTurn(turn);
     this.#showError(detail);
+  }
+
+  /** Sends a failed turn again: the question once more, or the action on the last answer. */
+  #redo(spec: TurnSpec, assistant: ViewMessage, key: string): void {
+    if (spec.request.message !== undefined) {
+      this.messages = this.messages.filter((message) => message !== assistant);
+      this.#startTurn(spec, key);
+    } else if (spec.request.continue !== undefined) {
+      this.continueAnswer(key);
+    } else {
+      this.regenerate(key);
+    }
+  }
+
+  /** What the end of a turn (finished or stopped) tells the answer: its id, check and usage. */
+  #ended(turn: Turn, result: ChatTurnResult | undefined): void {
+    const { assistant } = turn.runner;
+    if (result?.sqlCheck) assistant.sqlCheck = result.sqlCheck;
+    if (result?.messageId) assistant.answerId = result.messageId;
+    else if (assistant.content) void this.#learnAnswerId(assistant, turn.ticket);
+    if (result?.usage) assistant.usage = result.usage;
+    if (result?.quota) this.quota = result.quota;
+    this.#update();
+  }
+
+  /**
+   * Asks the server for the last message of the conversation, when it is the answer on screen
+   * whose id no event brought (interrupted, or stopped without the server's word in time).
+   */
+  async #learnAnswerId(assistant: ViewMessage, ticket: ViewTicket): Promise<void> {
+    const { client } = this.#config();
+    const id = this.conversationId;
+    if (!client || !id) return;
+    const page = await client.getMessages(id, { limit: 1 }).catch(() => undefined);
+    const last = page?.items.at(-1);
+    if (!ticket.current || last?.role !== 'assistant' || assistant.answerId) return;
+    assistant.answerId = last.id;
+    if (last.content !== assistant.content) assistant.stored = last.content;
+    this.#update();
   }
 
   async #loadHistory(ticket: ViewTicket, remembered: boolean): Promise<void> {
@@ -516,6 +755,28 @@ export class ChatController implements ReactiveController {
     this.#turn?.runner.drop();
     this.#turn = undefined;
     this.phase = 'idle';
+  }
+
+  /** Says `text` to screen readers (the element's status region), once. */
+  #announce(text: string): void {
+    // The same text again (a second rating) must still be read: clear, then set on the next frame.
+    this.announcement = '';
+    this.#update();
+    queueMicrotask(() => {
+      this.announcement = text;
+      this.#update();
+    });
+  }
+
+  /** With `show-usage`: the user's tokens today and allowance, from `GET /usage`. */
+  async #loadQuota(ticket: ViewTicket): Promise<void> {
+    const { client, showUsage } = this.#config();
+    const asker = client as Partial<ChatClient> | undefined;
+    if (!showUsage || typeof asker?.getUsage !== 'function') return;
+    const quota = await asker.getUsage().catch(() => undefined);
+    if (!ticket.current || !quota) return;
+    this.quota = quota;
+    this.#update();
   }
 
   #showError(detail: SchemaChatErrorDetail): void {

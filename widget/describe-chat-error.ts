@@ -44,6 +44,7 @@ export function describeChatError(
   let message = pickMessage(code, status, retryAfter, strings);
   // A failed history load says so first; an auth problem is better told as it is.
   if (operation === 'history' && status !== 401) message = `${strings.errorHistory} ${message}`;
+  if (operation === 'feedback' && status !== 401) message = `${strings.errorFeedback} ${message}`;
   return {
     code,
     status,

@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import { HistoryPager } from './history-pager.js';
 import { clientError, FakeChatClient, storedMessage } from './test-helpers/fake-chat-client.js';
+import { toViewMessage } from './view-message.js';
 
 const CID = '0b6f3a52-1c2d-4e5f-8a9b-0c1d2e3f4a5b';
 const history = Array.from({ length: 5 }, (_, i) => storedMessage('user', `Message ${i}`));
@@ -34,7 +35,12 @@ describe('HistoryPager', () => {
     const pager = new HistoryPager();
     const shown = (await pager.latest(client, CID, live())) ?? [];
     // Message 1 arrived (say, through a turn) while the older page was on its way.
-    const older = pager.older(client, CID, () => [storedMessage('user', 'Message 1')], live());
+    const older = pager.older(
+      client,
+      CID,
+      () => [toViewMessage(storedMessage('user', 'Message 1'))],
+      live(),
+    );
     expect((await older)?.map((message) => message.content)).to.deep.equal(['Message 0']);
     expect(shown).to.have.length(3);
   });

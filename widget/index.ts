@@ -16,6 +16,10 @@ export {
   SchemaChatErrorEvent,
 } from './events/schema-chat-error-event.js';
 export {
+  type SchemaChatFeedbackDetail,
+  SchemaChatFeedbackEvent,
+} from './events/schema-chat-feedback-event.js';
+export {
   type SchemaChatResponseDetail,
   SchemaChatResponseEvent,
 } from './events/schema-chat-response-event.js';

@@ -49,6 +49,52 @@ export interface SchemaChatStrings {
   image: string;
   /** Name of a table in an answer (a keyboard-scrollable region). Defaults to "Table". */
   table: string;
+  /** Under a SQL block whose every table and column is in the schema. Defaults to "Matches the schema". */
+  sqlCheckOk: string;
+  /** A name a SQL block uses that the schema lacks. Defaults to "{name} is not in the schema". */
+  sqlCheckUnknown: string;
+  /** After {@link SchemaChatStrings.sqlCheckUnknown}, with the closest real name. Defaults to " — did you mean {suggestion}?". */
+  sqlCheckSuggestion: string;
+  /** Under a SQL block the checker could not read. Defaults to "Not checked against the schema". */
+  sqlCheckUnparsed: string;
+  /** Accessible name of a SQL block's verdict. Defaults to "Schema check". */
+  sqlCheckLabel: string;
+  /** Button on the last answer: ask its question again. Defaults to "Regenerate". */
+  regenerate: string;
+  /** Button on a stopped or interrupted last answer: let the model go on. Defaults to "Continue". */
+  continue: string;
+  /** Accessible name of an answer's version switcher. Defaults to "Versions". */
+  versions: string;
+  /** The switcher's button to the earlier version. Defaults to "Previous version". */
+  previousVersion: string;
+  /** The switcher's button to the later version. Defaults to "Next version". */
+  nextVersion: string;
+  /** Said when another version is shown; `{current}` and `{total}` filled in. Defaults to "Version {current} of {total}". */
+  versionOf: string;
+  /** The rating button of a good answer. Defaults to "Good answer". */
+  feedbackUp: string;
+  /** The rating button of a bad answer. Defaults to "Bad answer". */
+  feedbackDown: string;
+  /** Said once a rating is stored. Defaults to "Thanks for the feedback". */
+  feedbackSaved: string;
+  /** A rating the server refused (before the reason). Defaults to "The rating could not be saved." */
+  errorFeedback: string;
+  /** The header button and the list of the user's conversations. Defaults to "Conversations". */
+  conversations: string;
+  /** The list when there are none. Defaults to "No conversations yet." */
+  conversationsEmpty: string;
+  /** Below the list when there are more. Defaults to "Show more". */
+  conversationsMore: string;
+  /** A conversation's delete button; `{title}` filled in. Defaults to "Delete “{title}”". */
+  deleteConversation: string;
+  /** The delete button once pressed, asking to press again. Defaults to "Delete “{title}”? Press again to confirm". */
+  confirmDelete: string;
+  /** Said once a conversation is deleted. Defaults to "Conversation deleted". */
+  conversationDeleted: string;
+  /** Usage (`show-usage`): the last answer's tokens. Defaults to "Last answer: {tokens} tokens". */
+  usageLast: string;
+  /** Usage with a daily allowance; `{left}`, `{limit}` and `{time}` filled in. Defaults to "{left} of {limit} tokens left today, renews at {time}". */
+  usageLeft: string;
   /** Retry button of the error display. Defaults to "Retry". */
   retry: string;
   /** Above the oldest message shown when there are earlier ones. Defaults to "Show earlier messages". */
@@ -107,6 +153,29 @@ export const defaultStrings: Readonly<SchemaChatStrings> = Object.freeze({
   copyFailed: 'Copy failed',
   image: 'image',
   table: 'Table',
+  sqlCheckOk: 'Matches the schema',
+  sqlCheckUnknown: '{name} is not in the schema',
+  sqlCheckSuggestion: ' — did you mean {suggestion}?',
+  sqlCheckUnparsed: 'Not checked against the schema',
+  sqlCheckLabel: 'Schema check',
+  regenerate: 'Regenerate',
+  continue: 'Continue',
+  versions: 'Versions',
+  previousVersion: 'Previous version',
+  nextVersion: 'Next version',
+  versionOf: 'Version {current} of {total}',
+  feedbackUp: 'Good answer',
+  feedbackDown: 'Bad answer',
+  feedbackSaved: 'Thanks for the feedback',
+  errorFeedback: 'The rating could not be saved.',
+  conversations: 'Conversations',
+  conversationsEmpty: 'No conversations yet.',
+  conversationsMore: 'Show more',
+  deleteConversation: 'Delete “{title}”',
+  confirmDelete: 'Delete “{title}”? Press again to confirm',
+  conversationDeleted: 'Conversation deleted',
+  usageLast: 'Last answer: {tokens} tokens',
+  usageLeft: '{left} of {limit} tokens left today, renews at {time}',
   retry: 'Retry',
   loadOlder: 'Show earlier messages',
   retryIn: 'Retry in {seconds} s',

@@ -92,10 +92,24 @@ describe('<schema-chat> accessibility', function () {
     const client = new FakeChatClient()
       .setHistory(CID, [
         storedMessage('user', 'Which tables?'),
-        storedMessage(
-          'assistant',
-          '## Tables\n\n| name | rows |\n|---|---|\n| users | 10 |\n\n- [docs](https://example.com/)\n\n```sql\nSELECT 1;\n```',
-        ),
+        {
+          ...storedMessage(
+            'assistant',
+            '## Tables\n\n| name | rows |\n|---|---|\n| users | 10 |\n\n- [docs](https://example.com/)\n\n```sql\nSELECT 1;\n```\n\n```sql\nSELECT nme FROM users;\n```',
+          ),
+          // Both kinds of verdict under the SQL blocks.
+          sqlCheck: {
+            blocks: [
+              { index: 0, language: 'sql', status: 'ok', unknown: [] },
+              {
+                index: 1,
+                language: 'sql',
+                status: 'unknown-identifiers',
+                unknown: [{ kind: 'column', name: 'nme', table: 'users', suggestion: 'name' }],
+              },
+            ],
+          },
+        },
       ])
       .queueStream([{ fail: clientError('RATE_LIMITED', { status: 429, retryAfter: 20 }) }]);
     const empty = await mountChat({ client: new FakeChatClient(), attributes: { theme: 'light' } });
@@ -107,6 +121,7 @@ describe('<schema-chat> accessibility', function () {
       attributes: { 'conversation-id': CID, theme: 'light' },
     });
     await waitFor(() => answers(chat).length === 1, 'the history');
+    expect($$(chat, '[part~="sql-check"]')).to.have.length(2);
     await expectAccessible(chat, 'with a conversation');
     await chat.send('More?');
     await chat.updateComplete;
@@ -123,6 +138,56 @@ describe('<schema-chat> accessibility', function () {
     await expectAccessible(launcher, 'launcher closed');
     await launcher.open();
     await expectAccessible(launcher, 'launcher open');
+  });
+
+  it('passes axe with versions, ratings, Continue and Regenerate, the conversation list, usage and rtl', async () => {
+    const client = new FakeChatClient()
+      .setHistory(CID, [
+        storedMessage('user', 'Which tables?'),
+        {
+          ...storedMessage('assistant', 'Second version.', 'a-2'),
+          feedback: { rating: 'up' },
+          previousVersions: [storedMessage('assistant', 'First version.', 'a-1')],
+        },
+        storedMessage('user', 'And the keys?'),
+        { ...storedMessage('assistant', 'The keys are', 'a-3'), status: 'stopped' },
+      ])
+      .setConversations([
+        {
+          id: CID,
+          projectId: 'p1',
+          title: 'Which tables?',
+          createdAt: '2026-03-01T10:00:00.000Z',
+          updatedAt: '2026-03-01T10:00:00.000Z',
+        },
+      ]);
+    client.usage = { used: 10, limit: 100, resetsAt: '2026-03-02T00:00:00.000Z' };
+    const chat = await mountChat({
+      client,
+      attributes: { 'conversation-id': CID, theme: 'light', 'show-usage': '' },
+    });
+    await waitFor(() => has(chat, '[part~="continue-button"]'), 'the history');
+    for (const name of ['version-switcher', 'feedback-up', 'regenerate-button', 'usage']) {
+      expect(has(chat, `[part~="${name}"]`), name).to.equal(true);
+    }
+    await expectAccessible(chat, 'versions, ratings, Continue and Regenerate, usage');
+    $(chat, '[part~="version-previous"]').click();
+    await chat.updateComplete;
+    await expectAccessible(chat, 'an earlier version shown');
+    chat.theme = 'dark';
+    await chat.updateComplete;
+    await expectAccessible(chat, 'dark theme');
+    $(chat, '[part~="conversations-button"]').click();
+    await waitFor(() => has(chat, '[part~="conversation-item"]'), 'the list');
+    $(chat, '[part~="conversation-delete"]').click();
+    await chat.updateComplete;
+    await expectAccessible(chat, 'the conversation list, a delete to confirm');
+    document.documentElement.setAttribute('dir', 'rtl');
+    try {
+      await expectAccessible(chat, 'right to left');
+    } finally {
+      document.documentElement.removeAttribute('dir');
+    }
   });
 
   it('is a polite role="log", busy while an answer streams, so that each message is announced once', async () => {
@@ -192,13 +257,14 @@ describe('<schema-chat> accessibility', function () {
     try {
       before.focus();
       const order: string[] = [];
-      for (let i = 0; i < 5; i++) {
+      for (let i = 0; i < 6; i++) {
         await sendKeys({ press: 'Tab' });
         const active = chat.shadowRoot?.activeElement as HTMLElement | null;
         order.push(active?.getAttribute('part') ?? active?.getAttribute('role') ?? 'none');
       }
       expect(order).to.deep.equal([
         'switch',
+        'button conversations-button',
         'button new-button',
         'log',
         'input',
@@ -206,7 +272,7 @@ describe('<schema-chat> accessibility', function () {
       ]);
       // Back to the toggle and switch streaming off and on with Space.
       await sendKeys({ down: 'Shift' });
-      for (let i = 0; i < 4; i++) await sendKeys({ press: 'Tab' });
+      for (let i = 0; i < 5; i++) await sendKeys({ press: 'Tab' });
       await sendKeys({ up: 'Shift' });
       expect(chat.shadowRoot?.activeElement?.getAttribute('role')).to.equal('switch');
       await sendKeys({ press: 'Space' });
@@ -216,7 +282,7 @@ describe('<schema-chat> accessibility', function () {
       await chat.updateComplete;
       expect(chat.transport).to.equal('sse');
       // Into the composer, type, Shift+Enter for a new line, Enter to send.
-      for (let i = 0; i < 3; i++) await sendKeys({ press: 'Tab' });
+      for (let i = 0; i < 4; i++) await sendKeys({ press: 'Tab' });
       expect(chat.shadowRoot?.activeElement?.localName).to.equal('textarea');
       await sendKeys({ type: 'First line' });
       await sendKeys({ down: 'Shift' });

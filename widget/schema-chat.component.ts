@@ -10,17 +10,23 @@ import { readJwtSubject } from './conversation-memory.js';
 import {
   chatIcon,
   closeIcon,
+  continueIcon,
   lightningIcon,
+  listIcon,
   newIcon,
   retryIcon,
   sendIcon,
   stopIcon,
+  thumbDownIcon,
+  thumbUpIcon,
+  trashIcon,
 } from './icons.js';
 import { IncrementalMarkdown } from './markdown/incremental-markdown.js';
 import type { MarkdownContext } from './markdown/render-markdown-tokens.js';
 import { schemaChatStyles } from './schema-chat.styles.js';
 import { schemaChatDefaults } from './schema-chat-defaults.js';
 import { formatString, resolveStrings, type SchemaChatStrings } from './schema-chat-strings.js';
+import { shownVersionOf } from './view-message.js';
 
 /** `inline` (a panel in the page flow) or `launcher` (a bubble that opens a floating panel). */
 export type SchemaChatMode = 'inline' | 'launcher';
@@ -47,6 +53,7 @@ export type SchemaChatTransport = 'sse' | 'rest';
  * @attr {string} placeholder - Placeholder of the message box. Defaults to `strings.placeholder`.
  * @attr {'sse' | 'rest'} transport - Stream answers over SSE, or fetch them whole over REST; the "Stream responses" toggle switches it. Defaults to `sse`.
  * @attr {string} nonce - CSP nonce for browsers without constructable stylesheets (Lit then writes a `<style>`). Defaults to none.
+ * @attr {boolean} show-usage - Show the last answer's tokens and, when the server has a daily allowance, what is left today and when it renews (part `usage`). Defaults to false.
  *
  * @prop {ChatClient | undefined} client - A client from `createChatClient()` (or any `ChatClient`); when set, requests go through it, and the remembered conversation belongs to the user of its `currentToken()` (or of `token`/`getToken` when set). Defaults to one created from `api-url`.
  * @prop {(() => string | Promise<string>) | undefined} getToken - Returns a fresh JWT; called when no `token` is set and once after a 401. Defaults to none.
@@ -56,6 +63,7 @@ export type SchemaChatTransport = 'sse' | 'rest';
  * @fires {SchemaChatResponseEvent} schema-chat-response - An answer finished or was stopped (a stopped one once the server has answered the stop, with its model and usage).
  * @fires {SchemaChatErrorEvent} schema-chat-error - A turn or the history load failed.
  * @fires {SchemaChatConversationChangeEvent} schema-chat-conversation-change - The current conversation changed.
+ * @fires {SchemaChatFeedbackEvent} schema-chat-feedback - The user rated an answer (or took the rating back) and the server stored it: `conversationId`, `messageId`, `rating`.
  *
  * @slot empty - Shown before the first message. Defaults to `strings.empty`.
  * @slot launcher-icon - Icon of the launcher bubble. Defaults to a speech bubble.
@@ -69,6 +77,7 @@ export type SchemaChatTransport = 'sse' | 'rest';
  * @csspart user-message - The user's messages.
  * @csspart assistant-message - The assistant's messages.
  * @csspart code-block - A code block in an answer.
+ * @csspart sql-check - Under a SQL block of an answer: how it fits the project's schema (`data-status` is `ok`, `unknown-identifiers` or `unparsed`).
  * @csspart link - A link in an answer.
  * @csspart notice - The REST-fallback notice.
  * @csspart error - The error display.
@@ -82,6 +91,20 @@ export type SchemaChatTransport = 'sse' | 'rest';
  * @csspart retry-button - The error display's retry button.
  * @csspart older-button - Above the oldest message shown: loads the earlier ones.
  * @csspart copy-button - A code block's copy button.
+ * @csspart actions - The row of buttons under an answer.
+ * @csspart regenerate-button - On the last answer once it has ended: asks its question again (the new answer becomes its latest version).
+ * @csspart continue-button - On a stopped or interrupted last answer: the model goes on where it ended.
+ * @csspart version-switcher - On an answer with earlier versions: ‹ n/N › to page between them.
+ * @csspart version-previous - The switcher's button to the earlier version.
+ * @csspart version-next - The switcher's button to the later version.
+ * @csspart feedback-up - On every finished answer: rates it good (a pressed toggle, `aria-pressed`).
+ * @csspart feedback-down - On every finished answer: rates it bad (a pressed toggle, `aria-pressed`).
+ * @csspart conversations-button - In the header: shows the user's conversations in this project.
+ * @csspart conversation-list - The list of the user's conversations, newest first, in place of the log.
+ * @csspart conversation-item - A conversation of the list (its title and date): opens it.
+ * @csspart conversation-delete - Deletes a conversation of the list, once pressed again to confirm.
+ * @csspart conversations-more - Below the list: loads older conversations.
+ * @csspart usage - With `show-usage`: the last answer's tokens and what is left of the daily allowance.
  *
  * @cssprop [--schema-chat-accent=#2563eb] - Buttons, links, focus rings (dark: #60a5fa).
  * @cssprop [--schema-chat-accent-contrast=#ffffff] - Text on the accent colour.
@@ -94,6 +117,13 @@ export type SchemaChatTransport = 'sse' | 'rest';
  * @cssprop [--schema-chat-user-foreground=#ffffff] - Text of the user's bubbles.
  * @cssprop [--schema-chat-code-background=#0f172a] - Code blocks.
  * @cssprop [--schema-chat-error=#b91c1c] - The error display (dark: #fca5a5).
+ * @cssprop [--schema-chat-warning=#d97706] - Names a SQL block uses that the schema lacks.
+ * @cssprop [--schema-chat-ok=#16a34a] - The tick of a SQL block that matches the schema.
+ * @cssprop [--schema-chat-sql-keyword=#93c5fd] - SQL keywords in code blocks.
+ * @cssprop [--schema-chat-sql-identifier=#e2e8f0] - SQL identifiers (tables, columns, quoted names).
+ * @cssprop [--schema-chat-sql-string=#86efac] - SQL string literals.
+ * @cssprop [--schema-chat-sql-number=#fdba74] - SQL numbers.
+ * @cssprop [--schema-chat-sql-comment=#94a3b8] - SQL comments.
  * @cssprop [--schema-chat-radius=12px] - Corner radius.
  * @cssprop [--schema-chat-font-family=system-ui] - Font.
  * @cssprop [--schema-chat-font-size=15px] - Base font size.
@@ -115,6 +145,7 @@ export class SchemaChat extends LitElement {
     heading: { type: String },
     placeholder: { type: String },
     transport: { type: String, reflect: true },
+    showUsage: { type: Boolean, attribute: 'show-usage' },
     client: { attribute: false },
     getToken: { attribute: false },
     strings: { attribute: false },
@@ -140,6 +171,8 @@ export class SchemaChat extends LitElement {
   declare placeholder: string | undefined;
   /** `sse` (streamed) or `rest` (whole answers). Defaults to `sse`. */
   declare transport: SchemaChatTransport;
+  /** Whether the usage line is shown (attribute `show-usage`). Defaults to false. */
+  declare showUsage: boolean;
   /** An injected client; wins over `api-url`/`token`/`getToken`. Defaults to one created from `api-url`. */
   declare client: ChatClient | undefined;
   /** Returns a fresh JWT (for refresh). Defaults to none. */
@@ -174,6 +207,8 @@ export class SchemaChat extends LitElement {
       : undefined;
   #observed = new WeakSet<Element>();
   #viewportListener = () => this.#trackViewport();
+  /** The conversation whose delete button was pressed once (a second press deletes it). */
+  #confirmingDelete: string | undefined;
 
   constructor() {
     super();
@@ -181,6 +216,7 @@ export class SchemaChat extends LitElement {
     this.isOpen = schemaChatDefaults.open;
     this.theme = schemaChatDefaults.theme;
     this.transport = schemaChatDefaults.transport;
+    this.showUsage = false;
     this.#controller = new ChatController(this, {
       getConfig: () => ({
         client: this.#client(),
@@ -191,6 +227,7 @@ export class SchemaChat extends LitElement {
         conversationId: this.#pinnedConversationId,
         transport: this.transport === 'rest' ? 'rest' : schemaChatDefaults.transport,
         strings: this.#resolvedStrings,
+        showUsage: this.showUsage,
       }),
       onConversationChange: (id) => {
         if (id !== this.#pinnedConversationId) this.#pinnedConversationId = undefined;
@@ -216,6 +253,28 @@ export class SchemaChat extends LitElement {
   /** Stops the answer being written; the partial answer stays, marked stopped. */
   stop(): void {
     this.#controller.stop();
+  }
+
+  /**
+   * Asks the last answer's question again; the new answer takes its place (the old one stays as
+   * an earlier version). Resolves like {@link send}; false when there is nothing to regenerate.
+   */
+  async regenerate(): Promise<boolean> {
+    if (!this.#controller.regenerate()) return false;
+    this.#stickToBottom = true;
+    await this.#controller.settled();
+    return !this.#controller.error;
+  }
+
+  /**
+   * Lets the model go on with the last answer when it was stopped or interrupted. Resolves like
+   * {@link send}; false when the last answer is not cut.
+   */
+  async continueAnswer(): Promise<boolean> {
+    if (!this.#controller.continueAnswer()) return false;
+    this.#stickToBottom = true;
+    await this.#controller.settled();
+    return !this.#controller.error;
   }
 
   /** Clears the view and starts a new conversation (the next message creates it). */
@@ -339,8 +398,11 @@ export class SchemaChat extends LitElement {
         ?hidden=${launcher && !this.isOpen}
         @keydown=${this.#onPanelKeydown}
       >
-        ${this.#renderHeader()} ${this.#renderLog()} ${this.#renderNotice()}
-        ${this.#renderError()} ${this.#renderComposer()}
+        ${this.#renderHeader()}
+        ${this.#controller.list.open ? this.#renderConversations() : this.#renderLog()}
+        ${this.#renderNotice()} ${this.#renderError()} ${this.#renderUsage()}
+        ${this.#renderComposer()}
+        <p class="sr-only" role="status">${this.#controller.announcement}</p>
       </section>
     `;
   }
@@ -372,6 +434,15 @@ export class SchemaChat extends LitElement {
           @change=${this.#onToggle}
         />${lightningIcon}<span class="toggle-text">${s.streamToggle}</span>
       </label>
+      <button
+        type="button"
+        part="button conversations-button"
+        aria-label=${s.conversations}
+        title=${s.conversations}
+        aria-expanded=${this.#controller.list.open ? 'true' : 'false'}
+        aria-controls="conversations"
+        @click=${() => this.#controller.toggleConversations()}
+      >${listIcon}</button>
       <button
         type="button"
         part="button new-button"
@@ -430,10 +501,24 @@ export class SchemaChat extends LitElement {
       ${repeat(
         controller.messages,
         (message) => message.id,
-        (message) =>
-          guard([message.content, message.status, this.#markdownContext], () =>
-            this.#renderMessage(message),
-          ),
+        (message) => {
+          const shown = shownVersionOf(message);
+          // Only the last answer, once nothing runs, offers Regenerate and Continue.
+          const last = message === controller.lastAnswer && controller.phase === 'idle';
+          return guard(
+            [
+              message.content,
+              message.status,
+              message.sqlCheck,
+              this.#markdownContext,
+              shown,
+              shown.feedback,
+              shown.answerId,
+              last,
+            ],
+            () => this.#renderMessage(message, last),
+          );
+        },
       )}
     </div>`;
   }
@@ -490,6 +575,7 @@ export class SchemaChat extends LitElement {
     return html`<form class="composer" part="composer" @submit=${this.#onSubmit}>
       <textarea
         part="input"
+        dir="auto"
         rows="1"
         enterkeyhint="send"
         aria-label=${s.inputLabel}
@@ -500,25 +586,127 @@ export class SchemaChat extends LitElement {
     </form>`;
   }
 
-  #renderMessage(message: ViewMessage) {
+  #renderMessage(message: ViewMessage, last: boolean) {
     const s = this.#resolvedStrings;
     const user = message.role === 'user';
+    const shown = shownVersionOf(message);
     const mark =
-      message.status === 'stopped'
-        ? s.stopped
-        : message.status === 'interrupted'
-          ? s.interrupted
-          : '';
+      shown.status === 'stopped' ? s.stopped : shown.status === 'interrupted' ? s.interrupted : '';
     return html`<article class="message ${message.role}" part="message ${message.role}-message">
       <span class="sr-only">${user ? s.you : s.assistant}:</span>
-      ${user ? html`<div class="bubble">${message.content}</div>` : this.#renderAnswer(message)}
+      ${user ? html`<div class="bubble" dir="auto">${message.content}</div>` : this.#renderAnswer(shown)}
       ${mark ? html`<p class="mark">${mark}</p>` : nothing}
+      ${user ? nothing : this.#renderActions(message, shown, last)}
     </article>`;
+  }
+
+  /** Under an answer: its versions, its rating, and on the last one Continue and Regenerate. */
+  #renderActions(message: ViewMessage, shown: ViewMessage, last: boolean) {
+    const s = this.#resolvedStrings;
+    const controller = this.#controller;
+    const count = (message.versions?.length ?? 0) + 1;
+    const index = message.shownVersion ?? count - 1;
+    const ended = shown.status !== 'pending' && shown.status !== 'streaming';
+    const button = (
+      part: string,
+      label: string,
+      icon: unknown,
+      onClick: () => void,
+      pressed?: boolean,
+    ) =>
+      html`<button type="button" part="button ${part}" aria-label=${label} title=${label} aria-pressed=${pressed === undefined ? nothing : pressed ? 'true' : 'false'} @click=${onClick}>${icon}</button>`;
+    const page = (to: number) => () => {
+      controller.showVersion(message, to);
+      this.requestUpdate();
+    };
+    const items = [
+      count > 1
+        ? html`<div class="versions" part="version-switcher" role="group" aria-label=${s.versions}><button type="button" part="button version-previous" aria-label=${s.previousVersion} title=${s.previousVersion} ?disabled=${index === 0} @click=${page(index - 1)}>‹</button><span>${index + 1}/${count}</span><button type="button" part="button version-next" aria-label=${s.nextVersion} title=${s.nextVersion} ?disabled=${index === count - 1} @click=${page(index + 1)}>›</button></div>`
+        : nothing,
+      ended && shown.answerId && shown.content
+        ? [
+            button(
+              'feedback-up',
+              s.feedbackUp,
+              thumbUpIcon,
+              () => void controller.rate(message, 'up'),
+              shown.feedback === 'up',
+            ),
+            button(
+              'feedback-down',
+              s.feedbackDown,
+              thumbDownIcon,
+              () => void controller.rate(message, 'down'),
+              shown.feedback === 'down',
+            ),
+          ]
+        : nothing,
+      last && index === count - 1 && (shown.status === 'stopped' || shown.status === 'interrupted')
+        ? button('continue-button', s.continue, continueIcon, () => void this.continueAnswer())
+        : nothing,
+      last
+        ? button('regenerate-button', s.regenerate, retryIcon, () => void this.regenerate())
+        : nothing,
+    ];
+    return items.every((item) => item === nothing)
+      ? nothing
+      : html`<div class="actions" part="actions">${items}</div>`;
+  }
+
+  /** The user's conversations in the project, newest first, in place of the log. */
+  #renderConversations() {
+    const s = this.#resolvedStrings;
+    const { list } = this.#controller;
+    const date = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+    return html`<nav id="conversations" class="log conversations" part="conversation-list" aria-label=${s.conversations} aria-busy=${list.loading ? 'true' : 'false'}>
+      ${
+        list.items.length === 0
+          ? html`<p class="empty">${list.loading ? s.loading : s.conversationsEmpty}</p>`
+          : html`<ul>${repeat(
+              list.items,
+              (item) => item.id,
+              (item) => {
+                const confirming = this.#confirmingDelete === item.id;
+                const label = formatString(confirming ? s.confirmDelete : s.deleteConversation, {
+                  title: item.title,
+                });
+                return html`<li>
+                  <button type="button" class="conversation" part="button conversation-item" aria-current=${item.id === this.#controller.conversationId ? 'true' : nothing} @click=${() => this.#openConversation(item.id)}><span dir="auto">${item.title}</span><time datetime=${item.updatedAt}>${date.format(new Date(item.updatedAt))}</time></button>
+                  <button type="button" part="button conversation-delete" aria-label=${label} title=${label} data-confirm=${confirming ? 'true' : nothing} @click=${() => this.#deleteConversation(item.id)} @blur=${() => this.#cancelDelete(item.id)}>${trashIcon}</button>
+                </li>`;
+              },
+            )}</ul>`
+      }
+      ${
+        list.nextCursor
+          ? html`<button type="button" class="older" part="button conversations-more" ?disabled=${list.loading} @click=${() => this.#controller.loadConversations(true)}>${s.conversationsMore}</button>`
+          : nothing
+      }
+    </nav>`;
+  }
+
+  /** With `show-usage`: the last answer's tokens, and what is left of the daily allowance. */
+  #renderUsage() {
+    if (!this.showUsage) return nothing;
+    const s = this.#resolvedStrings;
+    const { messages, quota } = this.#controller;
+    const usage = messages.findLast((message) => message.usage)?.usage;
+    const parts: string[] = [];
+    const count = (n: number) => n.toLocaleString();
+    if (usage) parts.push(formatString(s.usageLast, { tokens: count(usage.totalTokens) }));
+    if (quota?.limit !== undefined) {
+      const time = new Date(quota.resetsAt).toLocaleTimeString([], { timeStyle: 'short' });
+      const left = Math.max(0, quota.limit - quota.used);
+      parts.push(formatString(s.usageLeft, { left: count(left), limit: count(quota.limit), time }));
+    }
+    return parts.length === 0
+      ? nothing
+      : html`<p class="usage" part="usage">${parts.join(' · ')}</p>`;
   }
 
   #renderAnswer(message: ViewMessage) {
     if (message.status === 'pending') {
-      return html`<div class="bubble"><span class="typing" role="img" aria-label=${this.#resolvedStrings.typing}
+      return html`<div class="bubble" dir="auto"><span class="typing" role="img" aria-label=${this.#resolvedStrings.typing}
         ><i></i><i></i><i></i></span></div>`;
     }
     if (!message.content) return nothing;
@@ -527,10 +715,11 @@ export class SchemaChat extends LitElement {
       markdown = new IncrementalMarkdown(this.#markdownContext);
       this.#markdown.set(message, markdown);
     }
+    markdown.setSqlCheck(message.sqlCheck);
     markdown.update(message.content);
     // Finished blocks in chunks rendered once (a chunk is re-rendered only while it fills up), the
     // unfinished tail each time: an update costs the same at the 5,000th token as at the first.
-    return html`<div class="bubble markdown ${message.status === 'streaming' ? 'streaming' : ''}">${markdown.chunks.map(
+    return html`<div class="bubble markdown ${message.status === 'streaming' ? 'streaming' : ''}" dir="auto">${markdown.chunks.map(
       (chunk) =>
         guard(
           [chunk.key, chunk.blocks.length],
@@ -612,7 +801,37 @@ export class SchemaChat extends LitElement {
     void this.send();
   };
 
+  #openConversation(id: string): void {
+    this.#stickToBottom = true;
+    this.#controller.openConversation(id);
+    this.#input()?.focus();
+  }
+
+  async #deleteConversation(id: string): Promise<void> {
+    if (this.#confirmingDelete !== id) {
+      this.#confirmingDelete = id;
+      this.requestUpdate();
+      return;
+    }
+    this.#confirmingDelete = undefined;
+    await this.#controller.deleteConversation(id);
+    await this.updateComplete;
+    // The button pressed is gone: the list keeps the focus, on its button in the header.
+    this.renderRoot.querySelector<HTMLElement>('[part~="conversations-button"]')?.focus();
+  }
+
+  #cancelDelete(id: string): void {
+    if (this.#confirmingDelete !== id) return;
+    this.#confirmingDelete = undefined;
+    this.requestUpdate();
+  }
+
   #onPanelKeydown = (event: KeyboardEvent) => {
+    if (event.key === 'Escape' && this.#controller.list.open) {
+      event.preventDefault();
+      void this.#controller.toggleConversations();
+      return;
+    }
     if (event.key === 'Escape' && this.mode === 'launcher' && this.isOpen) {
       event.preventDefault();
       void this.close();

@@ -51,7 +51,7 @@ export const schemaChatStyles = css`
   }
   :host([mode='launcher']) {
     position: fixed;
-    right: 1rem;
+    inset-inline-end: 1rem;
     bottom: 1rem;
     z-index: var(--schema-chat-z-index, 2147483000);
     height: auto;
@@ -105,7 +105,7 @@ export const schemaChatStyles = css`
   }
   :host([mode='launcher']) .panel {
     position: fixed;
-    right: 1rem;
+    inset-inline-end: 1rem;
     bottom: 5rem;
     width: min(var(--schema-chat-width, 24rem), calc(100vw - 2rem));
     height: min(var(--schema-chat-height, 36rem), calc(100dvh - 7rem));
@@ -114,7 +114,7 @@ export const schemaChatStyles = css`
   .launcher {
     /* Fixed itself, so that a host page sizing the element cannot move the bubble. */
     position: fixed;
-    right: 1rem;
+    inset-inline-end: 1rem;
     bottom: 1rem;
     width: 3.5rem;
     height: 3.5rem;
@@ -134,7 +134,8 @@ export const schemaChatStyles = css`
     display: flex;
     align-items: center;
     gap: 0.25rem;
-    padding: 0.5rem 0.5rem 0.5rem 0.9rem;
+    padding: 0.5rem;
+    padding-inline-start: 0.9rem;
     border-bottom: 1px solid var(--_border);
     background: var(--_surface);
   }
@@ -156,6 +157,9 @@ export const schemaChatStyles = css`
     border-radius: 8px;
   }
   @container (max-width: 26rem) {
+    header button {
+      padding: 0.25rem;
+    }
     /* Visually hidden, still the switch's accessible name; the lightning icon stays. */
     .toggle-text {
       position: absolute;
@@ -225,6 +229,84 @@ export const schemaChatStyles = css`
     color: var(--_muted);
     margin: 0.2rem 0.4rem 0;
   }
+  .actions,
+  .versions {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.1rem;
+    color: var(--_muted);
+    font-size: 0.85em;
+  }
+  .actions {
+    margin-top: 0.15rem;
+  }
+  .actions button {
+    padding: 0.25rem;
+    min-width: 26px;
+    min-height: 26px;
+    justify-content: center;
+  }
+  .actions [aria-pressed='true'] {
+    color: var(--_accent);
+    background: color-mix(in srgb, var(--_accent) 14%, transparent);
+  }
+  .versions span {
+    font-variant-numeric: tabular-nums;
+  }
+  .versions button {
+    font-size: 1.3em;
+    line-height: 1;
+  }
+  header [aria-expanded='true'] {
+    color: var(--_accent);
+  }
+  .versions button:disabled {
+    opacity: 0.45;
+    cursor: default;
+  }
+  .conversations ul {
+    margin: 0;
+    padding: 0;
+    list-style: none;
+    display: grid;
+    gap: 0.25rem;
+  }
+  .conversations li {
+    display: flex;
+    align-items: center;
+  }
+  .conversation {
+    flex: 1;
+    min-width: 0;
+    flex-direction: column;
+    align-items: flex-start;
+    gap: 0;
+    text-align: start;
+    padding: 0.4rem 0.6rem;
+  }
+  .conversation span {
+    max-width: 100%;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .conversation time {
+    font-size: 0.8em;
+    color: var(--_muted);
+  }
+  .conversation[aria-current='true'] {
+    background: var(--_surface);
+  }
+  [data-confirm] {
+    color: var(--_error);
+    outline: 1px solid currentColor;
+  }
+  .usage {
+    margin: 0 0.75rem 0.4rem;
+    font-size: 0.8em;
+    color: var(--_muted);
+  }
   /* A long answer's finished blocks, in chunks: scrolled out of view, a chunk skips style, layout
      and paint (keeping its last size), so an update costs the same at the 5,000th token as at the
      first. Its margins stand in for its first and last blocks' (which cannot collapse through it). */
@@ -254,7 +336,7 @@ export const schemaChatStyles = css`
     display: inline-block;
     width: 0.5em;
     height: 1.1em;
-    margin-left: 0.1em;
+    margin-inline-start: 0.1em;
     vertical-align: text-bottom;
     background: currentColor;
     /* opacity, not visibility: the compositor runs it, no main-thread frame twice a second. */
@@ -311,7 +393,7 @@ export const schemaChatStyles = css`
   }
   .bubble ul,
   .bubble ol {
-    padding-left: 1.4em;
+    padding-inline-start: 1.4em;
   }
   .heading {
     font-weight: 700;
@@ -329,8 +411,8 @@ export const schemaChatStyles = css`
     font-size: 0.9em;
   }
   blockquote {
-    padding-left: 0.8em;
-    border-left: 3px solid var(--_border);
+    padding-inline-start: 0.8em;
+    border-inline-start: 3px solid var(--_border);
     color: var(--_muted);
   }
   a {
@@ -346,6 +428,8 @@ export const schemaChatStyles = css`
     background: color-mix(in srgb, var(--_fg) 10%, transparent);
   }
   .code-block {
+    /* SQL reads left to right, also in a right-to-left answer. */
+    direction: ltr;
     border-radius: 8px;
     background: var(--_code-bg);
     color: #e2e8f0;
@@ -355,15 +439,71 @@ export const schemaChatStyles = css`
     display: flex;
     align-items: center;
     justify-content: space-between;
-    padding: 0.1rem 0.2rem 0.1rem 0.7rem;
+    padding: 0.1rem 0.2rem;
+    padding-inline-start: 0.7rem;
     font-size: 0.8em;
     color: #94a3b8;
+  }
+  .sql-check {
+    margin: 0.3rem 0 0;
+    font-size: 0.85em;
+  }
+  .sql-check[data-status='ok'] .icon {
+    color: var(--schema-chat-ok, #16a34a);
+  }
+  .sql-check[data-status='unparsed'] .icon {
+    color: var(--_muted);
+  }
+  p.sql-check {
+    display: flex;
+    gap: 0.4rem;
+    align-items: center;
+  }
+  .sql-check[data-status='unknown-identifiers'] {
+    padding: 0.4rem 0.6rem;
+    border-radius: 6px;
+    border-inline-start: 3px solid var(--schema-chat-warning, #d97706);
+    background: color-mix(in srgb, var(--schema-chat-warning, #d97706) 12%, transparent);
+  }
+  .sql-check ul {
+    margin: 0;
+    padding: 0;
+    list-style: none;
+  }
+  .sql-check li {
+    display: flex;
+    gap: 0.4rem;
+    align-items: baseline;
+  }
+  .sql-check .icon {
+    flex: none;
+    width: 1em;
+    height: 1em;
+    color: var(--schema-chat-warning, #d97706);
+    align-self: center;
   }
   .copy[data-state='copied'] {
     color: #4ade80;
   }
   .copy[data-state='failed'] {
     color: #f87171;
+  }
+  /* SQL highlighting: light colours on the dark code background (AA contrast). */
+  .sql-keyword {
+    color: var(--schema-chat-sql-keyword, #93c5fd);
+  }
+  .sql-identifier {
+    color: var(--schema-chat-sql-identifier, #e2e8f0);
+  }
+  .sql-string {
+    color: var(--schema-chat-sql-string, #86efac);
+  }
+  .sql-number {
+    color: var(--schema-chat-sql-number, #fdba74);
+  }
+  .sql-comment {
+    color: var(--schema-chat-sql-comment, #94a3b8);
+    font-style: italic;
   }
   pre {
     margin: 0;
@@ -381,7 +521,7 @@ export const schemaChatStyles = css`
   td {
     border: 1px solid var(--_border);
     padding: 0.25rem 0.5rem;
-    text-align: left;
+    text-align: start;
     /* Identifiers (organization_id) never break mid-word: a table too wide for the panel scrolls
        sideways in its region instead of squeezing its columns. */
     overflow-wrap: normal;

@@ -6,6 +6,7 @@ import type { Store as RateLimitStore } from 'express-rate-limit';
 import type { ChatLogger } from '../logging/chat-logger.js';
 import type { ChatModel } from '../models/chat-model.js';
 import type { ChatUser, ProjectResolverLike } from '../projects/project-resolver.js';
+import type { FeedbackRecord } from '../routes/answer-routes.js';
 import type { RunRegistry } from '../runs/run-registry.js';
 import type { ChatStore } from '../stores/chat-store.js';
 import type { TurnRecord } from '../turns/turn-record.js';
@@ -171,4 +172,10 @@ export interface ChatRouterOptions {
   logger?: ChatLogger;
   /** Called once when every turn ends, for the host's metrics. Defaults to none. */
   onTurnEnd?: (record: TurnRecord) => void;
+  /**
+   * Called after a user's feedback on an answer is stored (`POST /messages/:id/feedback`), for the
+   * host's analytics: which answers users rate down. It never delays or fails the request.
+   * Defaults to none.
+   */
+  onFeedback?: (record: FeedbackRecord) => void;
 }

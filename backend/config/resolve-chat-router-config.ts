@@ -2,8 +2,8 @@
 // in from one table, every value checked, a bad option thrown with its name and the fix, and an
 // unknown one reported with the nearest known name.
 
+import { nearestName, typoDistance } from '../../sdk/nearest-name.js';
 import type { ChatRouterOptions, CorsOptions } from './chat-router-options.js';
-import { nearestName } from './nearest-name.js';
 
 /** Resolved limits. */
 export interface LimitsConfig {
@@ -96,6 +96,7 @@ const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
     'widget',
     'logger',
     'onTurnEnd',
+    'onFeedback',
   ],
   auth: [
     'secret',
@@ -208,7 +209,7 @@ function findUnknownOptions(options: ChatRouterOptions): string[] {
     for (const key of Object.keys(object)) {
       if (known.includes(key)) continue;
       const name = scope === '' ? key : `${scope}.${key}`;
-      const nearest = nearestName(key, known);
+      const nearest = nearestName(key, known, typoDistance(key));
       warnings.push(
         `schema-chat: unknown option "${name}" is ignored${
           nearest ? `; did you mean "${scope === '' ? nearest : `${scope}.${nearest}`}"?` : '.'

@@ -4,7 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Project } from '../projects/project-resolver.js';
 import { generateLargeDdl, SHOP_DDL, tableName } from '../schema/test-helpers/shop-schema.js';
-import { type BuildChatContextInput, buildChatContext } from './build-chat-context.js';
+import {
+  type BuildChatContextInput,
+  buildChatContext,
+  CONTINUE_INSTRUCTION,
+} from './build-chat-context.js';
 import { estimateMessagesTokens, estimateTokens } from './estimate-tokens.js';
 
 const shop: Project = { id: 'p1', name: 'Shop', schema: SHOP_DDL };
@@ -48,6 +52,9 @@ describe('prompt layout', () => {
     expect(context.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
     const system = context.messages[0]?.content ?? '';
     expect(system).toContain('You are the database schema assistant of the project "Shop".');
+    // The names are authoritative, and the model knows its SQL is checked against them.
+    expect(system).toContain('names in the schema are the only ones that exist');
+    expect(system).toContain('Every SQL block of your answer is checked against this schema');
     expect(system).toMatch(/tables, columns, types, keys and relations/);
     const { id, inside } = fenced(system);
     expect(system).toContain(
@@ -96,6 +103,18 @@ describe('prompt layout', () => {
     const context = build({ instructions: '  Answer in French.  ' });
     const { after } = fenced(context.messages[0]?.content ?? '');
     expect(after).toBe('\n\nInstructions from the application:\nAnswer in French.');
+  });
+
+  it('ends a Continue with the cut answer and a request to go on, counted in the prompt', () => {
+    const plain = build();
+    const context = build({ continuation: 'Orders reference customers through' });
+    expect(context.messages.slice(-3)).toEqual([
+      { role: 'user', content: 'How are orders linked to customers?' },
+      { role: 'assistant', content: 'Orders reference customers through' },
+      { role: 'user', content: CONTINUE_INSTRUCTION },
+    ]);
+    expect(context.promptTokens).toBeGreaterThan(plain.promptTokens);
+    expect(build({ continuation: '' }).messages).toEqual(plain.messages);
   });
 
   it('keeps the project name on one quoted line', () => {

@@ -35,7 +35,7 @@ export function createCorsHandler(config: CorsConfig): RequestHandler {
   const applyCors = cors({
     // Reflects the request's origin: allowed ones get their answer, refused ones a readable 403.
     origin: true,
-    methods: ['GET', 'POST', 'DELETE'],
+    methods: ['GET', 'POST', 'PATCH', 'DELETE'],
     allowedHeaders: CORS_ALLOWED_HEADERS,
     exposedHeaders: CORS_EXPOSED_HEADERS,
     maxAge: config.maxAgeSec,

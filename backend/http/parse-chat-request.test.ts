@@ -40,6 +40,41 @@ describe('parseChatRequest', () => {
     expect(parsed).toEqual({ projectId: 'p1', message: 'Hi' });
   });
 
+  it('takes a Regenerate or a Continue without a message, naming the answer', () => {
+    const conversationId = '3b241101-e2bb-4255-8caf-4136c566a962';
+    const answer = 'C40E5896-4787-4E09-9590-5B088A64B867';
+    expect(
+      parseChatRequest({ projectId: 'p1', conversationId, regenerate: answer }, limits),
+    ).toEqual({ projectId: 'p1', conversationId, regenerate: answer.toLowerCase() });
+    // A message sent along is not read, not even checked.
+    expect(
+      parseChatRequest(
+        { projectId: 'p1', conversationId, continue: answer, message: 'x'.repeat(50) },
+        limits,
+      ),
+    ).toEqual({ projectId: 'p1', conversationId, continue: answer.toLowerCase() });
+  });
+
+  it.each([
+    ['without conversationId', { regenerate: 'c40e5896-4787-4e09-9590-5b088a64b867' }],
+    [
+      'with both',
+      {
+        conversationId: 'c40e5896-4787-4e09-9590-5b088a64b867',
+        regenerate: 'c40e5896-4787-4e09-9590-5b088a64b867',
+        continue: 'c40e5896-4787-4e09-9590-5b088a64b867',
+      },
+    ],
+    [
+      'with an id that is not a UUID',
+      { conversationId: 'c40e5896-4787-4e09-9590-5b088a64b867', continue: 'answer-1' },
+    ],
+  ])('refuses a Regenerate or Continue %s', (_name, fields) => {
+    expect(codeOf(() => parseChatRequest({ projectId: 'p', ...fields }, limits))).toBe(
+      'VALIDATION_FAILED',
+    );
+  });
+
   it('does not read fields through the prototype', () => {
     const input = JSON.parse('{"__proto__": {"projectId": "p1", "message": "Hi"}}');
     expect(codeOf(() => parseChatRequest(input, limits))).toBe('VALIDATION_FAILED');

@@ -22,8 +22,9 @@ export function isUuidV4(value: string): boolean {
 }
 
 /**
- * Validates `{ projectId, message, conversationId? }`. Throws 400 `VALIDATION_FAILED` naming the
- * field, or 413 `MESSAGE_TOO_LONG`.
+ * Validates `{ projectId, message, conversationId? }`, or a Regenerate or Continue
+ * `{ projectId, conversationId, regenerate | continue }` (then `message` is not read). Throws 400
+ * `VALIDATION_FAILED` naming the field, or 413 `MESSAGE_TOO_LONG`.
  */
 export function parseChatRequest(input: unknown, limits: ParseChatRequestLimits): ChatRequest {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
@@ -31,7 +32,28 @@ export function parseChatRequest(input: unknown, limits: ParseChatRequestLimits)
   }
   const fields = input as Record<string, unknown>;
   const projectId = parseProjectId(own(fields, 'projectId'));
-  const message = own(fields, 'message');
+  const regenerate = given(own(fields, 'regenerate'));
+  const continued = given(own(fields, 'continue'));
+  if (regenerate !== undefined && continued !== undefined) {
+    throw invalid('Give regenerate or continue, not both.');
+  }
+  const action =
+    regenerate !== undefined ? 'regenerate' : continued !== undefined ? 'continue' : undefined;
+  const request: ChatRequest = { projectId };
+  if (action === undefined) request.message = parseMessage(own(fields, 'message'), limits);
+  const conversationId = given(own(fields, 'conversationId'));
+  if (conversationId !== undefined) request.conversationId = parseConversationId(conversationId);
+  if (action !== undefined) {
+    if (request.conversationId === undefined) {
+      throw invalid(`${action} needs the conversationId of the answer.`);
+    }
+    request[action] = parseMessageId(regenerate ?? continued, action);
+  }
+  return request;
+}
+
+/** The question of a turn request: a string, not blank, within the limit, storable as it is. */
+function parseMessage(message: unknown, limits: ParseChatRequestLimits): string {
   if (typeof message !== 'string') throw invalid('message must be a string.');
   if (message.trim().length === 0) throw invalid('message must not be empty.');
   if (message.length > limits.maxMessageChars) {
@@ -44,12 +66,15 @@ export function parseChatRequest(input: unknown, limits: ParseChatRequestLimits)
   // Lone surrogates cannot be stored as UTF-8 and would come back altered.
   if (!message.isWellFormed()) throw invalid('message is not well-formed Unicode text.');
   if (message.includes('\u0000')) throw invalid('message must not contain NUL characters.');
-  const request: ChatRequest = { projectId, message };
-  const conversationId = own(fields, 'conversationId');
-  if (conversationId !== undefined && conversationId !== null && conversationId !== '') {
-    request.conversationId = parseConversationId(conversationId);
+  return message;
+}
+
+/** Validates a message id (an answer's, a UUID v4), returned lower-case; `name` is the field. */
+export function parseMessageId(value: unknown, name = 'message id'): string {
+  if (typeof value !== 'string' || !isUuidV4(value)) {
+    throw invalid(`${name} must be a UUID v4 (the id of an answer).`);
   }
-  return request;
+  return value.toLowerCase();
 }
 
 /** Validates a project id from a body, query or path. */
@@ -103,6 +128,11 @@ export function parsePaging(
 /** A 400 `VALIDATION_FAILED`. */
 export function invalid(message: string): ChatError {
   return new ChatError('VALIDATION_FAILED', message, { status: 400 });
+}
+
+/** A field that is there: `undefined`, `null` and `""` count as absent. */
+function given(value: unknown): unknown {
+  return value === undefined || value === null || value === '' ? undefined : value;
 }
 
 /** Reads an own property only: `__proto__` or inherited names are never taken from input. */

@@ -18,6 +18,12 @@ export interface ChatModelRequest {
    * offline model). LLM-backed models ignore it: the schema is already in `messages`.
    */
   project?: Project;
+  /**
+   * A Continue: the cut answer the model goes on with (`messages` end with it and a request to
+   * continue). Models that answer from the schema themselves (the offline one) send the rest of
+   * their answer after it; LLM-backed models need nothing more than `messages`. Defaults to none.
+   */
+  continues?: string;
   /** Defaults to the model's own setting. */
   temperature?: number;
   /** Defaults to the model's own setting. */

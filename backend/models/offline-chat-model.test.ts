@@ -8,7 +8,7 @@ import { parseSchema } from '../schema/parse-schema.js';
 import { SHOP_DDL } from '../schema/test-helpers/shop-schema.js';
 import { answerFromSchema } from './answer-from-schema.js';
 import type { ChatModelPart, ChatModelRequest } from './chat-model.js';
-import { OfflineChatModel, splitWords } from './offline-chat-model.js';
+import { OfflineChatModel, remainderAfter, splitWords } from './offline-chat-model.js';
 
 const shop: Project = { id: 'p1', name: 'Shop', schema: SHOP_DDL };
 const schema = parseSchema(SHOP_DDL);
@@ -35,6 +35,32 @@ async function run(
   for await (const part of model.stream(req, { signal })) parts.push(part);
   return parts;
 }
+
+describe('OfflineChatModel, continuing a cut answer', () => {
+  it('sends the rest of the same answer after the cut text', async () => {
+    const model = new OfflineChatModel({ tokenDelayMs: 0 });
+    const whole = answer('Describe the orders table').markdown;
+    const cut = whole.slice(0, 40);
+    const base = request('Describe the orders table');
+    const parts = await run(model, {
+      ...base,
+      messages: [
+        ...base.messages,
+        { role: 'assistant', content: cut },
+        { role: 'user', content: 'Continue exactly where it stopped.' },
+      ],
+      continues: cut,
+    });
+    const text = parts.map((part) => (part.type === 'text-delta' ? part.text : '')).join('');
+    expect(cut + text).toBe(whole);
+  });
+
+  it('closes an answer it cannot continue, and says when nothing was missing', () => {
+    expect(remainderAfter('The whole answer.', 'Something else')).toMatch(/all I can add/);
+    expect(remainderAfter('The whole answer.', 'The whole answer.')).toMatch(/whole answer/);
+    expect(remainderAfter('The whole answer.', undefined)).toBe('The whole answer.');
+  });
+});
 
 describe('OfflineChatModel', () => {
   it('is labelled offline in its id', () => {

@@ -27,6 +27,7 @@ export const OFFLINE_MODEL_ID = 'schema-chat/offline';
  * and describes tables, explains relations with a `JOIN` query, counts, suggests indexes and
  * design fixes, and otherwise says what it can do. Streams the Markdown answer in word-sized
  * deltas, stops with the signal's reason when aborted, and reports usage from `estimateTokens`.
+ * A Continue (`request.continues`) gets the rest of the same answer after the cut text.
  *
  * @throws TypeError at construction when an option is invalid (the message names it).
  */
@@ -58,10 +59,11 @@ export class OfflineChatModel implements ChatModel {
     const { signal } = options;
     signal.throwIfAborted();
     const question = lastUserMessage(request);
-    const markdown = request.project
+    const whole = request.project
       ? answerFromSchema(parseSchema(request.project.schema), question, request.project.name)
           .markdown
       : "I'm the offline schema assistant, and no project schema came with this question, so I have nothing to answer from.";
+    const markdown = remainderAfter(whole, request.continues);
     for (const piece of splitWords(markdown)) {
       if (this.#tokenDelayMs > 0) await sleep(this.#tokenDelayMs, signal);
       signal.throwIfAborted();
@@ -78,12 +80,24 @@ export class OfflineChatModel implements ChatModel {
   }
 }
 
+/** The question: the last user message (before the cut answer and the request, for a Continue). */
 function lastUserMessage(request: ChatModelRequest): string {
-  for (let i = request.messages.length - 1; i >= 0; i--) {
+  const skip = request.continues ? 2 : 0;
+  for (let i = request.messages.length - 1 - skip; i >= 0; i--) {
     const message = request.messages[i];
     if (message?.role === 'user') return message.content;
   }
   return '';
+}
+
+/**
+ * What a Continue adds to `cut`: the rest of the answer when `cut` is its start (the offline answer
+ * is the same every time), otherwise a short closing. The whole answer when nothing was cut.
+ */
+export function remainderAfter(whole: string, cut: string | undefined): string {
+  if (!cut) return whole;
+  if (whole.startsWith(cut)) return whole.slice(cut.length) || '\n\nThat was the whole answer.';
+  return '\n\nThat is all I can add to this answer: ask a follow-up question for more.';
 }
 
 /** Word-sized pieces (each word with the whitespace before it) that join back to `text` exactly. */

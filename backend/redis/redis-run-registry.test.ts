@@ -59,6 +59,15 @@ describe.skipIf(url === undefined)('RedisRunRegistry', () => {
     return { registry };
   });
 
+  it('refuses an unknown option at construction, naming the one meant', () => {
+    expect(
+      () =>
+        new RedisRunRegistry({ redis, leaseMS: 1000 } as unknown as ConstructorParameters<
+          typeof RedisRunRegistry
+        >[0]),
+    ).toThrow(/unknown option `leaseMS` \(did you mean `leaseMs`\?\)/);
+  });
+
   const recordOf = (owner: RedisRunRegistry, patch: Partial<RunRecord> = {}): RunRecord => ({
     id: randomUUID().replaceAll('-', '').slice(0, 11),
     userId: `user-${randomUUID()}`,
@@ -206,5 +215,55 @@ describe.skipIf(url === undefined)('RedisRunRegistry', () => {
     expect(page?.items[1]).toMatchObject({ status: 'interrupted', content: 'Partial' });
     expect(await b.findActiveByConversation('placeholder', begin.conversation.id)).toBeUndefined();
     expect((await b.findById('placeholder', record.id))?.state).toBe('ended');
+  });
+
+  it("settles a dead owner's Continue with the answer's text before it and what it added", async () => {
+    const { a, b, store } = await pair({ leaseMs: 300, renewEveryMs: 100 });
+    const user = `user-${randomUUID()}`;
+    const begin = await store.beginTurn(user, {
+      conversationId: randomUUID(),
+      projectId: 'shop',
+      userMessage: { id: randomUUID(), content: 'q' },
+      assistantMessage: { id: randomUUID(), model: 'm' },
+      idempotencyKey: randomUUID(),
+      now: new Date(),
+    });
+    if (begin.kind !== 'started') throw new Error(begin.kind);
+    const answerId = begin.assistantMessage.id;
+    await store.finishTurn(user, answerId, {
+      content: 'Books have',
+      status: 'stopped',
+      finishReason: 'stopped',
+      usage: { promptTokens: 1, completionTokens: 1, totalTokens: 2 },
+    });
+    await store.beginAnswerTurn(user, {
+      action: 'continue',
+      conversationId: begin.conversation.id,
+      projectId: 'shop',
+      targetMessageId: answerId,
+      turnId: randomUUID(),
+      model: 'm',
+      idempotencyKey: randomUUID(),
+      now: new Date(),
+    });
+    const record = recordOf(a, {
+      userId: user,
+      conversationId: begin.conversation.id,
+      messageId: answerId,
+      question: '',
+      action: { kind: 'continue', targetId: answerId },
+    });
+    await claim(a, record);
+    // " authors" after the 10 characters the answer had: offset 18, seq 19.
+    a.publish(record, [token(' authors', 18)]);
+    const followed = collect(b.follow(record, undefined, new AbortController().signal));
+    await a.close();
+    const entries = await followed;
+
+    expect(entries.at(-1)?.seq).toBe(20);
+    expect(await store.getMessage(user, answerId)).toMatchObject({
+      status: 'interrupted',
+      content: 'Books have authors',
+    });
   });
 });

@@ -22,6 +22,7 @@ import type {
   TurnBudget,
 } from '../runs/run-registry.js';
 import type { ChatStore } from '../stores/chat-store.js';
+import { checkOptionKeys } from '../stores/check-option-keys.js';
 import { entryIdOf, RedisRunKeys, type RunKeys, seqOfEntryId } from './redis-run-keys.js';
 import { CLAIM_SCRIPT, FINISH_SCRIPT } from './redis-run-scripts.js';
 
@@ -88,6 +89,8 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
   readonly #owned = new Map<string, RunRecord>();
   readonly #stopListeners = new Set<(runId: string) => void>();
   readonly #channels = new Map<string, Set<(message: string) => void>>();
+  /** Flushes waiting for this event-loop turn's pipeline. */
+  #outbox: Array<{ keys: RunKeys; seq: number; data: string; runId: string }> = [];
   #subscriber: Redis | undefined;
   #store: ChatStore | undefined;
   #logger: ChatLogger = silentLogger;
@@ -96,10 +99,7 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
   #closed = false;
 
   constructor(options: RedisRunRegistryOptions) {
-    const unknown = Object.keys(options).filter((key) => !KNOWN_OPTIONS.includes(key));
-    if (unknown.length > 0) {
-      throw new TypeError(`RedisRunRegistry: unknown option "${unknown[0]}".`);
-    }
+    checkOptionKeys('RedisRunRegistry', options, KNOWN_OPTIONS);
     if (typeof options.redis?.duplicate !== 'function') {
       throw new TypeError('RedisRunRegistry: `redis` must be an ioredis client (new Redis(url)).');
     }
@@ -188,6 +188,8 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
 
   async finish(record: RunRecord, end: RunEnd): Promise<void> {
     return this.#reachable(async () => {
+      // Its terminal event goes out first: a follower must never see the run ended without it.
+      if (this.#outbox.length > 0) this.#sendOutbox();
       this.#owned.delete(record.id);
       record.state = 'ended';
       const keys = this.#keysOf(record);
@@ -240,20 +242,33 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
 
   publish(record: RunRecord, entries: readonly RunEntry[]): void {
     const keys = this.#keysOf(record);
-    const pipeline = this.#redis.pipeline();
     for (const { seq, event } of entries) {
-      const data = JSON.stringify(event);
+      this.#outbox.push({ keys, seq, data: JSON.stringify(event), runId: record.id });
+    }
+    if (this.#outbox.length === entries.length) setImmediate(this.#sendOutbox);
+  }
+
+  /**
+   * Every run's flushes of one event-loop turn go to Redis in one pipeline (2 commands each),
+   * not one round trip per flush: the relay's cost per token stays near the in-memory one.
+   */
+  readonly #sendOutbox = (): void => {
+    const outbox = this.#outbox;
+    if (outbox.length === 0) return;
+    this.#outbox = [];
+    const pipeline = this.#redis.pipeline();
+    for (const { keys, seq, data } of outbox) {
       pipeline.xadd(keys.events, entryIdOf(seq), 'e', data);
       pipeline.publish(keys.eventsChannel, `${seq} ${data}`);
       if (seq === 0) pipeline.pexpire(keys.events, SAFETY_TTL_MS);
     }
-    // Not awaited by the generation; an append retried after a reconnect is refused by its id.
+    // Not awaited by any generation; an append retried after a reconnect is refused by its id.
     pipeline
       .exec()
       .catch((error: unknown) =>
-        this.#logger.warn({ err: error, runId: record.id }, 'relaying events to redis failed'),
+        this.#logger.warn({ err: error, runs: outbox.length }, 'relaying events to redis failed'),
       );
-  }
+  };
 
   publishFailure(record: RunRecord, error: ErrorDetail & { status: number }): void {
     const keys = this.#keysOf(record);
@@ -300,15 +315,22 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
     /** The seq and text end offset delivered so far. */
     let lastSeq = afterSeq ?? -1;
     let offset = afterSeq === undefined ? 0 : textOffsetAfter(afterSeq);
+    // A Continue's text starts where the answer's text ended (its first entry after the
+    // conversationId event says where), not at 0.
+    let started = record.action?.kind !== 'continue';
     /** Takes `entry` if it comes next; false when it shows entries were missed (read again). */
     const accept = (entry: RunEntry): boolean | 'skip' => {
       if (entry.seq <= lastSeq) return 'skip';
       const { event } = entry;
       if (event.type === 'token') {
         const end = textOffsetAfter(entry.seq);
+        if (!started) offset = Math.max(offset, end - event.content.length);
+        started = true;
         if (end - event.content.length > offset) return false;
         offset = end;
       } else if (event.type === 'complete' || event.type === 'error') {
+        if (!started) offset = Math.max(offset, entry.seq - 2);
+        started = true;
         if (entry.seq - 2 > offset) return false;
       }
       lastSeq = entry.seq;
@@ -466,28 +488,41 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
     if (record?.state !== 'running') return false;
     const keys = this.#keysOf(record);
     const entries = await this.#readAfter(keys.events, -1);
-    let text = '';
+    // A Continue's events start at the answer's text before it, which only the store has.
+    const first = entries.find((entry) => entry.event.type === 'token');
+    const start =
+      first?.event.type === 'token' ? textOffsetAfter(first.seq) - first.event.content.length : 0;
+    let text =
+      start > 0
+        ? ((await this.#store?.getMessage(userId, record.messageId))?.content.slice(0, start) ?? '')
+        : '';
+    const known = text.length === start;
+    let length = start;
     for (const { seq, event } of entries) {
       if (event.type !== 'token') continue;
       const end = textOffsetAfter(seq);
-      if (end > text.length)
+      if (known && end > text.length) {
         text += event.content.slice(event.content.length - (end - text.length));
+      }
+      length = Math.max(length, end);
     }
-    const stored = await this.#store?.interruptTurn(userId, record.messageId, text || undefined);
+    // Without the text before it, the checkpoint is kept (it has the whole answer so far).
+    const content = known && text !== '' ? text : undefined;
+    const stored = await this.#store?.interruptTurn(userId, record.messageId, content);
     const error = new ChatError(
       'GENERATION_INTERRUPTED',
       'The server generating this answer stopped; the text so far is saved.',
       { retryable: true },
     );
     this.publish(record, [
-      { seq: terminalSeq(text.length), event: { type: 'error', error: error.toDetail() } },
+      { seq: terminalSeq(length), event: { type: 'error', error: error.toDetail() } },
     ]);
     await this.finish(record, {
       kind: 'ended',
       terminal: { type: 'error', error: error.toDetail() },
     });
     this.#logger.warn(
-      { runId, ownerId: record.ownerId, chars: text.length, saved: stored === true },
+      { runId, ownerId: record.ownerId, chars: length, saved: stored === true },
       'settled the run of an instance that stopped renewing its lease',
     );
     return true;

@@ -1,5 +1,5 @@
-// Conversation routes: stop a running answer, list conversations, read history, delete, and
-// list the caller's projects (when the resolver can).
+// Conversation routes: stop a running answer, list conversations, read history, rename, delete,
+// the caller's token usage today, and list the caller's projects (when the resolver can).
 
 import type { Request, Response, Router } from 'express';
 import type {
@@ -8,6 +8,7 @@ import type {
   Page,
   ProjectSummary,
   StopResponse,
+  UsageResponse,
 } from '../../sdk/protocol.js';
 import { ChatError } from '../errors.js';
 import {
@@ -16,6 +17,7 @@ import {
   parsePaging,
   parseProjectId,
 } from '../http/parse-chat-request.js';
+import { parseRenameRequest } from '../http/parse-rename-request.js';
 import { userOf } from '../http/request-user.js';
 import type { StoredConversation, StoredMessage } from '../stores/chat-store.js';
 import type { RouterContext } from './router-context.js';
@@ -68,9 +70,22 @@ export function addConversationRoutes(router: Router, ctx: RouterContext): void 
     noStore(res).json(body);
   });
 
+  router.patch('/conversations/:id', ...guard, ...json, async (req: Request, res: Response) => {
+    const conversationId = parseConversationId(req.params.id);
+    const title = parseRenameRequest(req.body);
+    const renamed = await store.renameConversation(userOf(res).id, conversationId, title);
+    if (!renamed) throw new ChatError('CONVERSATION_NOT_FOUND', 'No such conversation.');
+    noStore(res).json(toConversationSummary(renamed));
+  });
+
   router.delete('/conversations/:id', ...guard, async (req: Request, res: Response) => {
     await turns.deleteConversation(userOf(res), parseConversationId(req.params.id));
     res.status(204).end();
+  });
+
+  router.get('/usage', ...guard, async (_req: Request, res: Response) => {
+    const body: UsageResponse = await turns.usage(userOf(res));
+    noStore(res).json(body);
   });
 
   router.get('/projects', ...guard, async (_req: Request, res: Response) => {
@@ -95,7 +110,10 @@ export function toConversationSummary(conversation: StoredConversation): Convers
   return { id, projectId, title, createdAt, updatedAt };
 }
 
-/** The wire shape of a stored message (the idempotency key stays server-side). */
+/**
+ * The wire shape of a stored message: the idempotency key, the version link and the feedback's
+ * time stay server-side; replaced versions come as `previousVersions` of their latest one.
+ */
 export function toChatMessage(message: StoredMessage): ChatMessage {
   const out: ChatMessage = {
     id: message.id,
@@ -107,5 +125,13 @@ export function toChatMessage(message: StoredMessage): ChatMessage {
   if (message.model !== undefined) out.model = message.model;
   if (message.finishReason !== undefined) out.finishReason = message.finishReason;
   if (message.usage !== undefined) out.usage = message.usage;
+  if (message.sqlCheck !== undefined) out.sqlCheck = message.sqlCheck;
+  if (message.feedback !== undefined) {
+    const { rating, comment } = message.feedback;
+    out.feedback = comment === undefined ? { rating } : { rating, comment };
+  }
+  if (message.previousVersions !== undefined && message.previousVersions.length > 0) {
+    out.previousVersions = message.previousVersions.map(toChatMessage);
+  }
   return out;
 }

@@ -3,10 +3,12 @@
 
 import type { RequestHandler } from 'express';
 import type { ChatRouterConfig } from '../config/resolve-chat-router-config.js';
+import type { ChatLogger } from '../logging/chat-logger.js';
 import type { ProjectResolver } from '../projects/project-resolver.js';
 import type { ChatStore } from '../stores/chat-store.js';
 import type { SharedInterval } from '../timers/shared-interval.js';
 import type { TurnService } from '../turns/turn-service.js';
+import type { FeedbackRecord } from './answer-routes.js';
 
 /** Shared by the route modules. */
 export interface RouterContext {
@@ -22,4 +24,7 @@ export interface RouterContext {
   compress: RequestHandler[];
   /** JSON body parsing with the size limit and a content-type check. */
   json: RequestHandler[];
+  logger: ChatLogger;
+  /** The host's hook for feedback on answers. */
+  onFeedback: ((record: FeedbackRecord) => void) | undefined;
 }

@@ -431,6 +431,37 @@ describe('resume headers', () => {
   });
 });
 
+describe('a turn that failed, asked again with its key', () => {
+  it('replays its error marked final, over SSE and REST, without calling the model again', async () => {
+    await start();
+    const failure = new ChatError('UPSTREAM_UNAVAILABLE', 'The model is down.', {
+      retryable: true,
+    });
+    server.scripted.next({ tokens: ['Par', 'tial'], fail: { afterTokens: 2, error: failure } });
+    const key = { 'Idempotency-Key': randomUUID() };
+    const live = await postStream(ask('Will this fail?'), key);
+    const first = live.events.at(-1)?.json;
+    expect(first?.type === 'error' && first.error).toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+      retryable: true,
+    });
+    const again = await postStream(ask('Will this fail?'), key);
+    const replayed = again.events.at(-1)?.json;
+    expect(replayed?.type === 'error' && replayed.error).toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+      retryable: false,
+    });
+    // The same event id: a client resuming after it sees its run is over.
+    expect(again.events.at(-1)?.id).toBe(live.events.at(-1)?.id);
+    const rest = await postChat(ask('Will this fail?'), key);
+    expect((rest.body as ErrorBody).error).toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+      retryable: false,
+    });
+    expect(server.scripted.calls).toHaveLength(1);
+  });
+});
+
 describe('rate limits and quotas', () => {
   it('allows exactly streamsPerMinute new streams, then 429 with Retry-After and RateLimit headers', async () => {
     await start({ limits: { streamsPerMinute: 2 } });

@@ -12,6 +12,7 @@ import type { RunFeed, RunSink } from '../runs/chat-run.js';
 import { parseEventId } from '../runs/event-id.js';
 import { SseSink } from '../sse/sse-sink.js';
 import { TURN_BUDGET_POLICY } from '../turns/turn-service.js';
+import { toChatMessage } from './conversation-routes.js';
 import type { RouterContext } from './router-context.js';
 
 /** Mounts the turn routes. */
@@ -55,7 +56,12 @@ export function addTurnRoutes(router: Router, ctx: RouterContext): void {
               gzip: ctx.config.compression && req.acceptsEncodings('gzip', 'identity') === 'gzip',
               trace: req,
             })
-          : new RestSink(res);
+          : new RestSink(res, {
+              readAnswer: async (messageId) => {
+                const stored = await ctx.store.getMessage(userOf(res).id, messageId);
+                return stored && toChatMessage(stored);
+              },
+            });
       watch(res, opened.run, sink, opened.lastSeq);
     };
 

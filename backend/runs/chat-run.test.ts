@@ -58,6 +58,60 @@ const complete: TerminalEvent = {
 };
 const flushed = () => new Promise((resolve) => setImmediate(resolve));
 
+describe('ChatRun, continuing an answer', () => {
+  it('sends only the new text, with seqs that go on from the answer so far', async () => {
+    const run = new ChatRun(init());
+    const early = new RecordingSink();
+    run.subscribe(early);
+    run.continueFrom('Orders join');
+    run.start();
+    run.append(' customers');
+    await flushed();
+    const late = new RecordingSink();
+    run.subscribe(late);
+    const resumed = new RecordingSink();
+    // A client that saw only the conversationId event: still nothing before the continuation.
+    run.subscribe(resumed, 0);
+    run.append('.');
+    run.end(complete);
+
+    expect(run.text).toBe('Orders join customers.');
+    expect(run.startOffset).toBe(11);
+    expect(early.events).toEqual([
+      { event: { type: 'conversationId', conversationId: 'c' }, seq: 0 },
+      { event: { type: 'token', content: ' customers' }, seq: 22 },
+      { event: { type: 'token', content: '.' }, seq: 23 },
+      { event: complete, seq: 24 },
+    ]);
+    expect(late.text()).toBe(' customers.');
+    expect(late.events[0]?.seq).toBe(0);
+    expect(resumed.text()).toBe(' customers.');
+    expect(resumed.events.some(({ event }) => event.type === 'conversationId')).toBe(false);
+  });
+
+  it('resumes after a Last-Event-ID inside the continuation', async () => {
+    const run = new ChatRun(init());
+    run.continueFrom('abc');
+    run.start();
+    run.append('def');
+    run.append('ghi');
+    run.end(complete);
+    const sink = new RecordingSink();
+    run.subscribe(sink, 7); // had "abc" + "def" (offset 6, seq 7)
+
+    expect(sink.events).toEqual([
+      { event: { type: 'token', content: 'ghi' }, seq: 10 },
+      { event: complete, seq: 11 },
+    ]);
+  });
+
+  it('refuses a prefix once the run streams', () => {
+    const run = new ChatRun(init());
+    run.start();
+    expect(() => run.continueFrom('late')).toThrow(/only before the run streams/);
+  });
+});
+
 describe('ChatRun', () => {
   it('sends conversationId first, coalesces tokens of one loop turn, and ends once', async () => {
     const run = new ChatRun(init());

@@ -7,6 +7,7 @@
 import type { ChatEvent, TerminalEvent } from '../../sdk/protocol.js';
 import type { ChatError } from '../errors.js';
 import { terminalSeq, textOffsetAfter, tokenSeq } from './event-id.js';
+import type { RunIdentity } from './run-registry.js';
 
 /**
  * What a response watches: a run of this instance (`ChatRun`), or one another instance generates,
@@ -68,22 +69,8 @@ export type RunAbortReason =
   | { kind: 'interrupted'; why: 'client-gone' | 'shutdown' }
   | { kind: 'error'; error: ChatError };
 
-/** Identity of a run. */
-export interface ChatRunInit {
-  /** Short random id, the first half of every event id. */
-  id: string;
-  userId: string;
-  idempotencyKey: string;
-  projectId: string;
-  conversationId: string;
-  /** The assistant message this run writes (its id also derives the run id). */
-  messageId: string;
-  /** ISO 8601 time the turn was saved. */
-  createdAt: string;
-  /** The question, so a retry with the same key but another question is refused. */
-  question: string;
-  /** How the first request arrived. */
-  transport: 'sse' | 'rest';
+/** A run to build: its identity, and how it streams. */
+export interface ChatRunInit extends RunIdentity {
   /** Abort as interrupted after this long with no sink attached. */
   disconnectGraceMs: number;
   /**
@@ -126,6 +113,7 @@ export class ChatRun implements RunFeed {
   readonly messageId: string;
   readonly createdAt: string;
   readonly question: string;
+  readonly action: RunIdentity['action'];
   phase: 'pending' | 'streaming' | 'ended' = 'pending';
   /** The terminal event, once ended. */
   terminal: TerminalEvent | undefined;
@@ -148,6 +136,8 @@ export class ChatRun implements RunFeed {
    */
   #pending = '';
   #pendingFrom = 0;
+  /** Where this run's own text starts in `#text` (a Continue goes on from the answer's text). */
+  #startOffset = 0;
   /** Deltas appended since the last flush. */
   #pendingTokens = 0;
   /** `performance.now()` of the last flush; -Infinity before the first. */
@@ -166,6 +156,7 @@ export class ChatRun implements RunFeed {
     this.messageId = init.messageId;
     this.createdAt = init.createdAt;
     this.question = init.question;
+    this.action = init.action;
     this.#graceMs = init.disconnectGraceMs;
     this.#flushMs = init.flushMs;
     this.#flushTokens = init.flushTokens;
@@ -177,9 +168,28 @@ export class ChatRun implements RunFeed {
     return this.#controller.signal;
   }
 
-  /** The answer so far. */
+  /** The answer so far (a Continue's: the answer's text before it, then its own). */
   get text(): string {
     return this.#text;
+  }
+
+  /** Where this run's own text starts in {@link text}: 0, or a Continue's `continueFrom` length. */
+  get startOffset(): number {
+    return this.#startOffset;
+  }
+
+  /**
+   * A Continue, before it streams: the answer's text so far. The run's text starts with it, its
+   * events' seqs go on from its end (so ids stay offsets into the stored message), and no sink is
+   * ever sent it: a new client gets the text after it, a resume what follows its `Last-Event-ID`.
+   */
+  continueFrom(text: string): void {
+    if (this.phase !== 'pending' || this.#text !== '') {
+      throw new Error('ChatRun.continueFrom: only before the run streams.');
+    }
+    this.#text = text;
+    this.#startOffset = text.length;
+    this.#pendingFrom = text.length;
   }
 
   /** Whether the generation has not ended yet. */
@@ -323,6 +333,8 @@ export class ChatRun implements RunFeed {
   #open(state: SinkState): void {
     if (state.opened) return;
     state.opened = true;
+    // What came before a Continue is the client's already (and was never this run's to send).
+    state.cursor = Math.max(state.cursor, this.#startOffset);
     state.sink.open(this);
     if (state.needsConversationId) {
       state.needsConversationId = false;

@@ -17,6 +17,7 @@ export class RemoteRun implements RunFeed {
   readonly projectId: string;
   readonly conversationId: string;
   readonly question: string;
+  readonly action: RunRecord['action'];
   readonly messageId: string;
   readonly #record: RunRecord;
   readonly #relay: RunRelay;
@@ -29,6 +30,7 @@ export class RemoteRun implements RunFeed {
     this.projectId = record.projectId;
     this.conversationId = record.conversationId;
     this.question = record.question;
+    this.action = record.action;
     this.messageId = record.messageId;
   }
 

@@ -9,24 +9,33 @@
 
 import type { ChatEvent, ErrorDetail, TerminalEvent } from '../../sdk/protocol.js';
 import type { ChatLogger } from '../logging/chat-logger.js';
-import type { ChatStore } from '../stores/chat-store.js';
+import type { AnswerAction, ChatStore } from '../stores/chat-store.js';
 
-/** A run as every instance sees it. */
-export interface RunRecord {
+/** What names a run: the same for its record, its live `ChatRun` and a follower elsewhere. */
+export interface RunIdentity {
   /** Short id, the first half of every event id (`<runId>:<seq>`). */
   id: string;
   userId: string;
   idempotencyKey: string;
   projectId: string;
   conversationId: string;
-  /** The assistant message the run writes. */
+  /** The assistant message the run writes (its id also derives the run id). */
   messageId: string;
   /** ISO 8601 time the turn was saved. */
   createdAt: string;
-  /** The question, so a retry with the same key but another question is refused. */
+  /**
+   * The question, so a retry with the same key but another question is refused (`''` for a
+   * Regenerate or Continue, which `action` names instead).
+   */
   question: string;
+  /** A Regenerate or Continue: which, and of which answer (what a retry must name again). */
+  action?: { kind: AnswerAction; targetId: string };
   /** How the first request arrived. */
   transport: 'sse' | 'rest';
+}
+
+/** A run as every instance sees it. */
+export interface RunRecord extends RunIdentity {
   /** The instance generating it (`RunRegistry.instanceId` there). */
   ownerId: string;
   /** `running` until its terminal event, then `ended` (kept for the replay TTL). */

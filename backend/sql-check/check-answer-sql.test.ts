@@ -1,10 +1,9 @@
-// checkAnswerSql and findFencedCodeBlocks: which code blocks of an answer are SQL, and their index.
+// checkAnswerSql: which code blocks of an answer are SQL, and their index.
 
 import { describe, expect, it } from 'vitest';
 import { parseSchema } from '../schema/parse-schema.js';
 import { SHOP_DDL } from '../schema/test-helpers/shop-schema.js';
 import { checkAnswerSql } from './check-answer-sql.js';
-import { findFencedCodeBlocks } from './find-fenced-code-blocks.js';
 
 const shop = parseSchema(SHOP_DDL);
 
@@ -70,37 +69,5 @@ describe('checkAnswerSql', () => {
         },
       ],
     });
-  });
-});
-
-describe('findFencedCodeBlocks', () => {
-  it('finds fences in lists and quotes, strips their indentation, and needs a long enough closer', () => {
-    const markdown = [
-      '1. First',
-      '   ```sql',
-      '   SELECT 1;',
-      '     indented',
-      '   ```',
-      '> ```sql',
-      '> SELECT 2;',
-      '> ```',
-      '````',
-      '```',
-      'inner',
-      '````',
-      'Inline ```a``` is not a fence.',
-    ].join('\n');
-    expect(findFencedCodeBlocks(markdown)).toEqual([
-      { index: 0, info: 'sql', language: 'sql', text: 'SELECT 1;\n  indented' },
-      { index: 1, info: 'sql', language: 'sql', text: 'SELECT 2;' },
-      { index: 2, info: '', language: '', text: '```\ninner' },
-    ]);
-  });
-
-  it('ends an unclosed fence inside a quote where the quote ends', () => {
-    expect(findFencedCodeBlocks('> ```\n> a\nb\n```sql\nc\n```')).toEqual([
-      { index: 0, info: '', language: '', text: 'a' },
-      { index: 1, info: 'sql', language: 'sql', text: 'c' },
-    ]);
   });
 });

@@ -1,6 +1,7 @@
 // Picks the real name closest to a misspelt one (`ful_name` → `full_name`, `customer` →
 // `customers`, `qty` → `quantity`), for the suggestion on an unknown table or column.
 
+import { editDistance } from '../../sdk/nearest-name.js';
 import { singularize } from '../schema/find-mentioned-tables.js';
 
 /**
@@ -95,39 +96,4 @@ function containsWords(outer: string[], inner: string[]): boolean {
   return inner.every((word) => outer.includes(word));
 }
 
-/**
- * Optimal string alignment distance (Damerau-Levenshtein without repeated edits of a substring),
- * cut off above `limit` (returns `limit + 1` as soon as the distance must exceed it).
- */
-export function editDistance(a: string, b: string, limit = Number.POSITIVE_INFINITY): number {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  const width = b.length + 1;
-  let previous2 = new Array<number>(width).fill(0);
-  let previous = Array.from({ length: width }, (_, j) => j);
-  let current = new Array<number>(width).fill(0);
-  for (let i = 1; i <= a.length; i++) {
-    current[0] = i;
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      let value = Math.min(
-        (previous[j] as number) + 1,
-        (current[j - 1] as number) + 1,
-        (previous[j - 1] as number) + cost,
-      );
-      if (
-        i > 1 &&
-        j > 1 &&
-        a.charCodeAt(i - 1) === b.charCodeAt(j - 2) &&
-        a.charCodeAt(i - 2) === b.charCodeAt(j - 1)
-      ) {
-        value = Math.min(value, (previous2[j - 2] as number) + 1);
-      }
-      current[j] = value;
-      if (value < rowMin) rowMin = value;
-    }
-    if (rowMin > limit) return limit + 1;
-    [previous2, previous, current] = [previous, current, previous2];
-  }
-  return previous[b.length] as number;
-}
+export { editDistance };

@@ -1,8 +1,19 @@
 // Rows of the SQL chat stores (SQLite and Postgres share the columns) and their mapping to the
 // ChatStore's objects: times are epoch milliseconds in the database, ISO 8601 strings outside.
 
-import type { FinishReason, MessageRole, MessageStatus } from '../../sdk/protocol.js';
-import type { StoredConversation, StoredMessage } from './chat-store.js';
+import type {
+  FeedbackRating,
+  FinishReason,
+  MessageRole,
+  MessageStatus,
+  SqlCheck,
+} from '../../sdk/protocol.js';
+import type {
+  AnswerAction,
+  StoredConversation,
+  StoredMessage,
+  StoredTurnAction,
+} from './chat-store.js';
 
 /** A row of `conversations`. */
 export interface ConversationRow {
@@ -31,6 +42,30 @@ export interface MessageRow {
   completion_tokens: number | null;
   total_tokens: number | null;
   idempotency_key: string | null;
+  /** JSON of the message's SqlCheck. */
+  sql_check: string | null;
+  version_of: string | null;
+  /** 0/1 in SQLite, a boolean in Postgres. */
+  replaced: number | boolean;
+  feedback_rating: FeedbackRating | null;
+  feedback_comment: string | null;
+  feedback_at: number | null;
+}
+
+/** A row of `answer_turns`: a Regenerate or Continue turn. */
+export interface AnswerTurnRow {
+  seq: number;
+  id: string;
+  user_id: string;
+  conversation_id: string;
+  idempotency_key: string;
+  kind: AnswerAction;
+  target_id: string;
+  message_id: string;
+  question_id: string;
+  start_offset: number;
+  created_at: number;
+  total_tokens: number | null;
 }
 
 /** An epoch-milliseconds time as ISO 8601. */
@@ -70,5 +105,48 @@ export function toMessage(row: MessageRow): StoredMessage {
     };
   }
   if (row.idempotency_key !== null) message.idempotencyKey = row.idempotency_key;
+  if (row.sql_check !== null) message.sqlCheck = JSON.parse(row.sql_check) as SqlCheck;
+  if (row.version_of !== null) message.versionOf = row.version_of;
+  if (row.replaced === true || row.replaced === 1) message.replaced = true;
+  if (row.feedback_rating !== null) {
+    message.feedback = {
+      rating: row.feedback_rating,
+      ...(row.feedback_comment === null ? {} : { comment: row.feedback_comment }),
+      updatedAt: toIso(row.feedback_at ?? 0),
+    };
+  }
   return message;
+}
+
+/** What an answer turn's row says it did. */
+export function toTurnAction(row: AnswerTurnRow): StoredTurnAction {
+  return {
+    kind: row.kind,
+    targetId: row.target_id,
+    turnId: row.id,
+    startOffset: row.start_offset,
+  };
+}
+
+/**
+ * Groups the replaced versions `rows` (oldest first) under the page items whose version group
+ * they belong to, as `previousVersions`.
+ */
+export function attachPreviousVersions(
+  items: StoredMessage[],
+  rows: readonly MessageRow[],
+): StoredMessage[] {
+  if (rows.length === 0) return items;
+  const byGroup = new Map<string, StoredMessage[]>();
+  for (const row of rows) {
+    const group = row.version_of ?? row.id;
+    const versions = byGroup.get(group) ?? [];
+    versions.push(toMessage(row));
+    byGroup.set(group, versions);
+  }
+  for (const item of items) {
+    const versions = item.versionOf === undefined ? undefined : byGroup.get(item.versionOf);
+    if (versions !== undefined) item.previousVersions = versions;
+  }
+  return items;
 }

@@ -1,7 +1,7 @@
 // Pure checks of what the router passes to a ChatStore; a wrong argument is a bug: a TypeError (500).
 
-import type { FinishReason, MessageStatus } from '../../sdk/protocol.js';
-import type { BeginTurnInput, FinishTurnInput } from './chat-store.js';
+import type { FeedbackRating, FinishReason, MessageStatus } from '../../sdk/protocol.js';
+import type { BeginAnswerTurnInput, BeginTurnInput, FinishTurnInput } from './chat-store.js';
 
 const FINISHED_STATUSES: ReadonlySet<MessageStatus> = new Set([
   'complete',
@@ -48,6 +48,46 @@ export function checkBeginTurnInput(userId: string, input: BeginTurnInput): numb
   return time;
 }
 
+/** Checks the input of `beginAnswerTurn`; returns the turn's time in epoch milliseconds. */
+export function checkBeginAnswerTurnInput(userId: string, input: BeginAnswerTurnInput): number {
+  checkText(userId, 'beginAnswerTurn: userId', false);
+  if (input.action !== 'regenerate' && input.action !== 'continue') {
+    throw new TypeError('beginAnswerTurn: input.action must be regenerate or continue.');
+  }
+  checkText(input.conversationId, 'beginAnswerTurn: input.conversationId', false);
+  checkText(input.projectId, 'beginAnswerTurn: input.projectId', false);
+  checkText(input.targetMessageId, 'beginAnswerTurn: input.targetMessageId', false);
+  checkText(input.turnId, 'beginAnswerTurn: input.turnId', false);
+  checkText(input.model, 'beginAnswerTurn: input.model', true);
+  checkText(input.idempotencyKey, 'beginAnswerTurn: input.idempotencyKey', false);
+  const time = input.now instanceof Date ? input.now.getTime() : Number.NaN;
+  if (!Number.isFinite(time)) {
+    throw new TypeError('beginAnswerTurn: input.now must be a valid Date.');
+  }
+  return time;
+}
+
+/** Checks the input of `setFeedback`; returns its time in epoch milliseconds. */
+export function checkFeedbackInput(
+  feedback: { rating: FeedbackRating; comment?: string } | null,
+  now: Date,
+): number {
+  if (feedback !== null) {
+    if (feedback.rating !== 'up' && feedback.rating !== 'down') {
+      throw new TypeError('setFeedback: feedback.rating must be up or down.');
+    }
+    if (feedback.comment !== undefined) checkText(feedback.comment, 'setFeedback: comment', true);
+  }
+  const time = now instanceof Date ? now.getTime() : Number.NaN;
+  if (!Number.isFinite(time)) throw new TypeError('setFeedback: now must be a valid Date.');
+  return time;
+}
+
+/** Checks the title of `renameConversation`. */
+export function checkTitle(title: string): void {
+  checkText(title, 'renameConversation: title', false);
+}
+
 /** Checks the input of `finishTurn`. */
 export function checkFinishTurnInput(result: FinishTurnInput): void {
   checkText(result.content, 'finishTurn: result.content', true);
@@ -64,6 +104,13 @@ export function checkFinishTurnInput(result: FinishTurnInput): void {
   checkTokenCount(result.usage?.promptTokens, 'finishTurn: result.usage.promptTokens');
   checkTokenCount(result.usage?.completionTokens, 'finishTurn: result.usage.completionTokens');
   checkTokenCount(result.usage?.totalTokens, 'finishTurn: result.usage.totalTokens');
+  const { sqlCheck } = result;
+  if (
+    sqlCheck !== undefined &&
+    (typeof sqlCheck !== 'object' || sqlCheck === null || !Array.isArray(sqlCheck.blocks))
+  ) {
+    throw new TypeError('finishTurn: result.sqlCheck must be { blocks: [...] } when given.');
+  }
 }
 
 /** Checks the optional `content` of `interruptTurn`. */

@@ -29,6 +29,8 @@
 //   they end.
 // - A malformed `cursor` or a `limit` outside 1–100 rejects with `VALIDATION_FAILED` (status 400).
 // - Returned objects are copies: mutating them never changes what is stored.
+// - Regenerate and Continue (`beginAnswerTurn`), versions, feedback and renaming: the rules at the
+//   top of chat-store-answers.contract.ts.
 
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -41,6 +43,26 @@ import {
   type FinishTurnInput,
   type StoredMessage,
 } from './chat-store.js';
+import { describeAnswerTurnContract } from './chat-store-answers.contract.js';
+import {
+  ALICE,
+  allMessagesOf,
+  at,
+  BLOG,
+  BOB,
+  completeTurnOn,
+  expectStarted,
+  finished,
+  ISO_8601,
+  ids,
+  LONE_SURROGATE,
+  MODEL,
+  retryOf,
+  SHOP,
+  type StartedTurn,
+  turnInput,
+  USAGE,
+} from './chat-store-contract-fixtures.js';
 
 /** What the factory of {@link describeChatStoreContract} returns for each test. */
 export interface ChatStoreContractFixture {
@@ -48,68 +70,6 @@ export interface ChatStoreContractFixture {
   store: ChatStore;
   /** Runs after `close()`, e.g. to delete a temporary file. Defaults to nothing. */
   cleanup?: () => Promise<void>;
-}
-
-type StartedTurn = Extract<BeginTurnResult, { kind: 'started' }>;
-
-const ALICE = 'user-alice';
-const BOB = 'user-bob';
-const SHOP = 'project-shop';
-const BLOG = 'project-blog';
-const MODEL = 'Qwen/Qwen2.5-7B-Instruct';
-const T0 = Date.parse('2025-03-01T09:00:00.123Z');
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const USAGE: Usage = { promptTokens: 120, completionTokens: 30, totalTokens: 150 };
-
-/** The time `seconds` after the suite's reference time. */
-function at(seconds: number): Date {
-  return new Date(T0 + seconds * 1000);
-}
-
-/** A fresh turn for `beginTurn`: new ids and key, project SHOP, time T0, unless overridden. */
-function turnInput(
-  overrides: Partial<BeginTurnInput> & { question?: string } = {},
-): BeginTurnInput {
-  const { question = 'How are orders linked to customers?', ...rest } = overrides;
-  return {
-    conversationId: randomUUID(),
-    projectId: SHOP,
-    userMessage: { id: randomUUID(), content: question },
-    assistantMessage: { id: randomUUID(), model: MODEL },
-    idempotencyKey: randomUUID(),
-    now: at(0),
-    ...rest,
-  };
-}
-
-/** The same request again (a client retry): the same key, fresh message ids. */
-function retryOf(input: BeginTurnInput, overrides: Partial<BeginTurnInput> = {}): BeginTurnInput {
-  return {
-    ...input,
-    userMessage: { id: randomUUID(), content: input.userMessage.content },
-    assistantMessage: { id: randomUUID(), model: MODEL },
-    ...overrides,
-  };
-}
-
-function finished(
-  content: string,
-  status: FinishTurnInput['status'] = 'complete',
-  finishReason: FinishReason = 'stop',
-  usage: Usage = USAGE,
-): FinishTurnInput {
-  return { content, status, finishReason, usage };
-}
-
-function expectStarted(result: BeginTurnResult): StartedTurn {
-  expect(result.kind).toBe('started');
-  if (result.kind !== 'started') throw new Error(`expected a started turn, got ${result.kind}`);
-  return result;
-}
-
-function ids(messages: readonly StoredMessage[]): string[] {
-  return messages.map((message) => message.id);
 }
 
 /**
@@ -134,22 +94,14 @@ export function describeChatStoreContract(
     });
 
     /** Begins and finishes one turn; returns the started turn. */
-    async function completeTurn(
+    const completeTurn = (
       userId: string,
       input: BeginTurnInput,
-      answer = 'Each order has a customer_id.',
-      result: FinishTurnInput = finished(answer),
-    ): Promise<StartedTurn> {
-      const turn = expectStarted(await store.beginTurn(userId, input));
-      expect(await store.finishTurn(userId, turn.assistantMessage.id, result)).toBe(true);
-      return turn;
-    }
-
-    async function allMessages(userId: string, conversationId: string): Promise<StoredMessage[]> {
-      const page = await store.listMessages(userId, conversationId, { limit: 100 });
-      if (page === undefined) throw new Error('expected the conversation to be listed');
-      return page.items;
-    }
+      answer?: string,
+      result?: FinishTurnInput,
+    ): Promise<StartedTurn> => completeTurnOn(store, userId, input, answer, result);
+    const allMessages = (userId: string, conversationId: string): Promise<StoredMessage[]> =>
+      allMessagesOf(store, userId, conversationId);
 
     describe('beginTurn', () => {
       it('creates the conversation, the user message and a streaming placeholder for an unknown id', async () => {
@@ -579,6 +531,49 @@ export function describeChatStoreContract(
           finishReason: 'stop',
           usage: USAGE,
         });
+      });
+
+      it("stores the answer's SQL check with it, returned by history and findTurn, as a copy", async () => {
+        const input = turnInput();
+        const turn = expectStarted(await store.beginTurn(ALICE, input));
+        const sqlCheck = {
+          blocks: [
+            {
+              index: 0,
+              language: 'sql',
+              status: 'unknown-identifiers' as const,
+              unknown: [
+                {
+                  kind: 'column' as const,
+                  name: 'a.ful_name',
+                  table: 'authors',
+                  suggestion: 'full_name',
+                },
+              ],
+            },
+            { index: 2, language: '', status: 'ok' as const, unknown: [] },
+          ],
+        };
+        expect(
+          await store.finishTurn(ALICE, turn.assistantMessage.id, {
+            ...finished('```sql\nSELECT a.ful_name FROM authors a\n```'),
+            sqlCheck,
+          }),
+        ).toBe(true);
+        const [question, assistant] = await allMessages(ALICE, input.conversationId);
+        expect(assistant?.sqlCheck).toEqual(sqlCheck);
+        expect(question?.sqlCheck).toBeUndefined();
+        const found = await store.findTurn(ALICE, input.idempotencyKey);
+        expect(found?.assistantMessage.sqlCheck).toEqual(sqlCheck);
+        if (found?.assistantMessage.sqlCheck) found.assistantMessage.sqlCheck.blocks.length = 0;
+        expect((await allMessages(ALICE, input.conversationId))[1]?.sqlCheck).toEqual(sqlCheck);
+      });
+
+      it('stores no SQL check for an answer finished without one', async () => {
+        const input = turnInput();
+        await completeTurn(ALICE, input, 'No SQL here.');
+        const [, assistant] = await allMessages(ALICE, input.conversationId);
+        expect(assistant).not.toHaveProperty('sqlCheck');
       });
 
       it('finishes a message once only: a second call returns false and changes nothing', async () => {
@@ -1322,5 +1317,8 @@ export function describeChatStoreContract(
         expect(await allMessages(ALICE, input.conversationId)).toHaveLength(2);
       });
     });
+
+    // Regenerate, Continue, feedback and titles: their own file, run on the same stores.
+    describeAnswerTurnContract(() => store);
   });
 }

@@ -3,7 +3,14 @@
 // (`schema-chat/postgres`, for several instances); all pass chat-store.contract.ts. Guide for
 // writing another one: see that contract suite.
 
-import type { FinishReason, MessageRole, MessageStatus, Usage } from '../../sdk/protocol.js';
+import type {
+  FeedbackRating,
+  FinishReason,
+  MessageRole,
+  MessageStatus,
+  SqlCheck,
+  Usage,
+} from '../../sdk/protocol.js';
 
 /**
  * A stored conversation. Times are ISO 8601 strings. It is named by `userId` and `id` together:
@@ -19,6 +26,15 @@ export interface StoredConversation {
   updatedAt: string;
 }
 
+/** A user's rating of an answer. */
+export interface StoredFeedback {
+  rating: FeedbackRating;
+  /** Present when the user wrote one. */
+  comment?: string;
+  /** ISO 8601 time it was given. */
+  updatedAt: string;
+}
+
 /** A stored message. Times are ISO 8601 strings. */
 export interface StoredMessage {
   id: string;
@@ -31,10 +47,46 @@ export interface StoredMessage {
   model?: string;
   /** Assistant messages, once finished. */
   finishReason?: FinishReason;
-  /** Assistant messages, once finished. */
+  /**
+   * Assistant messages, once finished: the answer's tokens, every Continue of it added (each
+   * `finishTurn` adds its usage to what the message had).
+   */
   usage?: Usage;
-  /** The turn's `Idempotency-Key`, on both messages of the turn. */
+  /** Assistant messages finished with SQL code blocks: their check against the schema. */
+  sqlCheck?: SqlCheck;
+  /** The turn's `Idempotency-Key`, on both messages of a question's turn (not on Regenerate's). */
   idempotencyKey?: string;
+  /**
+   * Versions made by Regenerate: the id of the first answer to the same question, which every
+   * later version names (the first version names none).
+   */
+  versionOf?: string;
+  /** An answer a newer version replaced: kept and listed, never context. Present only when true. */
+  replaced?: boolean;
+  /** The user's rating, when given. */
+  feedback?: StoredFeedback;
+  /**
+   * `listMessages` only: the versions this answer replaced, oldest first (present when there are
+   * some).
+   */
+  previousVersions?: StoredMessage[];
+}
+
+/** Regenerate (ask the question again) or Continue (go on with a cut answer). */
+export type AnswerAction = 'regenerate' | 'continue';
+
+/** What a Regenerate or Continue turn did, as {@link StoredTurn.action} says. */
+export interface StoredTurnAction {
+  kind: AnswerAction;
+  /** The answer the request named. */
+  targetId: string;
+  /**
+   * The generation's id, from which its run id derives: a Regenerate's is the new version's
+   * message id, a Continue's a new id of its own (it writes into the existing message).
+   */
+  turnId: string;
+  /** UTF-16 length of the answer's text before this turn wrote (0 for a Regenerate). */
+  startOffset: number;
 }
 
 /** What {@link ChatStore.beginTurn} records. */
@@ -52,11 +104,16 @@ export interface BeginTurnInput {
   now: Date;
 }
 
-/** The two messages of one turn and their conversation. */
+/**
+ * The two messages of one turn and their conversation. For a Regenerate or Continue turn, the
+ * question it answers again and the answer it writes, and `action`.
+ */
 export interface StoredTurn {
   conversation: StoredConversation;
   userMessage: StoredMessage;
   assistantMessage: StoredMessage;
+  /** Present for Regenerate and Continue turns. */
+  action?: StoredTurnAction;
 }
 
 /** Outcome of {@link ChatStore.beginTurn}. */
@@ -70,12 +127,55 @@ export type BeginTurnResult =
   /** The user's conversation with this id belongs to another project: nothing was written. */
   | { kind: 'not-found' };
 
+/** What {@link ChatStore.beginAnswerTurn} records. */
+export interface BeginAnswerTurnInput {
+  action: AnswerAction;
+  /** The user's conversation of the answer; never created here. */
+  conversationId: string;
+  projectId: string;
+  /** The answer the request names. */
+  targetMessageId: string;
+  /** See {@link StoredTurnAction.turnId}; a fresh UUID (a Regenerate's new message id). */
+  turnId: string;
+  /** The model of a Regenerate's new version (a Continue keeps the message's own). */
+  model: string;
+  /** Unique per user, shared with questions' keys: a second turn with it is a duplicate. */
+  idempotencyKey: string;
+  /** The turn's time: the conversation's `updatedAt`, a new version's `createdAt`. */
+  now: Date;
+}
+
+/** Outcome of {@link ChatStore.beginAnswerTurn}; nothing is written unless `started`. */
+export type BeginAnswerTurnResult =
+  /**
+   * Saved. Regenerate: the answer's current version is `replaced` and a `streaming` new version
+   * (same `versionOf` group) added. Continue: the answer is `streaming` again, its text kept.
+   */
+  | ({ kind: 'started'; action: StoredTurnAction } & StoredTurn)
+  /** This user already has a turn (a question's or another action's) with this key. */
+  | ({ kind: 'duplicate' } & StoredTurn)
+  /** The conversation has an answer still `streaming`. */
+  | { kind: 'busy'; conversationId: string }
+  /** The user has no conversation with this id in this project. */
+  | { kind: 'not-found' }
+  /** The conversation has no assistant message with the target id. */
+  | { kind: 'message-not-found' }
+  /**
+   * The target is not the conversation's last answer (Regenerate: not a version of it; Continue:
+   * not its latest version).
+   */
+  | { kind: 'not-latest' }
+  /** Continue: the last answer is not `stopped` or `interrupted`. */
+  | { kind: 'not-continuable' };
+
 /** How a turn ended, for {@link ChatStore.finishTurn}. */
 export interface FinishTurnInput {
   content: string;
   status: Exclude<MessageStatus, 'streaming'>;
   finishReason: FinishReason;
   usage: Usage;
+  /** How the answer's SQL code blocks fit the schema, when it has any; stored with the message. */
+  sqlCheck?: SqlCheck;
 }
 
 /** Paging of list methods: `cursor` comes from a previous page's `nextCursor`. */
@@ -124,20 +224,55 @@ export interface ChatStore {
    */
   beginTurn(userId: string, input: BeginTurnInput): Promise<BeginTurnResult>;
 
+  /**
+   * Atomically, for a Regenerate or Continue of the conversation's last answer: checks the key
+   * (against every turn of the user), the conversation, that nothing streams in it, the target
+   * (an assistant message of it, the last answer, and for Continue `stopped` or `interrupted`),
+   * then saves (see {@link BeginAnswerTurnResult}) and moves the conversation's `updatedAt`. The
+   * question is the user message before the answer. Serialised like {@link beginTurn}.
+   */
+  beginAnswerTurn(userId: string, input: BeginAnswerTurnInput): Promise<BeginAnswerTurnResult>;
+
   /** Checkpoints the partial answer of a `streaming` message; ignored once it has finished. */
   saveProgress(userId: string, messageId: string, content: string): Promise<void>;
 
   /**
-   * Saves the final state of an assistant message that is still `streaming`. Returns false (and
-   * changes nothing) when it is unknown, not the user's, or already finished.
+   * Saves the final state of an assistant message that is still `streaming`: its whole text, and
+   * `result.usage` (this generation's) added to the message's usage; a Continue's own tokens are
+   * also kept with its turn, for `tokensUsedSince`. Returns false (and changes nothing) when it is
+   * unknown, not the user's, or already finished.
    */
   finishTurn(userId: string, messageId: string, result: FinishTurnInput): Promise<boolean>;
 
-  /** The turn saved under an idempotency key, if any. */
+  /** The turn saved under an idempotency key, if any (a question's, or a Regenerate's or Continue's). */
   findTurn(userId: string, idempotencyKey: string): Promise<StoredTurn | undefined>;
 
   /** One of the user's conversations. */
   getConversation(userId: string, conversationId: string): Promise<StoredConversation | undefined>;
+
+  /** One of the user's messages, by id, whatever its conversation (no `previousVersions`). */
+  getMessage(userId: string, messageId: string): Promise<StoredMessage | undefined>;
+
+  /**
+   * Sets the title of one of the user's conversations (a non-empty string: the router checks it);
+   * `updatedAt` stays. Returns the conversation, or `undefined` when it is not the user's.
+   */
+  renameConversation(
+    userId: string,
+    conversationId: string,
+    title: string,
+  ): Promise<StoredConversation | undefined>;
+
+  /**
+   * Sets (or with `null` removes) the user's feedback on one of their assistant messages, at
+   * `now`. Returns the message, or `undefined` when it is not one of the user's answers.
+   */
+  setFeedback(
+    userId: string,
+    messageId: string,
+    feedback: { rating: FeedbackRating; comment?: string } | null,
+    now: Date,
+  ): Promise<StoredMessage | undefined>;
 
   /** The user's conversations in a project, most recently updated first. */
   listConversations(
@@ -149,6 +284,8 @@ export interface ChatStore {
   /**
    * The latest `limit` messages of a conversation (before `cursor`), returned oldest first;
    * `nextCursor` pages to older messages. `undefined` when the conversation is not the user's.
+   * Replaced versions of an answer are not items (nor counted in `limit`): each answer that has
+   * some lists them, oldest first, as its `previousVersions`.
    */
   listMessages(
     userId: string,
@@ -159,7 +296,8 @@ export interface ChatStore {
   /**
    * Context for the model: up to `limit` messages stored before `beforeMessageId` (in insertion
    * order, which breaks ties of equal timestamps), oldest first, skipping assistant messages that
-   * are `streaming` or `failed` or empty.
+   * are `streaming` or `failed` or empty, and replaced versions (only an answer's latest version
+   * is context).
    */
   getHistory(
     userId: string,
@@ -172,8 +310,10 @@ export interface ChatStore {
   deleteConversation(userId: string, conversationId: string): Promise<boolean>;
 
   /**
-   * Total tokens (prompt + completion) of the user's assistant messages created at or after
-   * `since`, including those of conversations deleted since (deleting must not reset a quota).
+   * Total tokens (prompt + completion) of the user's generations started at or after `since`: each
+   * answer's own tokens at its `createdAt` (replaced versions included), each Continue's at the
+   * time of its turn, including those of conversations deleted since (deleting must not reset a
+   * quota).
    * The usage of deleted conversations may be forgotten once it is older than
    * {@link DELETED_USAGE_RETENTION_MS} before the user's latest `beginTurn` (quotas count one day),
    * so it does not pile up forever.

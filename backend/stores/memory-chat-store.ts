@@ -1,6 +1,9 @@
 // MemoryChatStore: a ChatStore in plain Maps, for tests and examples (nothing survives a restart).
 
+import type { FeedbackRating } from '../../sdk/protocol.js';
 import {
+  type BeginAnswerTurnInput,
+  type BeginAnswerTurnResult,
   type BeginTurnInput,
   type BeginTurnResult,
   type ChatStore,
@@ -11,13 +14,23 @@ import {
   type StoredMessage,
   type StoredPage,
   type StoredTurn,
+  type StoredTurnAction,
 } from './chat-store.js';
 import {
+  checkBeginAnswerTurnInput,
   checkBeginTurnInput,
+  checkFeedbackInput,
   checkFinishTurnInput,
   checkInterruptContent,
+  checkTitle,
 } from './chat-store-input.js';
 import { deriveConversationTitle } from './conversation-title.js';
+import {
+  answerTurnAction,
+  newVersion,
+  refuseAnswerTurn,
+  versionGroupOf,
+} from './decide-answer-turn.js';
 import {
   checkHistoryLimit,
   checkPageLimit,
@@ -46,6 +59,12 @@ interface TurnRecord {
   conversationId: string;
   userMessageId: string;
   assistantMessageId: string;
+  /** Regenerate and Continue turns. */
+  action?: StoredTurnAction;
+  /** Epoch ms of the turn (a Continue's tokens count at this time). */
+  createdAt: number;
+  /** A Continue's own tokens, once it finished. */
+  continuedTokens?: number;
 }
 
 const CONVERSATIONS_CURSOR = 'conversations';
@@ -54,10 +73,13 @@ const MESSAGES_CURSOR = 'messages';
 function copyMessage(message: StoredMessage): StoredMessage {
   const copy = { ...message };
   if (message.usage !== undefined) copy.usage = { ...message.usage };
+  if (message.feedback !== undefined) copy.feedback = { ...message.feedback };
+  if (message.sqlCheck !== undefined) copy.sqlCheck = structuredClone(message.sqlCheck);
   return copy;
 }
 
 function isUsableHistory(message: StoredMessage): boolean {
+  if (message.replaced) return false;
   return (
     message.role === 'user' ||
     (message.status !== 'streaming' && message.status !== 'failed' && message.content !== '')
@@ -174,6 +196,7 @@ export class MemoryChatStore implements ChatStore {
       conversationId: input.conversationId,
       userMessageId: userMessage.id,
       assistantMessageId: assistantMessage.id,
+      createdAt: now,
     });
     return {
       kind: 'started',
@@ -181,6 +204,69 @@ export class MemoryChatStore implements ChatStore {
       conversation: { ...record.conversation },
       userMessage: copyMessage(userMessage),
       assistantMessage: copyMessage(assistantMessage),
+    };
+  }
+
+  async beginAnswerTurn(
+    userId: string,
+    input: BeginAnswerTurnInput,
+  ): Promise<BeginAnswerTurnResult> {
+    const now = checkBeginAnswerTurnInput(userId, input);
+    const duplicate = this.#findTurnSync(userId, input.idempotencyKey);
+    if (duplicate !== undefined) return { kind: 'duplicate', ...duplicate };
+    const record = this.#ownConversation(userId, input.conversationId);
+    if (record === undefined || record.conversation.projectId !== input.projectId) {
+      return { kind: 'not-found' };
+    }
+    const latest = record.messages.findLast(({ message }) => message.role === 'assistant')?.message;
+    const targetIndex = record.messages.findIndex(
+      ({ message }) => message.id === input.targetMessageId,
+    );
+    const target = record.messages[targetIndex]?.message;
+    const refusal = refuseAnswerTurn(input, latest, target);
+    if (refusal === 'busy') return { kind: 'busy', conversationId: input.conversationId };
+    if (refusal !== undefined) return { kind: refusal };
+    if (this.#messages.has(input.turnId)) {
+      throw new TypeError('beginAnswerTurn: a message with this id already exists.');
+    }
+    const question = record.messages
+      .slice(0, targetIndex)
+      .findLast(({ message }) => message.role === 'user')?.message;
+    if (latest === undefined || question === undefined) return { kind: 'message-not-found' };
+
+    const iso = new Date(now).toISOString();
+    record.updatedAt = now;
+    record.conversation.updatedAt = iso;
+    let answer = latest;
+    if (input.action === 'regenerate') {
+      latest.replaced = true;
+      answer = newVersion(input, latest, now);
+      const messageRecord = { seq: this.#nextSeq++, userId, createdAt: now, message: answer };
+      record.messages.push(messageRecord);
+      this.#messages.set(answer.id, messageRecord);
+    } else {
+      answer.status = 'streaming';
+      delete answer.finishReason;
+    }
+    const action = answerTurnAction(input, latest);
+    let keys = this.#turns.get(userId);
+    if (keys === undefined) {
+      keys = new Map();
+      this.#turns.set(userId, keys);
+    }
+    keys.set(input.idempotencyKey, {
+      conversationId: input.conversationId,
+      userMessageId: question.id,
+      assistantMessageId: answer.id,
+      action,
+      createdAt: now,
+    });
+    return {
+      kind: 'started',
+      conversation: { ...record.conversation },
+      userMessage: copyMessage(question),
+      assistantMessage: copyMessage(answer),
+      action: { ...action },
     };
   }
 
@@ -197,7 +283,16 @@ export class MemoryChatStore implements ChatStore {
     message.content = result.content;
     message.status = result.status;
     message.finishReason = result.finishReason;
-    message.usage = { ...result.usage };
+    const before = message.usage;
+    message.usage = {
+      promptTokens: (before?.promptTokens ?? 0) + result.usage.promptTokens,
+      completionTokens: (before?.completionTokens ?? 0) + result.usage.completionTokens,
+      totalTokens: (before?.totalTokens ?? 0) + result.usage.totalTokens,
+    };
+    // A Continue's tokens also count at the time of its own turn (tokensUsedSince).
+    const continuation = this.#continuationsOf(userId, messageId).at(-1);
+    if (continuation !== undefined) continuation.continuedTokens = result.usage.totalTokens;
+    if (result.sqlCheck !== undefined) message.sqlCheck = structuredClone(result.sqlCheck);
     return true;
   }
 
@@ -211,6 +306,47 @@ export class MemoryChatStore implements ChatStore {
   ): Promise<StoredConversation | undefined> {
     const record = this.#ownConversation(userId, conversationId);
     return record === undefined ? undefined : { ...record.conversation };
+  }
+
+  async getMessage(userId: string, messageId: string): Promise<StoredMessage | undefined> {
+    const record = this.#messages.get(messageId);
+    return record === undefined || record.userId !== userId
+      ? undefined
+      : copyMessage(record.message);
+  }
+
+  async renameConversation(
+    userId: string,
+    conversationId: string,
+    title: string,
+  ): Promise<StoredConversation | undefined> {
+    checkTitle(title);
+    const record = this.#ownConversation(userId, conversationId);
+    if (record === undefined) return undefined;
+    record.conversation.title = title;
+    return { ...record.conversation };
+  }
+
+  async setFeedback(
+    userId: string,
+    messageId: string,
+    feedback: { rating: FeedbackRating; comment?: string } | null,
+    now: Date,
+  ): Promise<StoredMessage | undefined> {
+    const time = checkFeedbackInput(feedback, now);
+    const record = this.#messages.get(messageId);
+    if (record === undefined || record.userId !== userId || record.message.role !== 'assistant') {
+      return undefined;
+    }
+    if (feedback === null) delete record.message.feedback;
+    else {
+      record.message.feedback = {
+        rating: feedback.rating,
+        ...(feedback.comment === undefined ? {} : { comment: feedback.comment }),
+        updatedAt: new Date(time).toISOString(),
+      };
+    }
+    return copyMessage(record.message);
   }
 
   async listConversations(
@@ -256,13 +392,22 @@ export class MemoryChatStore implements ChatStore {
         : decodePageCursor(options.cursor, MESSAGES_CURSOR, 1)[0];
     const record = this.#ownConversation(userId, conversationId);
     if (record === undefined) return undefined;
-    const older =
-      before === undefined
-        ? record.messages
-        : record.messages.filter((message) => message.seq < before);
+    const older = record.messages.filter(
+      ({ message, seq }) => !message.replaced && (before === undefined || seq < before),
+    );
     const items = older.slice(-limit);
     const page: StoredPage<StoredMessage> = {
-      items: items.map(({ message }) => copyMessage(message)),
+      items: items.map(({ message }) => {
+        const copy = copyMessage(message);
+        if (message.versionOf === undefined) return copy;
+        const previous = record.messages.filter(
+          (other) => other.message.replaced && versionGroupOf(other.message) === message.versionOf,
+        );
+        if (previous.length > 0) {
+          copy.previousVersions = previous.map((other) => copyMessage(other.message));
+        }
+        return copy;
+      }),
     };
     const oldest = items[0];
     if (older.length > limit && oldest !== undefined) {
@@ -292,16 +437,22 @@ export class MemoryChatStore implements ChatStore {
     const record = this.#ownConversation(userId, conversationId);
     if (record === undefined) return false;
     const keys = this.#turns.get(userId);
+    const deleted = this.#deletedUsage.get(userId) ?? [];
     for (const { message, createdAt } of record.messages) {
       this.#messages.delete(message.id);
-      if (message.idempotencyKey !== undefined) keys?.delete(message.idempotencyKey);
-      const totalTokens = message.usage?.totalTokens ?? 0;
+      const totalTokens = this.#ownTokens(userId, message);
       if (message.role === 'assistant' && totalTokens > 0) {
-        const deleted = this.#deletedUsage.get(userId) ?? [];
         deleted.push({ createdAt, totalTokens });
-        this.#deletedUsage.set(userId, deleted);
       }
     }
+    for (const [key, turn] of keys ?? []) {
+      if (turn.conversationId !== conversationId) continue;
+      keys?.delete(key);
+      if (turn.continuedTokens) {
+        deleted.push({ createdAt: turn.createdAt, totalTokens: turn.continuedTokens });
+      }
+    }
+    if (deleted.length > 0) this.#deletedUsage.set(userId, deleted);
     const own = this.#conversations.get(userId);
     own?.delete(conversationId);
     if (own?.size === 0) this.#conversations.delete(userId);
@@ -318,8 +469,11 @@ export class MemoryChatStore implements ChatStore {
         record.message.role === 'assistant' &&
         record.createdAt >= time
       ) {
-        total += record.message.usage?.totalTokens ?? 0;
+        total += this.#ownTokens(userId, record.message);
       }
+    }
+    for (const turn of this.#turns.get(userId)?.values() ?? []) {
+      if (turn.createdAt >= time) total += turn.continuedTokens ?? 0;
     }
     for (const usage of this.#deletedUsage.get(userId) ?? []) {
       if (usage.createdAt >= time) total += usage.totalTokens;
@@ -361,6 +515,22 @@ export class MemoryChatStore implements ChatStore {
     return record.message.status === 'streaming' ? record.message : undefined;
   }
 
+  /** The Continue turns of a message, oldest first. */
+  #continuationsOf(userId: string, messageId: string): TurnRecord[] {
+    return [...(this.#turns.get(userId)?.values() ?? [])].filter(
+      (turn) => turn.action?.kind === 'continue' && turn.assistantMessageId === messageId,
+    );
+  }
+
+  /** An answer's tokens without its Continues' (those count at their own turn's time). */
+  #ownTokens(userId: string, message: StoredMessage): number {
+    let total = message.usage?.totalTokens ?? 0;
+    for (const turn of this.#continuationsOf(userId, message.id)) {
+      total -= turn.continuedTokens ?? 0;
+    }
+    return total;
+  }
+
   #findTurnSync(userId: string, idempotencyKey: string): StoredTurn | undefined {
     const turn = this.#turns.get(userId)?.get(idempotencyKey);
     const record =
@@ -373,6 +543,7 @@ export class MemoryChatStore implements ChatStore {
       conversation: { ...record.conversation },
       userMessage: copyMessage(userMessage),
       assistantMessage: copyMessage(assistantMessage),
+      ...(turn.action === undefined ? {} : { action: { ...turn.action } }),
     };
   }
 }

@@ -65,4 +65,49 @@ export const POSTGRES_CHAT_MIGRATIONS: readonly ((s: string) => string)[] = [
   CREATE INDEX deleted_usage_by_user_created
     ON ${s}.deleted_usage (user_id, created_at) INCLUDE (total_tokens);
   `,
+  (s) => `
+  -- The SQL check of an answer (JSON of SqlCheck), stored with it and returned with the history.
+  ALTER TABLE ${s}.messages ADD COLUMN sql_check text;
+  `,
+  // Version 3: versions of an answer (Regenerate), feedback, and the turns that regenerate or
+  // continue an answer without a new question. Added columns only: existing rows are first
+  // versions, not replaced, without feedback.
+  (s) => `
+  ALTER TABLE ${s}.messages
+    ADD COLUMN version_of text,
+    ADD COLUMN replaced boolean NOT NULL DEFAULT false,
+    ADD COLUMN feedback_rating text CHECK (feedback_rating IN ('up', 'down')),
+    ADD COLUMN feedback_comment text,
+    ADD COLUMN feedback_at bigint;
+  -- listMessages: the replaced versions of the answers of a page.
+  CREATE INDEX messages_replaced_by_group
+    ON ${s}.messages (user_id, conversation_id, (coalesce(version_of, id))) WHERE replaced;
+
+  -- A Regenerate or Continue turn: its key, what it named and what it wrote. The question's turn
+  -- keeps its key on its messages; these have none of their own.
+  CREATE TABLE ${s}.answer_turns (
+    seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id text NOT NULL CONSTRAINT answer_turns_id_key UNIQUE,
+    user_id text NOT NULL,
+    conversation_id text NOT NULL,
+    idempotency_key text NOT NULL,
+    kind text NOT NULL CHECK (kind IN ('regenerate', 'continue')),
+    target_id text NOT NULL,
+    message_id text NOT NULL,
+    question_id text NOT NULL,
+    start_offset bigint NOT NULL,
+    created_at bigint NOT NULL,
+    -- A Continue's own tokens once finished (the message's usage includes them): quotas count
+    -- them at created_at.
+    total_tokens bigint,
+    FOREIGN KEY (user_id, conversation_id)
+      REFERENCES ${s}.conversations (user_id, id) ON DELETE CASCADE
+  );
+  CREATE UNIQUE INDEX answer_turns_by_key ON ${s}.answer_turns (user_id, idempotency_key);
+  -- finishTurn (the latest Continue of a message) and the usage arithmetic of quotas.
+  CREATE INDEX answer_turns_by_message ON ${s}.answer_turns (user_id, message_id, seq);
+  CREATE INDEX answer_turns_by_conversation ON ${s}.answer_turns (user_id, conversation_id);
+  CREATE INDEX answer_turns_usage_by_user_created
+    ON ${s}.answer_turns (user_id, created_at) INCLUDE (total_tokens) WHERE kind = 'continue';
+  `,
 ];

@@ -1,14 +1,20 @@
 // PostgresChatStore: the ChatStore of several instances, on a pg pool (`schema-chat/postgres`).
 
 import type pg from 'pg';
+import type { FeedbackRating } from '../../sdk/protocol.js';
 import {
+  type AnswerTurnRow,
+  attachPreviousVersions,
   type ConversationRow,
   type MessageRow,
   toConversation,
   toIso,
   toMessage,
+  toTurnAction,
 } from './chat-rows.js';
 import {
+  type BeginAnswerTurnInput,
+  type BeginAnswerTurnResult,
   type BeginTurnInput,
   type BeginTurnResult,
   type ChatStore,
@@ -21,11 +27,15 @@ import {
   type StoredTurn,
 } from './chat-store.js';
 import {
+  checkBeginAnswerTurnInput,
   checkBeginTurnInput,
+  checkFeedbackInput,
   checkFinishTurnInput,
   checkInterruptContent,
+  checkTitle,
 } from './chat-store-input.js';
 import { deriveConversationTitle } from './conversation-title.js';
+import { answerTurnAction, newVersion, refuseAnswerTurn } from './decide-answer-turn.js';
 import {
   checkHistoryLimit,
   checkPageLimit,
@@ -83,7 +93,29 @@ export function postgresChatSql(s: string) {
       FROM ${s}.messages m
       JOIN ${s}.conversations c ON c.user_id = m.user_id AND c.id = m.conversation_id
       WHERE m.user_id = $1 AND m.idempotency_key = $2`,
+    selectAnswerTurn: `SELECT * FROM ${s}.answer_turns WHERE user_id = $1 AND idempotency_key = $2`,
     selectConversation: `SELECT * FROM ${s}.conversations WHERE user_id = $1 AND id = $2`,
+    selectMessage: `SELECT * FROM ${s}.messages WHERE user_id = $1 AND id = $2`,
+    selectLatestAnswer: `SELECT * FROM ${s}.messages
+      WHERE user_id = $1 AND conversation_id = $2 AND role = 'assistant'
+      ORDER BY seq DESC LIMIT 1`,
+    selectQuestionBefore: `SELECT * FROM ${s}.messages
+      WHERE user_id = $1 AND conversation_id = $2 AND role = 'user' AND seq < $3
+      ORDER BY seq DESC LIMIT 1`,
+    renameConversation: `UPDATE ${s}.conversations SET title = $3
+      WHERE user_id = $1 AND id = $2 RETURNING *`,
+    insertVersion: `INSERT INTO ${s}.messages
+        (id, user_id, conversation_id, role, content, status, created_at, model, version_of)
+      VALUES ($1, $2, $3, 'assistant', '', 'streaming', $4, $5, $6)`,
+    markReplaced: `UPDATE ${s}.messages SET replaced = true WHERE id = $1 AND user_id = $2`,
+    reopenAnswer: `UPDATE ${s}.messages SET status = 'streaming', finish_reason = NULL
+      WHERE id = $1 AND user_id = $2`,
+    insertAnswerTurn: `INSERT INTO ${s}.answer_turns (id, user_id, conversation_id, idempotency_key,
+        kind, target_id, message_id, question_id, start_offset, created_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    setFeedback: `UPDATE ${s}.messages
+      SET feedback_rating = $3, feedback_comment = $4, feedback_at = $5
+      WHERE id = $1 AND user_id = $2 AND role = 'assistant' RETURNING *`,
     insertConversation: `INSERT INTO ${s}.conversations
         (user_id, id, project_id, title, created_at, updated_at)
       VALUES ($1, $2, $3, $4, $5, $5)
@@ -100,9 +132,23 @@ export function postgresChatSql(s: string) {
     saveProgress: `UPDATE ${s}.messages AS m SET content = v.content
       FROM unnest($1::text[], $2::text[], $3::text[]) AS v (id, user_id, content)
       WHERE m.id = v.id AND m.user_id = v.user_id AND m.status = 'streaming'`,
-    finishTurn: `UPDATE ${s}.messages SET content = $3, status = $4, finish_reason = $5,
-        prompt_tokens = $6, completion_tokens = $7, total_tokens = $8
-      WHERE id = $1 AND user_id = $2 AND status = 'streaming'`,
+    // Usage adds up: a Continue's generation adds its tokens to the answer's, and the latest
+    // Continue of the message (one generation at a time) keeps its own, in the same statement.
+    finishTurn: `WITH finished AS (
+        UPDATE ${s}.messages SET content = $3, status = $4, finish_reason = $5,
+          prompt_tokens = coalesce(prompt_tokens, 0) + $6,
+          completion_tokens = coalesce(completion_tokens, 0) + $7,
+          total_tokens = coalesce(total_tokens, 0) + $8,
+          sql_check = $9
+        WHERE id = $1 AND user_id = $2 AND status = 'streaming'
+        RETURNING id, user_id
+      ), continued AS (
+        UPDATE ${s}.answer_turns SET total_tokens = $8
+        WHERE seq = (SELECT max(t.seq) FROM ${s}.answer_turns t
+          JOIN finished f ON t.user_id = f.user_id AND t.message_id = f.id
+          WHERE t.kind = 'continue')
+      )
+      SELECT count(*)::int AS finished FROM finished`,
     listConversations: `SELECT * FROM ${s}.conversations WHERE user_id = $1 AND project_id = $2
       ORDER BY updated_at DESC, seq DESC LIMIT $3`,
     listConversationsAfter: `SELECT * FROM ${s}.conversations
@@ -112,28 +158,52 @@ export function postgresChatSql(s: string) {
     listMessages: `SELECT m.* FROM ${s}.conversations c
       JOIN LATERAL (
         SELECT * FROM ${s}.messages
-        WHERE user_id = c.user_id AND conversation_id = c.id AND ($4::bigint IS NULL OR seq < $4)
+        WHERE user_id = c.user_id AND conversation_id = c.id AND NOT replaced
+          AND ($4::bigint IS NULL OR seq < $4)
         ORDER BY seq DESC LIMIT $3
       ) m ON true
       WHERE c.user_id = $1 AND c.id = $2`,
+    selectPreviousVersions: `SELECT * FROM ${s}.messages
+      WHERE user_id = $1 AND conversation_id = $2 AND replaced
+        AND coalesce(version_of, id) = ANY($3::text[])
+      ORDER BY seq`,
     selectHistory: `SELECT * FROM ${s}.messages
       WHERE user_id = $1 AND conversation_id = $2
         AND seq < (SELECT seq FROM ${s}.messages
           WHERE id = $3 AND user_id = $1 AND conversation_id = $2)
+        AND NOT replaced
         AND NOT (role = 'assistant' AND (status IN ('streaming', 'failed') OR content = ''))
       ORDER BY seq DESC LIMIT $4`,
     // FOR UPDATE: a finishTurn racing the delete either lands first (its usage is kept) or after
     // (it finds nothing to finish), never in between.
+    // FOR UPDATE: a finishTurn racing the delete either lands first (its usage is kept) or after
+    // (it finds nothing to finish), never in between. Each answer's own tokens at its time, each
+    // Continue's at the Continue's (see tokensUsedSince).
     keepDeletedUsage: `INSERT INTO ${s}.deleted_usage (user_id, created_at, total_tokens)
-      SELECT user_id, created_at, total_tokens FROM (
-        SELECT user_id, created_at, total_tokens, role FROM ${s}.messages
-        WHERE user_id = $1 AND conversation_id = $2 FOR UPDATE
+      SELECT user_id, created_at, own FROM (
+        SELECT m.user_id, m.created_at, m.role, m.total_tokens - coalesce((
+            SELECT sum(t.total_tokens) FROM ${s}.answer_turns t
+            WHERE t.user_id = m.user_id AND t.message_id = m.id AND t.kind = 'continue'
+          ), 0) AS own
+        FROM (
+          SELECT user_id, id, created_at, total_tokens, role FROM ${s}.messages
+          WHERE user_id = $1 AND conversation_id = $2 FOR UPDATE
+        ) m
       ) locked
-      WHERE role = 'assistant' AND total_tokens > 0`,
+      WHERE role = 'assistant' AND own > 0`,
+    keepDeletedContinuedUsage: `INSERT INTO ${s}.deleted_usage (user_id, created_at, total_tokens)
+      SELECT user_id, created_at, total_tokens FROM ${s}.answer_turns
+      WHERE user_id = $1 AND conversation_id = $2 AND kind = 'continue' AND total_tokens > 0`,
     deleteConversation: `DELETE FROM ${s}.conversations WHERE user_id = $1 AND id = $2`,
+    // A message's usage includes its Continues', which count at their own turn's time instead.
     tokensUsedSince: `SELECT
         (SELECT coalesce(sum(total_tokens), 0) FROM ${s}.messages
           WHERE user_id = $1 AND role = 'assistant' AND created_at >= $2)
+        - (SELECT coalesce(sum(t.total_tokens), 0) FROM ${s}.answer_turns t
+          JOIN ${s}.messages m ON m.id = t.message_id
+          WHERE t.user_id = $1 AND t.kind = 'continue' AND m.created_at >= $2)
+        + (SELECT coalesce(sum(total_tokens), 0) FROM ${s}.answer_turns
+          WHERE user_id = $1 AND kind = 'continue' AND created_at >= $2)
         + (SELECT coalesce(sum(total_tokens), 0) FROM ${s}.deleted_usage
           WHERE user_id = $1 AND created_at >= $2) AS total`,
     recoverInterrupted: `UPDATE ${s}.messages
@@ -227,6 +297,21 @@ export class PostgresChatStore implements ChatStore {
     }
   }
 
+  async beginAnswerTurn(
+    userId: string,
+    input: BeginAnswerTurnInput,
+  ): Promise<BeginAnswerTurnResult> {
+    const now = checkBeginAnswerTurnInput(userId, input);
+    await this.#migrate();
+    for (let attempt = 1; ; attempt += 1) {
+      const result = await this.#tryBeginAnswerTurn(userId, input, now);
+      if (result !== 'retry') return result;
+      if (attempt === 3) {
+        throw new Error('PostgresChatStore: beginAnswerTurn kept losing races; this is a bug.');
+      }
+    }
+  }
+
   /**
    * Checkpoints asked for in the same event-loop turn are sent as one statement at the end of that
    * turn (one round trip for every running answer, instead of one each). While a statement is in
@@ -282,7 +367,7 @@ export class PostgresChatStore implements ChatStore {
   async finishTurn(userId: string, messageId: string, result: FinishTurnInput): Promise<boolean> {
     checkFinishTurnInput(result);
     await this.#migrate();
-    const { rowCount } = await queryRows(this.pool, this.#sql.finishTurn, [
+    const { rows } = await queryRows<{ finished: number }>(this.pool, this.#sql.finishTurn, [
       messageId,
       userId,
       storable(result.content),
@@ -291,8 +376,9 @@ export class PostgresChatStore implements ChatStore {
       result.usage.promptTokens,
       result.usage.completionTokens,
       result.usage.totalTokens,
+      result.sqlCheck === undefined ? null : storable(JSON.stringify(result.sqlCheck)),
     ]);
-    return rowCount === 1;
+    return rows[0]?.finished === 1;
   }
 
   async findTurn(userId: string, idempotencyKey: string): Promise<StoredTurn | undefined> {
@@ -310,6 +396,48 @@ export class PostgresChatStore implements ChatStore {
       conversationId,
     ]);
     return rows[0] === undefined ? undefined : toConversation(rows[0]);
+  }
+
+  async getMessage(userId: string, messageId: string): Promise<StoredMessage | undefined> {
+    await this.#migrate();
+    const { rows } = await queryRows<MessageRow>(this.pool, this.#sql.selectMessage, [
+      userId,
+      messageId,
+    ]);
+    return rows[0] === undefined ? undefined : toMessage(rows[0]);
+  }
+
+  async renameConversation(
+    userId: string,
+    conversationId: string,
+    title: string,
+  ): Promise<StoredConversation | undefined> {
+    checkTitle(title);
+    await this.#migrate();
+    const { rows } = await queryRows<ConversationRow>(this.pool, this.#sql.renameConversation, [
+      userId,
+      conversationId,
+      storable(title),
+    ]);
+    return rows[0] === undefined ? undefined : toConversation(rows[0]);
+  }
+
+  async setFeedback(
+    userId: string,
+    messageId: string,
+    feedback: { rating: FeedbackRating; comment?: string } | null,
+    now: Date,
+  ): Promise<StoredMessage | undefined> {
+    const time = checkFeedbackInput(feedback, now);
+    await this.#migrate();
+    const { rows } = await queryRows<MessageRow>(this.pool, this.#sql.setFeedback, [
+      messageId,
+      userId,
+      feedback?.rating ?? null,
+      feedback?.comment === undefined ? null : storable(feedback.comment),
+      feedback === null ? null : time,
+    ]);
+    return rows[0] === undefined ? undefined : toMessage(rows[0]);
   }
 
   async listConversations(
@@ -359,8 +487,20 @@ export class PostgresChatStore implements ChatStore {
       before ?? null,
     ]);
     if (rows.length === 0) return undefined;
+    const kept = rows.slice(0, limit).reverse();
+    const groups = [...new Set(kept.flatMap((row) => row.version_of ?? []))];
+    const versions =
+      groups.length === 0
+        ? []
+        : (
+            await queryRows<MessageRow>(this.pool, this.#sql.selectPreviousVersions, [
+              userId,
+              conversationId,
+              groups,
+            ])
+          ).rows;
     const page: StoredPage<StoredMessage> = {
-      items: rows.slice(0, limit).reverse().map(toMessage),
+      items: attachPreviousVersions(kept.map(toMessage), versions),
     };
     const oldest = rows[limit - 1];
     if (rows.length > limit && oldest !== undefined) {
@@ -391,6 +531,7 @@ export class PostgresChatStore implements ChatStore {
     await this.#migrate();
     return inTransaction(this.pool, async (client) => {
       await queryRows(client, this.#sql.keepDeletedUsage, [userId, conversationId]);
+      await queryRows(client, this.#sql.keepDeletedContinuedUsage, [userId, conversationId]);
       // Messages go with it: ON DELETE CASCADE.
       const { rowCount } = await queryRows(client, this.#sql.deleteConversation, [
         userId,
@@ -452,7 +593,9 @@ export class PostgresChatStore implements ChatStore {
     ]);
     const userRow = rows.find((row) => row.role === 'user');
     const assistantRow = rows.find((row) => row.role === 'assistant');
-    if (userRow === undefined || assistantRow === undefined) return undefined;
+    if (userRow === undefined || assistantRow === undefined) {
+      return this.#findAnswerTurn(client, userId, idempotencyKey);
+    }
     return {
       conversation: toConversation({
         seq: userRow.c_seq,
@@ -466,6 +609,142 @@ export class PostgresChatStore implements ChatStore {
       userMessage: toMessage(userRow),
       assistantMessage: toMessage(assistantRow),
     };
+  }
+
+  /** A Regenerate or Continue turn: its key lives with its turn, not on the messages. */
+  async #findAnswerTurn(
+    client: Queryable,
+    userId: string,
+    idempotencyKey: string,
+  ): Promise<StoredTurn | undefined> {
+    const sql = this.#sql;
+    const turn = (
+      await queryRows<AnswerTurnRow>(client, sql.selectAnswerTurn, [userId, idempotencyKey])
+    ).rows[0];
+    if (turn === undefined) return undefined;
+    const [conversation, question, answer] = await Promise.all([
+      queryRows<ConversationRow>(client, sql.selectConversation, [userId, turn.conversation_id]),
+      queryRows<MessageRow>(client, sql.selectMessage, [userId, turn.question_id]),
+      queryRows<MessageRow>(client, sql.selectMessage, [userId, turn.message_id]),
+    ]);
+    const [conversationRow, userRow, assistantRow] = [
+      conversation.rows[0],
+      question.rows[0],
+      answer.rows[0],
+    ];
+    if (!conversationRow || !userRow || !assistantRow) return undefined;
+    return {
+      conversation: toConversation(conversationRow),
+      userMessage: toMessage(userRow),
+      assistantMessage: toMessage(assistantRow),
+      action: toTurnAction(turn),
+    };
+  }
+
+  // One transaction, with the checks in the order of BeginAnswerTurnResult. Moving the
+  // conversation's updatedAt first locks its row (rolled back unless started), so turns of one
+  // conversation take their turn; the unique index on streaming answers still decides busy, and
+  // the one on keys a lost race.
+  async #tryBeginAnswerTurn(
+    userId: string,
+    input: BeginAnswerTurnInput,
+    now: number,
+  ): Promise<BeginAnswerTurnResult | 'retry'> {
+    const sql = this.#sql;
+    const { conversationId } = input;
+    return inTransaction<BeginAnswerTurnResult | 'retry'>(this.pool, async (client) => {
+      const rollback = (value: BeginAnswerTurnResult) => ({ value, rollback: true });
+      const conversation = (
+        await queryRows<ConversationRow>(client, sql.touchConversation, [
+          userId,
+          conversationId,
+          now,
+        ])
+      ).rows[0];
+      // Looked up once the conversation is locked: a turn with the same key that held the lock
+      // before is committed now, and found.
+      const duplicate = await this.#findTurn(client, userId, input.idempotencyKey);
+      if (duplicate !== undefined) return rollback({ kind: 'duplicate', ...duplicate });
+      if (conversation === undefined || conversation.project_id !== input.projectId) {
+        return rollback({ kind: 'not-found' });
+      }
+      const [latestRow, targetRow] = await Promise.all([
+        queryRows<MessageRow>(client, sql.selectLatestAnswer, [userId, conversationId]),
+        queryRows<MessageRow>(client, sql.selectMessage, [userId, input.targetMessageId]),
+      ]).then((results) => results.map(({ rows }) => rows[0]));
+      const latest = latestRow && toMessage(latestRow);
+      const refusal = refuseAnswerTurn(input, latest, targetRow && toMessage(targetRow));
+      if (refusal === 'busy') return rollback({ kind: 'busy', conversationId });
+      if (refusal !== undefined) return rollback({ kind: refusal });
+      const question = (
+        await queryRows<MessageRow>(client, sql.selectQuestionBefore, [
+          userId,
+          conversationId,
+          targetRow?.seq,
+        ])
+      ).rows[0];
+      if (latest === undefined || question === undefined) {
+        return rollback({ kind: 'message-not-found' });
+      }
+
+      let answer: StoredMessage;
+      try {
+        if (input.action === 'regenerate') {
+          answer = newVersion(input, latest, now);
+          await queryRows(client, sql.markReplaced, [latest.id, userId]);
+          await queryRows(client, sql.insertVersion, [
+            answer.id,
+            userId,
+            conversationId,
+            now,
+            input.model,
+            answer.versionOf,
+          ]);
+        } else {
+          await queryRows(client, sql.reopenAnswer, [latest.id, userId]);
+          answer = { ...latest, status: 'streaming' };
+          delete answer.finishReason;
+        }
+        const action = answerTurnAction(input, latest);
+        await queryRows(client, sql.insertAnswerTurn, [
+          input.turnId,
+          userId,
+          conversationId,
+          input.idempotencyKey,
+          input.action,
+          input.targetMessageId,
+          answer.id,
+          question.id,
+          action.startOffset,
+          now,
+        ]);
+        return {
+          value: {
+            kind: 'started',
+            conversation: toConversation(conversation),
+            userMessage: toMessage(question),
+            assistantMessage: answer,
+            action,
+          },
+        };
+      } catch (error) {
+        const constraint = constraintOf(error);
+        if (constraint === 'messages_one_streaming_per_conversation') {
+          throw new BusyConversation();
+        }
+        if (constraint === 'answer_turns_by_key') throw new LostKeyRace();
+        if (constraint === 'messages_id_key' || constraint === 'answer_turns_id_key') {
+          throw new TypeError('beginAnswerTurn: a message with this id already exists.');
+        }
+        throw error;
+      }
+    }).catch((error: unknown) => {
+      if (error instanceof BusyConversation) {
+        return { kind: 'busy', conversationId } as const;
+      }
+      if (error instanceof LostKeyRace) return 'retry' as const;
+      throw error;
+    });
   }
 
   // One transaction. The checks go from the most specific to the least, as in the other stores:

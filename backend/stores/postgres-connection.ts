@@ -118,8 +118,10 @@ export function openPostgresConnection(
 }
 
 // Rows come back with our own parsers, whatever global parsers the host app set on `pg.types`:
-// bigint (seq, times in epoch ms, token counts) and integer columns as numbers, the rest as text.
+// bigint (seq, times in epoch ms, token counts) and integer columns as numbers, booleans as
+// booleans, the rest as text.
 const PARSERS: Readonly<Record<number, (value: string) => unknown>> = {
+  16: (value) => value === 't',
   20: Number,
   21: Number,
   23: Number,

@@ -130,6 +130,50 @@ export const CHAT_SCHEMA_MIGRATIONS: readonly string[] = [
     started_at INTEGER NOT NULL
   ) STRICT;
   `,
+  `
+  -- The SQL check of an answer (JSON of SqlCheck), stored with it and returned with the history.
+  ALTER TABLE messages ADD COLUMN sql_check TEXT;
+  `,
+  // Version 5: versions of an answer (Regenerate), feedback, and the turns that regenerate or
+  // continue an answer without a new question. Added columns only: existing rows are first
+  // versions, not replaced, without feedback.
+  `
+  ALTER TABLE messages ADD COLUMN version_of TEXT;
+  ALTER TABLE messages ADD COLUMN replaced INTEGER NOT NULL DEFAULT 0 CHECK (replaced IN (0, 1));
+  ALTER TABLE messages ADD COLUMN feedback_rating TEXT CHECK (feedback_rating IN ('up', 'down'));
+  ALTER TABLE messages ADD COLUMN feedback_comment TEXT;
+  ALTER TABLE messages ADD COLUMN feedback_at INTEGER;
+  -- listMessages: the replaced versions of the answers of a page.
+  CREATE INDEX messages_replaced_by_group
+    ON messages (user_id, conversation_id, coalesce(version_of, id)) WHERE replaced = 1;
+
+  -- A Regenerate or Continue turn: its key, what it named and what it wrote. The question's turn
+  -- keeps its key on its messages; these have none of their own.
+  CREATE TABLE answer_turns (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    user_id TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('regenerate', 'continue')),
+    target_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    question_id TEXT NOT NULL,
+    start_offset INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    -- A Continue's own tokens once finished (the message's usage includes them): quotas count
+    -- them at created_at.
+    total_tokens INTEGER,
+    FOREIGN KEY (user_id, conversation_id)
+      REFERENCES conversations (user_id, id) ON DELETE CASCADE
+  ) STRICT;
+  CREATE UNIQUE INDEX answer_turns_by_key ON answer_turns (user_id, idempotency_key);
+  -- finishTurn (the latest Continue of a message) and the usage arithmetic of quotas.
+  CREATE INDEX answer_turns_by_message ON answer_turns (user_id, message_id, seq);
+  CREATE INDEX answer_turns_by_conversation ON answer_turns (user_id, conversation_id);
+  CREATE INDEX answer_turns_usage_by_user_created
+    ON answer_turns (user_id, created_at, total_tokens) WHERE kind = 'continue';
+  `,
 ];
 
 /** The schema version this code writes (`PRAGMA user_version` of an up-to-date database). */

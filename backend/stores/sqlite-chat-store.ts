@@ -1,14 +1,20 @@
 // SqliteChatStore: the default ChatStore, on one better-sqlite3 connection (WAL, prepared statements).
 
 import type Database from 'better-sqlite3';
+import type { FeedbackRating } from '../../sdk/protocol.js';
 import {
+  type AnswerTurnRow,
+  attachPreviousVersions,
   type ConversationRow,
   type MessageRow,
   toConversation,
   toIso,
   toMessage,
+  toTurnAction,
 } from './chat-rows.js';
 import {
+  type BeginAnswerTurnInput,
+  type BeginAnswerTurnResult,
   type BeginTurnInput,
   type BeginTurnResult,
   type ChatStore,
@@ -19,14 +25,19 @@ import {
   type StoredMessage,
   type StoredPage,
   type StoredTurn,
+  type StoredTurnAction,
 } from './chat-store.js';
 import {
+  checkBeginAnswerTurnInput,
   checkBeginTurnInput,
+  checkFeedbackInput,
   checkFinishTurnInput,
   checkInterruptContent,
+  checkTitle,
 } from './chat-store-input.js';
 import { claimSqliteFile, releaseSqliteFile } from './claim-sqlite-file.js';
 import { deriveConversationTitle } from './conversation-title.js';
+import { answerTurnAction, newVersion, refuseAnswerTurn } from './decide-answer-turn.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
 import {
   checkHistoryLimit,
@@ -63,43 +74,94 @@ export interface SqliteChatStoreOptions {
 /** The SQL of every statement the store prepares, by name (exported for the query-plan test). */
 export const CHAT_STORE_SQL = {
   selectTurnMessages: `SELECT * FROM messages WHERE user_id = ? AND idempotency_key = ?`,
+  selectAnswerTurn: `SELECT * FROM answer_turns WHERE user_id = ? AND idempotency_key = ?`,
   selectConversation: `SELECT * FROM conversations WHERE user_id = ? AND id = ?`,
+  selectMessage: `SELECT * FROM messages WHERE user_id = ? AND id = ?`,
   selectStreamingMessage: `SELECT 1 FROM messages
     WHERE user_id = ? AND conversation_id = ? AND status = 'streaming' LIMIT 1`,
+  selectLatestAnswer: `SELECT * FROM messages
+    WHERE user_id = ? AND conversation_id = ? AND role = 'assistant' ORDER BY seq DESC LIMIT 1`,
+  selectQuestionBefore: `SELECT * FROM messages
+    WHERE user_id = ? AND conversation_id = ? AND role = 'user' AND seq < ?
+    ORDER BY seq DESC LIMIT 1`,
   insertConversation: `INSERT INTO conversations (id, user_id, project_id, title, created_at, updated_at)
     VALUES (@id, @userId, @projectId, @title, @now, @now)`,
   touchConversation: `UPDATE conversations SET updated_at = ? WHERE user_id = ? AND id = ?`,
+  renameConversation: `UPDATE conversations SET title = ? WHERE user_id = ? AND id = ? RETURNING *`,
   insertMessage: `INSERT INTO messages
     (id, conversation_id, user_id, role, content, status, created_at, model, idempotency_key)
     VALUES (@id, @conversationId, @userId, @role, @content, @status, @createdAt, @model, @idempotencyKey)`,
+  insertVersion: `INSERT INTO messages
+    (id, conversation_id, user_id, role, content, status, created_at, model, version_of)
+    VALUES (@id, @conversationId, @userId, 'assistant', '', 'streaming', @createdAt, @model, @versionOf)`,
+  markReplaced: `UPDATE messages SET replaced = 1 WHERE id = ? AND user_id = ?`,
+  reopenAnswer: `UPDATE messages SET status = 'streaming', finish_reason = NULL
+    WHERE id = ? AND user_id = ?`,
+  insertAnswerTurn: `INSERT INTO answer_turns (id, user_id, conversation_id, idempotency_key, kind,
+      target_id, message_id, question_id, start_offset, created_at)
+    VALUES (@id, @userId, @conversationId, @idempotencyKey, @kind, @targetId, @messageId,
+      @questionId, @startOffset, @createdAt)`,
   saveProgress: `UPDATE messages SET content = ?
     WHERE id = ? AND user_id = ? AND status = 'streaming'`,
+  // Usage adds up: a Continue's generation adds its tokens to the answer's.
   finishTurn: `UPDATE messages SET content = @content, status = @status, finish_reason = @finishReason,
-      prompt_tokens = @promptTokens, completion_tokens = @completionTokens, total_tokens = @totalTokens
+      prompt_tokens = coalesce(prompt_tokens, 0) + @promptTokens,
+      completion_tokens = coalesce(completion_tokens, 0) + @completionTokens,
+      total_tokens = coalesce(total_tokens, 0) + @totalTokens,
+      sql_check = @sqlCheck
     WHERE id = @id AND user_id = @userId AND status = 'streaming'`,
+  // The latest Continue of the message is the one finishing (one generation at a time).
+  recordContinuedTokens: `UPDATE answer_turns SET total_tokens = @totalTokens
+    WHERE seq = (SELECT max(seq) FROM answer_turns
+      WHERE user_id = @userId AND message_id = @id AND kind = 'continue')`,
+  setFeedback: `UPDATE messages
+    SET feedback_rating = @rating, feedback_comment = @comment, feedback_at = @at
+    WHERE id = @id AND user_id = @userId AND role = 'assistant' RETURNING *`,
   listConversations: `SELECT * FROM conversations WHERE user_id = ? AND project_id = ?
     ORDER BY updated_at DESC, seq DESC LIMIT ?`,
   listConversationsAfter: `SELECT * FROM conversations WHERE user_id = ? AND project_id = ?
       AND (updated_at, seq) < (?, ?)
     ORDER BY updated_at DESC, seq DESC LIMIT ?`,
-  listMessages: `SELECT * FROM messages WHERE user_id = ? AND conversation_id = ?
+  listMessages: `SELECT * FROM messages WHERE user_id = ? AND conversation_id = ? AND replaced = 0
     ORDER BY seq DESC LIMIT ?`,
-  listMessagesBefore: `SELECT * FROM messages WHERE user_id = ? AND conversation_id = ? AND seq < ?
+  listMessagesBefore: `SELECT * FROM messages
+    WHERE user_id = ? AND conversation_id = ? AND replaced = 0 AND seq < ?
     ORDER BY seq DESC LIMIT ?`,
+  // `@groups`: a JSON array of the version groups of a page's answers.
+  selectPreviousVersions: `SELECT * FROM messages
+    WHERE user_id = @userId AND conversation_id = @conversationId AND replaced = 1
+      AND coalesce(version_of, id) IN (SELECT value FROM json_each(@groups))
+    ORDER BY seq`,
   selectHistory: `SELECT * FROM messages
     WHERE user_id = @userId AND conversation_id = @conversationId
       AND seq < (SELECT seq FROM messages
         WHERE id = @beforeMessageId AND user_id = @userId AND conversation_id = @conversationId)
+      AND replaced = 0
       AND NOT (role = 'assistant' AND (status IN ('streaming', 'failed') OR content = ''))
     ORDER BY seq DESC LIMIT @limit`,
+  // Each answer's own tokens at its time, each Continue's at the Continue's (see tokensUsedSince).
   keepDeletedUsage: `INSERT INTO deleted_usage (user_id, created_at, total_tokens)
-    SELECT user_id, created_at, total_tokens FROM messages
-    WHERE user_id = ? AND conversation_id = ? AND role = 'assistant' AND total_tokens > 0`,
+    SELECT user_id, created_at, own FROM (
+      SELECT m.user_id, m.created_at, m.total_tokens - coalesce((SELECT sum(t.total_tokens)
+          FROM answer_turns t
+          WHERE t.user_id = m.user_id AND t.message_id = m.id AND t.kind = 'continue'), 0) AS own
+      FROM messages m
+      WHERE m.user_id = ? AND m.conversation_id = ? AND m.role = 'assistant'
+    ) WHERE own > 0`,
+  keepDeletedContinuedUsage: `INSERT INTO deleted_usage (user_id, created_at, total_tokens)
+    SELECT user_id, created_at, total_tokens FROM answer_turns
+    WHERE user_id = ? AND conversation_id = ? AND kind = 'continue' AND total_tokens > 0`,
   deleteConversation: `DELETE FROM conversations WHERE user_id = ? AND id = ?`,
   pruneDeletedUsage: `DELETE FROM deleted_usage WHERE user_id = ? AND created_at < ?`,
+  // A message's usage includes its Continues', which count at their own turn's time instead.
   tokensUsedSince: `SELECT
       (SELECT coalesce(sum(total_tokens), 0) FROM messages
         WHERE user_id = @userId AND role = 'assistant' AND created_at >= @since)
+      - (SELECT coalesce(sum(t.total_tokens), 0) FROM answer_turns t
+        JOIN messages m ON m.id = t.message_id
+        WHERE t.user_id = @userId AND t.kind = 'continue' AND m.created_at >= @since)
+      + (SELECT coalesce(sum(total_tokens), 0) FROM answer_turns
+        WHERE user_id = @userId AND kind = 'continue' AND created_at >= @since)
       + (SELECT coalesce(sum(total_tokens), 0) FROM deleted_usage
         WHERE user_id = @userId AND created_at >= @since) AS total`,
   recoverInterrupted: `UPDATE messages
@@ -158,6 +220,12 @@ export class SqliteChatStore implements ChatStore {
   readonly #ownsDatabase: boolean;
   readonly #statements: Record<StatementName, Database.Statement>;
   readonly #beginTurn: (userId: string, input: BeginTurnInput, now: number) => BeginTurnResult;
+  readonly #beginAnswerTurn: (
+    userId: string,
+    input: BeginAnswerTurnInput,
+    now: number,
+  ) => BeginAnswerTurnResult;
+  readonly #finishTurn: (userId: string, messageId: string, result: FinishTurnInput) => boolean;
   readonly #deleteConversation: (userId: string, conversationId: string) => boolean;
   readonly #saveProgressBatch: (batch: readonly PendingProgress[]) => void;
   /** Checkpoints asked for in this event-loop turn, saved together at its end. */
@@ -178,6 +246,8 @@ export class SqliteChatStore implements ChatStore {
       // `.immediate`: take the write lock before the first read, so the check-then-insert cannot
       // interleave with another connection's (https://sqlite.org/lang_transaction.html).
       this.#beginTurn = database.transaction(this.#beginTurnSync.bind(this)).immediate;
+      this.#beginAnswerTurn = database.transaction(this.#beginAnswerTurnSync.bind(this)).immediate;
+      this.#finishTurn = database.transaction(this.#finishTurnSync.bind(this)).immediate;
       this.#deleteConversation = database.transaction(
         this.#deleteConversationSync.bind(this),
       ).immediate;
@@ -198,6 +268,14 @@ export class SqliteChatStore implements ChatStore {
   async beginTurn(userId: string, input: BeginTurnInput): Promise<BeginTurnResult> {
     const now = checkBeginTurnInput(userId, input);
     return withStorageErrors(() => this.#beginTurn(userId, input, now));
+  }
+
+  async beginAnswerTurn(
+    userId: string,
+    input: BeginAnswerTurnInput,
+  ): Promise<BeginAnswerTurnResult> {
+    const now = checkBeginAnswerTurnInput(userId, input);
+    return withStorageErrors(() => this.#beginAnswerTurn(userId, input, now));
   }
 
   /**
@@ -229,19 +307,7 @@ export class SqliteChatStore implements ChatStore {
 
   async finishTurn(userId: string, messageId: string, result: FinishTurnInput): Promise<boolean> {
     checkFinishTurnInput(result);
-    const { changes } = withStorageErrors(() =>
-      this.#statements.finishTurn.run({
-        id: messageId,
-        userId,
-        content: result.content,
-        status: result.status,
-        finishReason: result.finishReason,
-        promptTokens: result.usage.promptTokens,
-        completionTokens: result.usage.completionTokens,
-        totalTokens: result.usage.totalTokens,
-      }),
-    );
-    return changes === 1;
+    return withStorageErrors(() => this.#finishTurn(userId, messageId, result));
   }
 
   async findTurn(userId: string, idempotencyKey: string): Promise<StoredTurn | undefined> {
@@ -259,6 +325,48 @@ export class SqliteChatStore implements ChatStore {
           | undefined,
     );
     return row === undefined ? undefined : toConversation(row);
+  }
+
+  async getMessage(userId: string, messageId: string): Promise<StoredMessage | undefined> {
+    const row = withStorageErrors(
+      () => this.#statements.selectMessage.get(userId, messageId) as MessageRow | undefined,
+    );
+    return row === undefined ? undefined : toMessage(row);
+  }
+
+  async renameConversation(
+    userId: string,
+    conversationId: string,
+    title: string,
+  ): Promise<StoredConversation | undefined> {
+    checkTitle(title);
+    const row = withStorageErrors(
+      () =>
+        this.#statements.renameConversation.get(title, userId, conversationId) as
+          | ConversationRow
+          | undefined,
+    );
+    return row === undefined ? undefined : toConversation(row);
+  }
+
+  async setFeedback(
+    userId: string,
+    messageId: string,
+    feedback: { rating: FeedbackRating; comment?: string } | null,
+    now: Date,
+  ): Promise<StoredMessage | undefined> {
+    const time = checkFeedbackInput(feedback, now);
+    const row = withStorageErrors(
+      () =>
+        this.#statements.setFeedback.get({
+          id: messageId,
+          userId,
+          rating: feedback?.rating ?? null,
+          comment: feedback?.comment ?? null,
+          at: feedback === null ? null : time,
+        }) as MessageRow | undefined,
+    );
+    return row === undefined ? undefined : toMessage(row);
   }
 
   async listConversations(
@@ -313,8 +421,18 @@ export class SqliteChatStore implements ChatStore {
           ? this.#statements.listMessages.all(userId, conversationId, limit + 1)
           : this.#statements.listMessagesBefore.all(userId, conversationId, before[0], limit + 1)
       ) as MessageRow[];
+      const kept = rows.slice(0, limit).reverse();
+      const groups = [...new Set(kept.flatMap((row) => row.version_of ?? []))];
+      const versions =
+        groups.length === 0
+          ? []
+          : (this.#statements.selectPreviousVersions.all({
+              userId,
+              conversationId,
+              groups: JSON.stringify(groups),
+            }) as MessageRow[]);
       const page: StoredPage<StoredMessage> = {
-        items: rows.slice(0, limit).reverse().map(toMessage),
+        items: attachPreviousVersions(kept.map(toMessage), versions),
       };
       const oldest = rows[limit - 1];
       if (rows.length > limit && oldest !== undefined) {
@@ -379,9 +497,20 @@ export class SqliteChatStore implements ChatStore {
 
   #findTurnSync(userId: string, idempotencyKey: string): StoredTurn | undefined {
     const rows = this.#statements.selectTurnMessages.all(userId, idempotencyKey) as MessageRow[];
-    const userRow = rows.find((row) => row.role === 'user');
-    const assistantRow = rows.find((row) => row.role === 'assistant');
-    if (userRow === undefined || assistantRow === undefined) return undefined;
+    let userRow = rows.find((row) => row.role === 'user');
+    let assistantRow = rows.find((row) => row.role === 'assistant');
+    let action: StoredTurnAction | undefined;
+    if (userRow === undefined || assistantRow === undefined) {
+      // A Regenerate or Continue: its key lives with its turn, not on the messages.
+      const turn = this.#statements.selectAnswerTurn.get(userId, idempotencyKey) as
+        | AnswerTurnRow
+        | undefined;
+      if (turn === undefined) return undefined;
+      userRow = this.#statements.selectMessage.get(userId, turn.question_id) as MessageRow;
+      assistantRow = this.#statements.selectMessage.get(userId, turn.message_id) as MessageRow;
+      if (userRow === undefined || assistantRow === undefined) return undefined;
+      action = toTurnAction(turn);
+    }
     const conversation = this.#statements.selectConversation.get(userId, userRow.conversation_id) as
       | ConversationRow
       | undefined;
@@ -390,6 +519,103 @@ export class SqliteChatStore implements ChatStore {
       conversation: toConversation(conversation),
       userMessage: toMessage(userRow),
       assistantMessage: toMessage(assistantRow),
+      ...(action === undefined ? {} : { action }),
+    };
+  }
+
+  #finishTurnSync(userId: string, messageId: string, result: FinishTurnInput): boolean {
+    const tokens = {
+      promptTokens: result.usage.promptTokens,
+      completionTokens: result.usage.completionTokens,
+      totalTokens: result.usage.totalTokens,
+    };
+    const { changes } = this.#statements.finishTurn.run({
+      id: messageId,
+      userId,
+      content: result.content,
+      status: result.status,
+      finishReason: result.finishReason,
+      ...tokens,
+      sqlCheck: result.sqlCheck === undefined ? null : JSON.stringify(result.sqlCheck),
+    });
+    if (changes !== 1) return false;
+    this.#statements.recordContinuedTokens.run({
+      id: messageId,
+      userId,
+      totalTokens: tokens.totalTokens,
+    });
+    return true;
+  }
+
+  // Runs inside BEGIN IMMEDIATE, like #beginTurnSync, with the checks in the order of
+  // BeginAnswerTurnResult.
+  #beginAnswerTurnSync(
+    userId: string,
+    input: BeginAnswerTurnInput,
+    now: number,
+  ): BeginAnswerTurnResult {
+    const duplicate = this.#findTurnSync(userId, input.idempotencyKey);
+    if (duplicate !== undefined) return { kind: 'duplicate', ...duplicate };
+    const conversation = this.#statements.selectConversation.get(userId, input.conversationId) as
+      | ConversationRow
+      | undefined;
+    if (conversation === undefined || conversation.project_id !== input.projectId) {
+      return { kind: 'not-found' };
+    }
+    const latestRow = this.#statements.selectLatestAnswer.get(userId, input.conversationId) as
+      | MessageRow
+      | undefined;
+    const targetRow = this.#statements.selectMessage.get(userId, input.targetMessageId) as
+      | MessageRow
+      | undefined;
+    const latest = latestRow && toMessage(latestRow);
+    const refusal = refuseAnswerTurn(input, latest, targetRow && toMessage(targetRow));
+    if (refusal === 'busy') return { kind: 'busy', conversationId: input.conversationId };
+    if (refusal !== undefined) return { kind: refusal };
+    const question = this.#statements.selectQuestionBefore.get(
+      userId,
+      input.conversationId,
+      targetRow?.seq,
+    ) as MessageRow | undefined;
+    if (latest === undefined || question === undefined) return { kind: 'message-not-found' };
+
+    this.#statements.touchConversation.run(now, userId, input.conversationId);
+    let answer: StoredMessage;
+    if (input.action === 'regenerate') {
+      answer = newVersion(input, latest, now);
+      this.#statements.markReplaced.run(latest.id, userId);
+      this.#statements.insertVersion.run({
+        id: answer.id,
+        conversationId: input.conversationId,
+        userId,
+        createdAt: now,
+        model: input.model,
+        versionOf: answer.versionOf,
+      });
+    } else {
+      this.#statements.reopenAnswer.run(latest.id, userId);
+      answer = { ...latest, status: 'streaming' };
+      delete answer.finishReason;
+    }
+    const action = answerTurnAction(input, latest);
+    this.#statements.insertAnswerTurn.run({
+      id: input.turnId,
+      userId,
+      conversationId: input.conversationId,
+      idempotencyKey: input.idempotencyKey,
+      kind: input.action,
+      targetId: input.targetMessageId,
+      messageId: answer.id,
+      questionId: question.id,
+      startOffset: action.startOffset,
+      createdAt: now,
+    });
+    return {
+      kind: 'started',
+      conversation: toConversation({ ...conversation, updated_at: now }),
+      userMessage: toMessage(question),
+      assistantMessage: answer,
+      action,
     };
   }
 
@@ -485,6 +711,7 @@ export class SqliteChatStore implements ChatStore {
       return false;
     }
     this.#statements.keepDeletedUsage.run(userId, conversationId);
+    this.#statements.keepDeletedContinuedUsage.run(userId, conversationId);
     // Messages go with it: ON DELETE CASCADE (foreign keys are on for every store connection).
     return this.#statements.deleteConversation.run(userId, conversationId).changes === 1;
   }

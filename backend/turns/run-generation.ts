@@ -3,6 +3,7 @@
 // then about once a second), saves the final state,
 // ends the run with exactly one terminal event, and reports the turn.
 
+import type { Quota, SqlCheck } from '../../sdk/protocol.js';
 import { estimateTokens } from '../context/estimate-tokens.js';
 import { ChatError, toChatError } from '../errors.js';
 import type { ChatLogger } from '../logging/chat-logger.js';
@@ -14,6 +15,8 @@ import type {
   FinishPart,
 } from '../models/chat-model.js';
 import type { ChatRun, RunAbortReason } from '../runs/chat-run.js';
+import type { ParsedSchema } from '../schema/parsed-schema.js';
+import { checkAnswerSql } from '../sql-check/check-answer-sql.js';
 import type { ChatStore } from '../stores/chat-store.js';
 import type { SharedInterval } from '../timers/shared-interval.js';
 import { decideTurnOutcome } from './decide-turn-outcome.js';
@@ -32,6 +35,11 @@ export interface GenerationDeps {
   checkpoints: SharedInterval;
   /** Least time between two checkpoints of a short answer, ms (`timeouts.checkpointMs`). */
   checkpointMs: number;
+  /**
+   * The user's daily allowance once the answer is saved, for the `complete` event; undefined
+   * when the server has none. Defaults to none.
+   */
+  quotaOf?: (userId: string) => Promise<Quota | undefined>;
 }
 
 /**
@@ -44,6 +52,8 @@ export const CHECKPOINT_CHARS_PER_INTERVAL = 16_384;
 /** One generation's inputs. */
 export interface GenerationInput {
   run: ChatRun;
+  /** The project's schema, which the answer's SQL blocks are checked against when it ends. */
+  schema: ParsedSchema;
   request: ChatModelRequest;
   /** Estimated prompt tokens, used when the upstream reports no usage. */
   promptTokens: number;
@@ -200,7 +210,10 @@ async function generate(
   }
 
   const abortReason = signal.aborted ? (signal.reason as RunAbortReason) : undefined;
+  // The whole answer (a Continue's text so far included) is saved and decides the status; the
+  // usage is this generation's own.
   const text = run.text;
+  const generated = estimateTokens(text.slice(run.startOffset));
   const outcome = decideTurnOutcome({
     textLength: text.length,
     finish,
@@ -209,16 +222,18 @@ async function generate(
   });
   const usage = finish?.usage ?? {
     promptTokens: input.promptTokens,
-    completionTokens: estimateTokens(text),
-    totalTokens: input.promptTokens + estimateTokens(text),
+    completionTokens: generated,
+    totalTokens: input.promptTokens + generated,
   };
   let terminalError = outcome.error;
+  const sqlCheck = checkSqlOfAnswer(text, input.schema, deps.logger, run.id);
   try {
     const saved = await deps.store.finishTurn(run.userId, run.messageId, {
       content: text,
       status: outcome.status,
       finishReason: outcome.finishReason,
       usage,
+      ...(sqlCheck ? { sqlCheck } : {}),
     });
     if (!saved) deps.logger.warn({ runId: run.id }, 'the answer was already finished in the store');
   } catch (error) {
@@ -228,6 +243,7 @@ async function generate(
     });
   }
 
+  const quota = terminalError ? undefined : await quotaAfter(deps, run);
   run.end(
     terminalError
       ? { type: 'error', error: terminalError.toDetail() }
@@ -241,6 +257,9 @@ async function generate(
             finishReason: outcome.finishReason,
             status: outcome.status === 'stopped' ? 'stopped' : 'complete',
             usage,
+            ...(run.action?.kind === 'continue' ? { continuedFrom: run.startOffset } : {}),
+            ...(quota ? { quota } : {}),
+            ...(sqlCheck ? { sqlCheck } : {}),
           },
         },
   );
@@ -263,12 +282,44 @@ async function generate(
     status: outcome.status,
     schemaTrimmed: input.schemaTrimmed,
   };
+  if (run.action) record.action = run.action.kind;
   if (terminalError) record.errorCode = terminalError.code;
   deps.logger.info({ turn: record }, 'turn finished');
   try {
     deps.onTurnEnd?.(record);
   } catch (error) {
     deps.logger.warn({ err: error }, 'onTurnEnd threw');
+  }
+}
+
+/** The allowance after the turn; a failure to read it only leaves it out of the event. */
+async function quotaAfter(deps: GenerationDeps, run: ChatRun): Promise<Quota | undefined> {
+  try {
+    return await deps.quotaOf?.(run.userId);
+  } catch (error) {
+    deps.logger.warn({ err: error, runId: run.id }, 'reading the quota after a turn failed');
+    return undefined;
+  }
+}
+
+/**
+ * How the answer's SQL code blocks fit the schema (complete, stopped or interrupted alike), or
+ * undefined when it has none. Only text with a fence is read; a checker failure never fails the
+ * turn.
+ */
+function checkSqlOfAnswer(
+  text: string,
+  schema: ParsedSchema,
+  logger: ChatLogger,
+  runId: string,
+): SqlCheck | undefined {
+  if (!text.includes('```') && !text.includes('~~~')) return undefined;
+  try {
+    const check = checkAnswerSql(text, schema);
+    return check.blocks.length > 0 ? check : undefined;
+  } catch (error) {
+    logger.warn({ err: error, runId }, 'checking the SQL of an answer failed');
+    return undefined;
   }
 }
 

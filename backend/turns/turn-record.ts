@@ -2,6 +2,7 @@
 // once per turn and passed to the host's `onTurnEnd` hook.
 
 import type { ErrorCode, FinishReason, MessageStatus } from '../../sdk/protocol.js';
+import type { AnswerAction } from '../stores/chat-store.js';
 
 /** What happened in one turn, logged at its end. */
 export interface TurnRecord {
@@ -27,4 +28,6 @@ export interface TurnRecord {
   errorCode?: ErrorCode;
   /** True when the schema was trimmed to fit the context budget. */
   schemaTrimmed: boolean;
+  /** Set for a Regenerate or a Continue (then `messageId` is the answer it wrote into). */
+  action?: AnswerAction;
 }

@@ -4,11 +4,18 @@
 // generation. Also stops runs. No HTTP here: the routes stay thin around this.
 
 import { randomUUID } from 'node:crypto';
-import type { ChatRequest, StopResponse, TerminalEvent } from '../../sdk/protocol.js';
+import type {
+  ChatRequest,
+  Quota,
+  StopResponse,
+  TerminalEvent,
+  UsageResponse,
+} from '../../sdk/protocol.js';
 import type { LimitsConfig, TimeoutsConfig } from '../config/resolve-chat-router-config.js';
 import { buildChatContext } from '../context/build-chat-context.js';
 import { markTurnStep } from '../diagnostics/turn-steps.js';
 import { ChatError, toChatError } from '../errors.js';
+import { describeQuota, quotaDay, secondsUntilReset } from '../limits/daily-quota.js';
 import type { ChatLogger } from '../logging/chat-logger.js';
 import type { ChatModel } from '../models/chat-model.js';
 import type { ChatUser, Project, ProjectResolver } from '../projects/project-resolver.js';
@@ -17,8 +24,15 @@ import type { EventId } from '../runs/event-id.js';
 import { type LiveRunStats, LiveRuns } from '../runs/live-runs.js';
 import { RemoteRun } from '../runs/remote-run.js';
 import { runIdFor } from '../runs/run-id.js';
-import type { RunRecord, RunRegistry, TurnBudget } from '../runs/run-registry.js';
-import type { ChatStore, StoredTurn } from '../stores/chat-store.js';
+import type { RunIdentity, RunRecord, RunRegistry, TurnBudget } from '../runs/run-registry.js';
+import { parseSchema } from '../schema/parse-schema.js';
+import type {
+  AnswerAction,
+  BeginAnswerTurnResult,
+  BeginTurnResult,
+  ChatStore,
+  StoredTurn,
+} from '../stores/chat-store.js';
 import { SharedInterval } from '../timers/shared-interval.js';
 import { type GenerationInput, runGeneration } from './run-generation.js';
 import type { TurnRecord } from './turn-record.js';
@@ -99,7 +113,7 @@ export class TurnService {
       if (stored) return attach(this.#replay(stored, turn), turn);
     } else if (lastEventId) {
       const live = this.#live.get(lastEventId.runId);
-      if (live && live.userId === user.id) return attach(live, turn);
+      if (live && live.userId === user.id) return attach(this.#asReplay(live), turn);
       const record = runs.relay && (await runs.findById(user.id, lastEventId.runId));
       const feed = record && this.#feedOf(record);
       if (feed) return attach(feed, turn);
@@ -149,11 +163,28 @@ export class TurnService {
   /** The run a request can watch for `record`: held here, or followed from its owner. */
   #feedOf(record: RunRecord): TurnFeed | undefined {
     const live = this.#live.get(record.id);
-    if (live) return live;
+    if (live) return this.#asReplay(live);
     const { relay } = this.#deps.runs;
     return relay && record.ownerId !== this.#deps.runs.instanceId
       ? new RemoteRun(record, relay)
       : undefined;
+  }
+
+  /**
+   * A run that already failed is replayed with its error marked final: the same key can only
+   * replay it again (a new question, with a new key, may succeed), so a client must not retry it.
+   * Its event ids are the same, so a resumed stream sees the event it resumed after.
+   */
+  #asReplay(run: ChatRun): ChatRun {
+    const { terminal } = run;
+    if (terminal?.type !== 'error' || !terminal.error.retryable) return run;
+    const replay = this.#createRun(run, run.transport, 'replay');
+    // A Continue's replay, like the run, goes on from the answer's text before it.
+    if (run.startOffset > 0) replay.continueFrom(run.text.slice(0, run.startOffset));
+    replay.start();
+    replay.append(run.text.slice(run.startOffset));
+    replay.end({ type: 'error', error: { ...terminal.error, retryable: false } });
+    return replay;
   }
 
   /**
@@ -193,17 +224,21 @@ export class TurnService {
       throw new ChatError('PROJECT_NOT_FOUND', 'No such project, or no access to it.');
     }
     markTurnStep(trace, 'project-resolved');
-    const messageId = randomUUID();
+    // The generation's id: its run id derives from it. A question's and a Regenerate's is the
+    // new answer's message id; a Continue writes into the answer it names.
+    const turnId = randomUUID();
+    const action = actionOf(request);
     const now = new Date();
     const record: RunRecord = {
-      id: runIdFor(messageId),
+      id: runIdFor(turnId),
       userId: user.id,
       idempotencyKey: key,
       projectId: project.id,
       conversationId: request.conversationId ?? randomUUID(),
-      messageId,
+      messageId: action?.kind === 'continue' ? action.targetId : turnId,
       createdAt: now.toISOString(),
-      question: request.message,
+      question: request.message ?? '',
+      ...(action ? { action } : {}),
       transport: turn.transport,
       ownerId: deps.runs.instanceId,
       state: 'running',
@@ -264,7 +299,7 @@ export class TurnService {
           deps.logger.error({ err: error, runId: run.id }, 'releasing a run failed'),
         );
     });
-    void this.#generate(run, project, turn, now);
+    void this.#generate(run, project, turn, now, turnId);
     return { run, lastSeq: undefined, budget: claim.budget };
   }
 
@@ -273,7 +308,7 @@ export class TurnService {
    * coalescing from the config), or a replay of a stored turn that only ever holds its text.
    */
   #createRun(
-    record: RunRecord | Omit<RunRecord, 'ownerId' | 'state'>,
+    record: RunIdentity | RunRecord,
     transport: 'sse' | 'rest',
     kind: 'live' | 'replay',
   ): ChatRun {
@@ -291,47 +326,52 @@ export class TurnService {
     });
   }
 
-  /** Saves the question, builds the context and starts the model; every failure ends the run. */
-  async #generate(run: ChatRun, project: Project, turn: TurnRequest, now: Date): Promise<void> {
+  /**
+   * Saves the turn's start (the question and a placeholder; or, for a Regenerate or Continue, the
+   * answer it acts on), builds the context and starts the model; every failure ends the run.
+   */
+  async #generate(
+    run: ChatRun,
+    project: Project,
+    turn: TurnRequest,
+    now: Date,
+    turnId: string,
+  ): Promise<void> {
     const { store, model, limits } = this.#deps;
-    const userMessageId = randomUUID();
     let saved = false;
     let input: GenerationInput;
     try {
-      const begin = await store.beginTurn(run.userId, {
-        conversationId: run.conversationId,
-        projectId: project.id,
-        userMessage: { id: userMessageId, content: run.question },
-        assistantMessage: { id: run.messageId, model: model.id },
-        idempotencyKey: run.idempotencyKey,
-        now,
-      });
-      if (begin.kind === 'busy') {
-        throw turnInProgress(
-          'An answer is still being generated in this conversation; stop it or wait.',
-        );
-      }
-      if (begin.kind === 'not-found') throw conversationNotFound();
-      // Another instance saved this key between our lookup and now: the retry will replay it.
-      if (begin.kind === 'duplicate') throw turnInProgress('This turn is already being answered.');
+      const begun = await this.#saveStart(run, project, now, turnId);
       saved = true;
       markTurnStep(turn.trace, 'turn-saved');
-      // A conversation this turn created has no history before the question: skip the query.
-      const history = begin.conversationCreated
+      if (begun.continuation !== undefined) run.continueFrom(begun.continuation);
+      const history = begun.firstTurn
         ? []
-        : await store.getHistory(run.userId, run.conversationId, userMessageId, limits.historySize);
+        : await store.getHistory(
+            run.userId,
+            run.conversationId,
+            begun.question.id,
+            limits.historySize,
+          );
       markTurnStep(turn.trace, 'history-loaded');
       const context = buildChatContext({
         project,
         history: history.map(({ role, content }) => ({ role, content })),
-        question: run.question,
+        question: begun.question.content,
         schemaTokenBudget: limits.schemaTokenBudget,
         ...(this.#deps.instructions === undefined ? {} : { instructions: this.#deps.instructions }),
+        ...(begun.continuation === undefined ? {} : { continuation: begun.continuation }),
       });
       markTurnStep(turn.trace, 'prompt-built');
       input = {
         run,
-        request: { messages: context.messages, project },
+        // Cached per schema text: shared by every turn of the project, not held per stream.
+        schema: parseSchema(project.schema),
+        request: {
+          messages: context.messages,
+          project,
+          ...(begun.continuation === undefined ? {} : { continues: begun.continuation }),
+        },
         promptTokens: context.promptTokens,
         schemaTrimmed: context.schemaTrimmed,
         requestedAt: turn.requestedAt,
@@ -352,9 +392,59 @@ export class TurnService {
       onTurnEnd: this.#deps.onTurnEnd,
       firstTokenMs: this.#deps.timeouts.firstTokenMs,
       idleMs: this.#deps.timeouts.idleMs,
+      quotaOf: this.#quotaAfterTurn,
       checkpoints: this.#checkpoints,
       checkpointMs: this.#deps.timeouts.checkpointMs,
     }).catch((error: unknown) => this.#failTurn(run, error, true));
+  }
+
+  /**
+   * The store's half of starting a turn: `beginTurn` for a question, `beginAnswerTurn` for a
+   * Regenerate or Continue. Returns the question the model answers, whether the conversation has
+   * no history before it (created by this turn), and a Continue's text so far. Throws the
+   * ChatError of a refusal (nothing was saved then).
+   */
+  async #saveStart(
+    run: ChatRun,
+    project: Project,
+    now: Date,
+    turnId: string,
+  ): Promise<{
+    question: { id: string; content: string };
+    firstTurn: boolean;
+    continuation?: string;
+  }> {
+    const { store, model } = this.#deps;
+    const common = {
+      conversationId: run.conversationId,
+      projectId: project.id,
+      idempotencyKey: run.idempotencyKey,
+      now,
+    };
+    if (!run.action) {
+      const question = { id: randomUUID(), content: run.question };
+      const begin = await store.beginTurn(run.userId, {
+        ...common,
+        userMessage: question,
+        assistantMessage: { id: run.messageId, model: model.id },
+      });
+      if (begin.kind !== 'started') throw refusalOf(begin.kind);
+      // A conversation this turn created has no history before the question: skip the query.
+      return { question, firstTurn: begin.conversationCreated };
+    }
+    const begin = await store.beginAnswerTurn(run.userId, {
+      ...common,
+      action: run.action.kind,
+      targetMessageId: run.action.targetId,
+      turnId,
+      model: model.id,
+    });
+    if (begin.kind !== 'started') throw refusalOf(begin.kind);
+    return {
+      question: { id: begin.userMessage.id, content: begin.userMessage.content },
+      firstTurn: false,
+      ...(run.action.kind === 'continue' ? { continuation: begin.assistantMessage.content } : {}),
+    };
   }
 
   /** Ends a turn that failed outside the model's stream: placeholder marked failed, run ended. */
@@ -365,11 +455,12 @@ export class TurnService {
       logger.error({ err: error, runId: run.id }, 'a turn failed before streaming');
     }
     if (saved) {
-      // The placeholder must not stay `streaming` (that would block the conversation).
+      // The placeholder must not stay `streaming` (that would block the conversation). A
+      // Continue's answer keeps its text (it is the run's text so far).
       await store
         .finishTurn(run.userId, run.messageId, {
-          content: '',
-          status: 'failed',
+          content: run.text,
+          status: run.text === '' ? 'failed' : 'interrupted',
           finishReason: 'error',
           usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 },
         })
@@ -385,40 +476,64 @@ export class TurnService {
     const { tokensPerDay } = this.#deps.limits;
     if (tokensPerDay === undefined) return;
     const now = new Date();
-    const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-    const used = await this.#deps.store.tokensUsedSince(user.id, dayStart);
+    const used = await this.#deps.store.tokensUsedSince(user.id, quotaDay(now).since);
     if (used < tokensPerDay) return;
-    const nextDay = dayStart.getTime() + 86_400_000;
     throw new ChatError(
       'QUOTA_EXCEEDED',
       `The daily allowance of ${tokensPerDay} tokens is used up; it renews at 00:00 UTC.`,
-      { retryable: true, retryAfter: Math.ceil((nextDay - now.getTime()) / 1000) },
+      { retryable: true, retryAfter: secondsUntilReset(now) },
     );
   }
 
+  /** The user's tokens today and, when the server has a daily allowance, that allowance. */
+  async usage(user: ChatUser): Promise<UsageResponse> {
+    const now = new Date();
+    const { since, resetsAt } = quotaDay(now);
+    const used = await this.#deps.store.tokensUsedSince(user.id, since);
+    const { tokensPerDay } = this.#deps.limits;
+    return {
+      used,
+      ...(tokensPerDay === undefined ? {} : { limit: tokensPerDay }),
+      resetsAt: resetsAt.toISOString(),
+    };
+  }
+
+  /** The allowance after a turn, for its `complete` event; undefined without a daily allowance. */
+  readonly #quotaAfterTurn = async (userId: string): Promise<Quota | undefined> => {
+    const { tokensPerDay } = this.#deps.limits;
+    if (tokensPerDay === undefined) return undefined;
+    const now = new Date();
+    const used = await this.#deps.store.tokensUsedSince(userId, quotaDay(now).since);
+    return describeQuota(used, tokensPerDay, now);
+  };
+
   /** A finished run rebuilt from the store, so a late retry gets the same answer. */
   #replay(stored: StoredTurn, turn: TurnRequest): ChatRun {
-    const { conversation, userMessage, assistantMessage: answer } = stored;
+    const { conversation, userMessage, assistantMessage: answer, action } = stored;
     if (answer.status === 'streaming') {
       throw turnInProgress('This turn is still being answered elsewhere.');
     }
     const run = this.#createRun(
       {
-        id: runIdFor(answer.id),
+        id: runIdFor(action?.turnId ?? answer.id),
         userId: turn.user.id,
-        idempotencyKey: answer.idempotencyKey ?? turn.idempotencyKey ?? '',
+        idempotencyKey: turn.idempotencyKey ?? answer.idempotencyKey ?? '',
         projectId: conversation.projectId,
         conversationId: conversation.id,
         messageId: answer.id,
         createdAt: answer.createdAt,
-        question: userMessage.content,
+        question: action ? '' : userMessage.content,
+        ...(action ? { action: { kind: action.kind, targetId: action.targetId } } : {}),
         transport: turn.transport,
       },
       turn.transport,
       'replay',
     );
+    // A Continue replays what it added: the answer as stored now, after its start offset.
+    const startOffset = action?.kind === 'continue' ? action.startOffset : 0;
+    if (startOffset > 0) run.continueFrom(answer.content.slice(0, startOffset));
     run.start();
-    run.append(answer.content);
+    run.append(answer.content.slice(startOffset));
     if (answer.status === 'complete' || answer.status === 'stopped') {
       const usage = answer.usage ?? { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
       run.end({
@@ -431,6 +546,8 @@ export class TurnService {
           finishReason: answer.finishReason ?? (answer.status === 'stopped' ? 'stopped' : 'stop'),
           status: answer.status,
           usage,
+          ...(action?.kind === 'continue' ? { continuedFrom: startOffset } : {}),
+          ...(answer.sqlCheck ? { sqlCheck: answer.sqlCheck } : {}),
         },
       });
     } else {
@@ -446,11 +563,14 @@ export class TurnService {
 /** Attaches to an existing run after checking the request is the same turn. */
 function attach(run: TurnFeed, turn: TurnRequest): OpenedTurn {
   const { request, lastEventId } = turn;
-  if (
-    run.projectId !== request.projectId ||
-    run.question !== request.message ||
-    (request.conversationId !== undefined && request.conversationId !== run.conversationId)
-  ) {
+  const action = actionOf(request);
+  const sameTurn =
+    run.projectId === request.projectId &&
+    (request.conversationId === undefined || request.conversationId === run.conversationId) &&
+    (action || run.action
+      ? action?.kind === run.action?.kind && action?.targetId === run.action?.targetId
+      : run.question === request.message);
+  if (!sameTurn) {
     throw new ChatError(
       'IDEMPOTENCY_KEY_REUSED',
       turn.idempotencyKey === undefined
@@ -459,6 +579,42 @@ function attach(run: TurnFeed, turn: TurnRequest): OpenedTurn {
     );
   }
   return { run, lastSeq: lastEventId?.runId === run.id ? lastEventId.seq : undefined };
+}
+
+/** What a Regenerate or Continue request names; undefined for a question. */
+function actionOf(request: ChatRequest): { kind: AnswerAction; targetId: string } | undefined {
+  if (request.regenerate !== undefined) return { kind: 'regenerate', targetId: request.regenerate };
+  if (request.continue !== undefined) return { kind: 'continue', targetId: request.continue };
+  return undefined;
+}
+
+/** The error of a turn the store refused to start (nothing was saved). */
+function refusalOf(
+  kind: Exclude<BeginAnswerTurnResult['kind'] | BeginTurnResult['kind'], 'started'>,
+): ChatError {
+  switch (kind) {
+    case 'busy':
+      return turnInProgress(
+        'An answer is still being generated in this conversation; stop it or wait.',
+      );
+    case 'not-found':
+      return conversationNotFound();
+    // Another instance saved this key between our lookup and now: the retry will replay it.
+    case 'duplicate':
+      return turnInProgress('This turn is already being answered.');
+    case 'message-not-found':
+      return new ChatError('MESSAGE_NOT_FOUND', 'No such answer in this conversation.');
+    case 'not-latest':
+      return new ChatError(
+        'ANSWER_NOT_LATEST',
+        'Only the last answer of a conversation can be regenerated or continued.',
+      );
+    case 'not-continuable':
+      return new ChatError(
+        'ANSWER_NOT_CONTINUABLE',
+        'Only an answer that was stopped or interrupted can be continued.',
+      );
+  }
 }
 
 /** The one 409: an answer is already being generated (in the conversation, or for this key). */

@@ -39,6 +39,12 @@ export const DEMO_PAGE_CSP = [
   'trusted-types lit-html',
 ].join('; ');
 
+/**
+ * Each demo user's daily token allowance: generous, so that it never gets in the way of trying the
+ * demo, and there, so that the chat's usage line (`show-usage`) has an allowance to show.
+ */
+export const DEMO_TOKENS_PER_DAY = 1_000_000;
+
 /** What {@link createDemoApp} needs. */
 export interface DemoAppOptions {
   /** HS256 secret of the demo tokens. */
@@ -65,6 +71,13 @@ export interface DemoApp {
   router: ChatRouter;
 }
 
+/**
+ * The demo page holds two elements (inline and launcher) that both load a conversation, its
+ * history and the usage whenever the user or project changes: a person clicking through it asks
+ * several times what one embedded element would, so its request limit is five times the default.
+ */
+export const DEMO_REQUESTS_PER_MINUTE = 300;
+
 const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
 
 /** Builds the demo app; the caller listens and, on shutdown, calls `router.close()`. */
@@ -77,7 +90,11 @@ export function createDemoApp(options: DemoAppOptions): DemoApp {
     cors: { origins: options.corsOrigins },
     logger: options.logger,
     ...(options.runs ? { runs: options.runs } : {}),
-    ...(options.rateLimitStore ? { limits: { rateLimitStore: options.rateLimitStore } } : {}),
+    limits: {
+      tokensPerDay: DEMO_TOKENS_PER_DAY,
+      requestsPerMinute: DEMO_REQUESTS_PER_MINUTE,
+      ...(options.rateLimitStore ? { rateLimitStore: options.rateLimitStore } : {}),
+    },
   });
 
   const app = express();

@@ -45,10 +45,11 @@ describe.skipIf(postgresUrl === undefined || redisUrl === undefined)(
       await upstream?.close();
     });
 
-    it('says it keeps its data in Postgres and shares runs on Redis', () => {
-      expect(a.output()).toMatch(
-        /database: Postgres at postgres:\/\/.*runs and limits shared on Redis/,
-      );
+    it('says it keeps its data in Postgres and shares runs on Redis', async () => {
+      // The lines after the first (which said it listens) may still be on their way.
+      await expect
+        .poll(() => a.output())
+        .toMatch(/database: Postgres at postgres:\/\/.*runs and limits shared on Redis/);
     });
 
     it("serves alice's projects on both instances and resumes on B a stream A started", async () => {

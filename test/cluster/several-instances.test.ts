@@ -11,6 +11,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeUpstream, fakeText, startFakeUpstream } from '../fake-upstream/fake-upstream.js';
 import { scaled } from '../hardening/hardening-mode.js';
+import { recordHardeningResult } from '../hardening/record-hardening-result.js';
 import { mintToken, type ServerProcess, startServerProcess } from '../hardening/server-process.js';
 import { streamTurn } from '../hardening/stream-turn.js';
 import { startPostgres, type TestPostgres } from '../helpers/start-postgres.js';
@@ -106,6 +107,53 @@ describe('several instances on one Redis and one Postgres', { timeout: 90_000 },
     expect(rest.terminal).toBe('complete');
     expect(first.text + rest.text).toBe(fakeText(40));
     expect(callsFor(question)).toBe(1);
+  });
+
+  it('continues on A an answer stopped through B, and resumes the Continue on B: one upstream call', async () => {
+    const user = newUser();
+    const question = `continue ${randomUUID()} [[fake:tokens=200,interval=20]]`;
+    const conversationId = randomUUID();
+    const cut = await turn(a, user, question, { conversationId, abortAfterEvents: 4 });
+    expect(cut.lastEventId).toBeDefined();
+    const stop = await fetch(`${b.baseUrl}/chat/stop`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${mintToken(user)}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ conversationId }),
+    });
+    expect(stop.status).toBe(200);
+    const stopped = await waitFor('the stopped answer', async () => {
+      const { rows } = await database.query(
+        "SELECT id, content, status FROM messages WHERE conversation_id = $1 AND role = 'assistant'",
+        [conversationId],
+      );
+      return rows[0]?.status === 'stopped'
+        ? (rows[0] as { id: string; content: string })
+        : undefined;
+    });
+    const key = randomUUID();
+    const action = { continue: stopped.id };
+    const before = callsFor('Continue it exactly where it stopped');
+
+    const first = await turn(a, user, '', {
+      conversationId,
+      action,
+      idempotencyKey: key,
+      abortAfterEvents: 3,
+    });
+    const rest = await turn(b, user, '', {
+      conversationId,
+      action,
+      idempotencyKey: key,
+      lastEventId: first.lastEventId,
+    });
+
+    expect(rest.terminal).toBe('complete');
+    // Its ids are offsets into the whole answer: the first token ends past the stopped text.
+    expect(Number(first.lastEventId?.split(':')[1])).toBeGreaterThan(stopped.content.length + 1);
+    const [answer] = await answerRow(conversationId);
+    expect(answer?.status).toBe('complete');
+    expect(answer?.content).toBe(stopped.content + first.text + rest.text);
+    expect(callsFor('Continue it exactly where it stopped') - before).toBe(1);
   });
 
   it('replays on B, after the end, the answer A generated', async () => {

@@ -56,6 +56,25 @@ async function openDemo(user: 'alice' | 'bob' = 'alice'): Promise<Page> {
   return page;
 }
 
+/** What the scripted model answers, in the question itself (the fake upstream's directive). */
+const answerWith = (markdown: string) =>
+  `How do I list the books with their authors? [[fake:text=${encodeURIComponent(markdown)}]]`;
+const WRONG_COLUMN =
+  '```sql\nSELECT b.title, a.ful_name FROM books b JOIN book_authors ba ON ba.book_id = b.id JOIN authors a ON a.id = ba.author_id;\n```';
+const WRONG_JOIN =
+  '```sql\nSELECT b.title, a.full_name FROM books b JOIN authors a ON a.id = b.author_id;\n```';
+const CORRECT =
+  '```sql\nSELECT b.title, a.full_name FROM books b JOIN book_authors ba ON ba.book_id = b.id JOIN authors a ON a.id = ba.author_id;\n```';
+
+/** The verdicts under the answers' SQL blocks, in order: status and text. */
+const verdicts = (page: Page) =>
+  page.locator('#inline-chat').evaluate((element) =>
+    Array.from(element.shadowRoot?.querySelectorAll('[part~="sql-check"]') ?? [], (node) => ({
+      status: (node as HTMLElement).dataset.status,
+      text: (node.textContent ?? '').replace(/\s+/g, ' ').trim(),
+    })),
+  );
+
 // Generous: real processes and a real browser on two shared cores.
 describe('the demo page', { timeout: 60_000 }, () => {
   it('says which model answers and lists only the signed-in user’s projects', async () => {
@@ -265,6 +284,133 @@ describe('the demo page', { timeout: 60_000 }, () => {
   });
 });
 
+/** What the inline chat shows of `selector` parts: text and the attributes a test reads. */
+const parts = (page: Page, name: string) =>
+  page.locator('#inline-chat').evaluate(
+    (element, name) =>
+      Array.from(element.shadowRoot?.querySelectorAll(`[part~="${name}"]`) ?? [], (node) => ({
+        text: (node.textContent ?? '').replace(/\s+/g, '').trim(),
+        label: node.getAttribute('aria-label'),
+        pressed: node.getAttribute('aria-pressed'),
+      })),
+    name,
+  );
+
+// bob's: alice's turns of the other tests come near the per-minute turn budget (10) already.
+describe('the demo page, conversation features', { timeout: 60_000 }, () => {
+  it('regenerates the last answer, pages between its versions, and rates it across a reload', async () => {
+    const page = await openDemo('bob');
+    const chat = chatOn(page, '#inline-chat');
+    await chat.ask('Which tables? [[fake:tokens=5]]');
+    await chat.waitForAnswers(1);
+    const calls = upstream.calls.count;
+
+    await chat.root.locator('[part~="regenerate-button"]').click();
+    await expect.poll(() => upstream.calls.count).toBe(calls + 1);
+    await chat.waitForAnswers(1);
+    await expect.poll(async () => (await parts(page, 'version-switcher'))[0]?.text).toBe('‹2/2›');
+    // The model was asked the same question again, without the first answer as context.
+    const prompt = upstream.calls.bodies.at(-1).messages as { role: string; content: string }[];
+    expect(prompt.at(-1)).toEqual({ role: 'user', content: 'Which tables? [[fake:tokens=5]]' });
+    expect(prompt.filter((message) => message.role === 'assistant')).toEqual([]);
+    const conversationId = (await chat.conversationId()) ?? '';
+    const stored = await demo.messages('bob', conversationId);
+    expect(stored).toHaveLength(2);
+    expect(stored[1]?.previousVersions).toHaveLength(1);
+
+    await chat.root.locator('[part~="version-previous"]').click();
+    await expect.poll(async () => (await parts(page, 'version-switcher'))[0]?.text).toBe('‹1/2›');
+    await chat.root.locator('[part~="version-next"]').click();
+    await chat.root.locator('[part~="feedback-down"]').click();
+    await expect.poll(async () => (await parts(page, 'feedback-down'))[0]?.pressed).toBe('true');
+    await expect
+      .poll(async () => (await demo.messages('bob', conversationId))[1]?.feedback)
+      .toEqual({ rating: 'down' });
+    await page.screenshot({ path: join(OUTPUT_DIR, 'versions-and-feedback.png'), fullPage: true });
+
+    await page.reload();
+    await chat.waitForAnswers(1);
+    expect((await parts(page, 'feedback-down'))[0]?.pressed).toBe('true');
+    expect((await parts(page, 'feedback-up'))[0]?.pressed).toBe('false');
+    expect((await parts(page, 'version-switcher'))[0]?.text).toBe('‹2/2›');
+    // The usage line: the last answer's tokens and what is left of the demo's allowance.
+    await expect
+      .poll(async () => (await parts(page, 'usage'))[0]?.text ?? '')
+      .toMatch(/^Lastanswer:[\d,]+tokens·[\d,]+of1,000,000tokenslefttoday/);
+  });
+
+  it('continues a stopped answer into the same bubble, and stores it whole', async () => {
+    const page = await openDemo('bob');
+    const chat = chatOn(page, '#inline-chat');
+    await chat.ask('Tell me everything [[fake:tokens=400,interval=40]]');
+    await page.waitForFunction(() => {
+      const bubble = document
+        .querySelector('#inline-chat')
+        ?.shadowRoot?.querySelector('article.message.assistant .bubble');
+      return (bubble?.textContent ?? '').split(/\s+/).filter(Boolean).length >= 5;
+    });
+    await chat.stopButton.click();
+    await chat.waitForIdle();
+    const conversationId = (await chat.conversationId()) ?? '';
+    await expect
+      .poll(async () => (await demo.messages('bob', conversationId)).at(-1)?.status)
+      .toBe('stopped');
+    const cut = (await demo.messages('bob', conversationId)).at(-1)?.content ?? '';
+
+    await chat.root.locator('[part~="continue-button"]').click();
+    await expect
+      .poll(async () => (await demo.messages('bob', conversationId)).at(-1)?.status)
+      .toBe('complete');
+    await chat.waitForIdle();
+
+    const stored = await demo.messages('bob', conversationId);
+    expect(stored).toHaveLength(2);
+    const whole = stored[1]?.content ?? '';
+    expect(whole.startsWith(cut)).toBe(true);
+    expect(whole.length).toBeGreaterThan(cut.length);
+    expect(await chat.answers()).toEqual([normalizeText(whole)]);
+    expect(await chat.root.locator('article.message.assistant .mark').count()).toBe(0);
+    // The model got the cut answer and was asked to go on with it.
+    const prompt = upstream.calls.bodies.at(-1).messages as { role: string; content: string }[];
+    expect(prompt.at(-2)).toEqual({ role: 'assistant', content: cut });
+  });
+
+  it('lists the conversations, opens one with its history, and deletes one after asking', async () => {
+    const page = await openDemo('bob');
+    const chat = chatOn(page, '#inline-chat');
+    await chat.root.locator('[part~="new-button"]').click();
+    await chat.ask('About authors [[fake:tokens=3]]');
+    await chat.waitForAnswers(1);
+    const first = await chat.conversationId();
+    await chat.root.locator('[part~="new-button"]').click();
+    await chat.ask('About orders [[fake:tokens=2]]');
+    await chat.waitForAnswers(1);
+
+    await chat.root.locator('[part~="conversations-button"]').click();
+    await chat.root.locator('[part~="conversation-item"]').first().waitFor();
+    const titles = await chat.root.locator('[part~="conversation-item"] span').allTextContents();
+    expect(titles.slice(0, 2)).toEqual([
+      'About orders [[fake:tokens=2]]',
+      'About authors [[fake:tokens=3]]',
+    ]);
+    await page.screenshot({ path: join(OUTPUT_DIR, 'conversation-list.png'), fullPage: true });
+    await chat.root.locator('[part~="conversation-item"]').nth(1).click();
+    await expect.poll(() => chat.conversationId()).toBe(first);
+    expect(await chat.waitForAnswers(1)).toEqual([fakeText(3)]);
+
+    await chat.root.locator('[part~="conversations-button"]').click();
+    const remove = chat.root.locator('[part~="conversation-delete"]').first();
+    await remove.click();
+    expect(await remove.getAttribute('aria-label')).toBe(
+      'Delete “About orders [[fake:tokens=2]]”? Press again to confirm',
+    );
+    await remove.click();
+    await expect
+      .poll(() => chat.root.locator('[part~="conversation-item"] span').allTextContents())
+      .not.toContain('About orders [[fake:tokens=2]]');
+  });
+});
+
 describe('the demo page across a restart of the demo server', { timeout: 90_000 }, () => {
   it('gets a new token from the restarted server instead of staying at 401', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'schema-chat-e2e-restart-'));
@@ -300,5 +446,34 @@ describe('the demo page across a restart of the demo server', { timeout: 90_000 
       );
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+  it('shows the SQL check under each SQL block: a wrong column, a wrong join, the corrected query, and the same after a reload', async () => {
+    // The scripted model's answers are in the questions (the fake upstream's directive).
+    const page = await openDemo('alice');
+    expect(await page.locator('#project-select').inputValue()).toBe('bookstore');
+    const chat = chatOn(page, '#inline-chat');
+    await chat.ask(answerWith(WRONG_COLUMN));
+    await chat.waitForAnswers(1);
+    await chat.ask(answerWith(WRONG_JOIN));
+    await chat.waitForAnswers(2);
+    await chat.ask(answerWith(CORRECT));
+    await chat.waitForAnswers(3);
+    const expected = [
+      {
+        status: 'unknown-identifiers',
+        text: 'authors.ful_name is not in the schema — did you mean authors.full_name?',
+      },
+      {
+        status: 'unknown-identifiers',
+        text: expect.stringMatching(/^books\.author_id is not in the schema/),
+      },
+      { status: 'ok', text: 'Matches the schema' },
+    ];
+    await expect.poll(() => verdicts(page)).toEqual(expected);
+    await page.screenshot({ path: join(OUTPUT_DIR, 'sql-check.png'), fullPage: true });
+
+    await page.reload();
+    await chat.waitForAnswers(3);
+    await expect.poll(() => verdicts(page)).toEqual(expected);
   });
 });

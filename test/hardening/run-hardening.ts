@@ -28,7 +28,7 @@ const run = spawnSync(
     '--no-file-parallelism',
     ...(filters.length > 0
       ? filters.map((filter) => `test/hardening/${filter}`)
-      : ['test/hardening']),
+      : ['test/hardening', 'test/cluster']),
   ],
   { cwd: root, stdio: 'inherit', env: { ...process.env, [HARDENING_ENV]: 'full' } },
 );

@@ -15,6 +15,11 @@ export interface StreamTurnRequest {
   projectId: string;
   message: string;
   conversationId?: string;
+  /**
+   * A Regenerate or Continue of that conversation's last answer (the field and the answer's id);
+   * `message` is then not sent. A Continue's seqs go on from the answer's text, not from 0.
+   */
+  action?: { regenerate: string } | { continue: string };
   idempotencyKey?: string;
   lastEventId?: string;
   /** `POST` with a JSON body (default) or `GET` with the fields in the query. */
@@ -32,7 +37,9 @@ export type StreamTurnOutcome = StreamOutcome;
 
 /** Sends one turn to `POST|GET <baseUrl>/chat/stream` and reads it to its end (or until it is cut). Never rejects. */
 export function streamTurn(turn: StreamTurnRequest): Promise<StreamTurnOutcome> {
-  const fields: Record<string, string> = { projectId: turn.projectId, message: turn.message };
+  const fields: Record<string, string> = turn.action
+    ? { projectId: turn.projectId, ...turn.action }
+    : { projectId: turn.projectId, message: turn.message };
   if (turn.conversationId) fields.conversationId = turn.conversationId;
   const headers: Record<string, string> = {};
   if (turn.idempotencyKey) headers['Idempotency-Key'] = turn.idempotencyKey;
@@ -46,7 +53,8 @@ export function streamTurn(turn: StreamTurnRequest): Promise<StreamTurnOutcome> 
       headers,
     },
     {
-      resumed: turn.lastEventId !== undefined,
+      resumed:
+        turn.lastEventId !== undefined || (turn.action !== undefined && 'continue' in turn.action),
       timeoutMs: turn.timeoutMs ?? 120_000,
       ...(turn.abortAfterMs === undefined ? {} : { abortAfterMs: turn.abortAfterMs }),
       ...(turn.abortAfterEvents === undefined ? {} : { abortAfterEvents: turn.abortAfterEvents }),

@@ -20,11 +20,14 @@ export interface SchemaChatErrorDetail {
   retryable: boolean;
   /** Seconds the server asked to wait (429, 503). */
   retryAfter: number | undefined;
-  /** What failed: sending a message or loading the conversation's history. */
-  operation: 'send' | 'history';
+  /**
+   * What failed: sending a message (a Regenerate or Continue too), loading the conversation's
+   * history, listing or deleting conversations, or storing a rating.
+   */
+  operation: 'send' | 'history' | 'conversations' | 'feedback';
 }
 
-/** Fired when a turn or the history load fails. Bubbles and crosses the shadow boundary. */
+/** Fired when an operation of the element fails. Bubbles and crosses the shadow boundary. */
 export class SchemaChatErrorEvent extends Event {
   /** What went wrong. */
   readonly detail: SchemaChatErrorDetail;

@@ -18,6 +18,11 @@ export interface SchemaChatResponseDetail {
   finishReason: FinishReason | undefined;
   /** Tokens used (estimated by the server when the model reported none); as `model` for a stop. */
   usage: Usage | undefined;
+  /**
+   * Set when the answer came from Regenerate (a new version of the last answer) or Continue
+   * (then `content` is the whole answer, the continued text included).
+   */
+  action?: 'regenerate' | 'continue';
 }
 
 /**

@@ -1,6 +1,7 @@
 // Renders a growing markdown answer: finished blocks are lexed and rendered once and cached, and
 // each update re-lexes only the unfinished tail, so only the unfinished block re-renders.
 
+import type { SqlCheck } from '../../sdk/protocol.js';
 import { countFinalTokens } from './count-final-tokens.js';
 import { type LinkDefinitions, lexMarkdown } from './lex-markdown.js';
 import {
@@ -38,7 +39,9 @@ function normalizeNewlines(text: string): string {
 export class IncrementalMarkdown {
   /** Characters handed to the lexer so far: the work done, for tests and benchmarks. */
   lexedChars = 0;
-  readonly #context: MarkdownContext;
+  #context: MarkdownContext;
+  /** Fenced code blocks among the final blocks: where the tail's numbering starts. */
+  #finalFences = 0;
   #finalText = '';
   #chunks: Array<{ key: number; blocks: MarkdownBlock[] }> = [];
   #live: MarkdownBlock[] = [];
@@ -46,7 +49,23 @@ export class IncrementalMarkdown {
   #nextKey = 0;
 
   constructor(context: MarkdownContext) {
-    this.#context = context;
+    this.#context = { ...context, fences: { next: 0 } };
+  }
+
+  /** The check shown under the SQL blocks (undefined: none). */
+  get sqlCheck(): SqlCheck | undefined {
+    return this.#context.sqlCheck;
+  }
+
+  /**
+   * Shows `check` under the answer's SQL blocks from the next update on: every block is rendered
+   * again once, with its verdict (the check comes when the answer ends).
+   */
+  setSqlCheck(check: SqlCheck | undefined): void {
+    if (check === this.#context.sqlCheck) return;
+    const { sqlCheck: _previous, ...rest } = this.#context;
+    this.#context = check === undefined ? rest : { ...rest, sqlCheck: check };
+    this.#reset();
   }
 
   /**
@@ -65,6 +84,8 @@ export class IncrementalMarkdown {
 
     const finalCount = countFinalTokens(tokens, tail.length);
     let finalLength = this.#finalText.length;
+    const fences = this.#context.fences as { next: number };
+    fences.next = this.#finalFences;
     for (const token of tokens.slice(0, finalCount)) {
       finalLength += token.raw.length;
       if (token.type === 'def') {
@@ -84,6 +105,7 @@ export class IncrementalMarkdown {
       }
     }
     this.#finalText = text.slice(0, finalLength);
+    this.#finalFences = fences.next;
 
     this.#live = tokens
       .slice(finalCount)
@@ -112,6 +134,7 @@ export class IncrementalMarkdown {
 
   #reset(): void {
     this.#finalText = '';
+    this.#finalFences = 0;
     this.#chunks = [];
     this.#links = {};
   }

@@ -30,7 +30,14 @@ export type BlockToken =
   | { type: 'space'; raw: string }
   | { type: 'paragraph' | 'text'; raw: string; tokens: InlineToken[] }
   | { type: 'heading'; raw: string; depth: number; tokens: InlineToken[] }
-  | { type: 'code'; raw: string; lang: string; text: string }
+  | {
+      type: 'code';
+      raw: string;
+      lang: string;
+      text: string;
+      /** A fenced block (``` or ~~~), not an indented one: the server's SQL check counts these. */
+      fenced: boolean;
+    }
   | { type: 'blockquote'; raw: string; tokens: BlockToken[] }
   | {
       type: 'list';
@@ -179,6 +186,7 @@ function lexBlocks(src: string, context: LexContext): BlockToken[] {
         raw: raw(i, j),
         lang: fenceMatch[2] ?? '',
         text: body.join('\n'),
+        fenced: true,
       });
     } else if (atxMatch) {
       const text = (atxMatch[2] ?? '').replace(/(?:^|[ \t]+)#+[ \t]*$/, '').trim();
@@ -228,7 +236,7 @@ function lexBlocks(src: string, context: LexContext): BlockToken[] {
         .slice(i, j)
         .map((text) => dedent(text, 4))
         .join('\n');
-      tokens.push({ type: 'code', raw: raw(i, j), lang: '', text });
+      tokens.push({ type: 'code', raw: raw(i, j), lang: '', text, fenced: false });
     } else if (defMatch) {
       const label = normalizeLabel(defMatch[1] ?? '');
       const href = resolveEscapes(defMatch[2] ?? defMatch[3] ?? '');

@@ -1,21 +1,40 @@
 // Renders markdown tokens (lex-markdown.ts) to Lit templates with text and attribute bindings only: model
-// output never reaches innerHTML, raw HTML shows as text, links are checked, images never load.
+// output never reaches innerHTML, raw HTML shows as text, links are checked, images never load,
+// SQL code blocks are highlighted (highlight-sql.ts).
 
 import { html, nothing, type TemplateResult } from 'lit';
-import { copyIcon } from '../icons.js';
+import type { SqlCheck, SqlCheckBlock, UnknownIdentifier } from '../../sdk/protocol.js';
+import { checkIcon, copyIcon, infoIcon, warningIcon } from '../icons.js';
 import type { SchemaChatStrings } from '../schema-chat-strings.js';
+import { highlightSql, isSqlCode } from './highlight-sql.js';
 import type { BlockToken, InlineToken } from './lex-markdown.js';
 import { toSafeHref } from './to-safe-href.js';
 
 /** The texts the markdown renderer shows. */
 export type MarkdownStrings = Pick<
   SchemaChatStrings,
-  'copy' | 'copied' | 'copyFailed' | 'image' | 'table'
+  | 'copy'
+  | 'copied'
+  | 'copyFailed'
+  | 'image'
+  | 'table'
+  | 'sqlCheckOk'
+  | 'sqlCheckUnknown'
+  | 'sqlCheckSuggestion'
+  | 'sqlCheckUnparsed'
+  | 'sqlCheckLabel'
 >;
 
 /** What rendering needs besides the tokens. */
 export interface MarkdownContext {
   strings: MarkdownStrings;
+  /** The server's check of the answer's SQL blocks, shown under each (once the answer has ended). */
+  sqlCheck?: SqlCheck;
+  /**
+   * Fenced code blocks rendered so far, in document order: the index of the next one (the SQL
+   * check numbers them so). Set by the caller before rendering a block.
+   */
+  fences?: { next: number };
 }
 
 /** Something Lit renders in a child position. */
@@ -31,8 +50,14 @@ export function renderBlockToken(token: BlockToken, context: MarkdownContext): R
       return renderInlineTokens(token.tokens, context);
     case 'heading':
       return html`<p class="heading h${token.depth}" role="heading" aria-level=${Math.min(6, token.depth + 2)}>${renderInlineTokens(token.tokens, context)}</p>`;
-    case 'code':
-      return renderCodeBlock(token.text, token.lang, context);
+    case 'code': {
+      const index = token.fenced && context.fences ? context.fences.next++ : undefined;
+      const check =
+        index === undefined
+          ? undefined
+          : context.sqlCheck?.blocks.find((block) => block.index === index);
+      return renderCodeBlock(token.text, token.lang, context, check);
+    }
     case 'blockquote':
       return html`<blockquote>${renderBlockTokens(token.tokens, context)}</blockquote>`;
     case 'list': {
@@ -107,7 +132,12 @@ export function renderInlineTokens(tokens: InlineToken[], context: MarkdownConte
 }
 
 // The <pre> is focusable: long lines scroll sideways, and keyboard users must be able to scroll them.
-function renderCodeBlock(code: string, lang: string, context: MarkdownContext): TemplateResult {
+function renderCodeBlock(
+  code: string,
+  lang: string,
+  context: MarkdownContext,
+  check: SqlCheckBlock | undefined,
+): TemplateResult {
   const { copy } = context.strings;
   return html`<div class="code-block" part="code-block">
     <div class="code-bar"><span class="code-lang">${lang}</span><button
@@ -118,8 +148,62 @@ function renderCodeBlock(code: string, lang: string, context: MarkdownContext): 
       title=${copy}
       @click=${(event: Event) => copyCode(event.currentTarget as HTMLButtonElement, code, context)}
     >${copyIcon}</button></div>
-    <pre tabindex="0"><code>${code}</code></pre>
+    <pre tabindex="0"><code>${isSqlCode(lang, code) ? highlightSql(code) : code}</code></pre>
+  </div>${check ? renderSqlCheck(check, context.strings) : nothing}`;
+}
+
+/**
+ * The verdict under a SQL block: quiet when it fits the schema, a visible warning naming each
+ * unknown table or column (with its real table) and the closest real name. Part of the answer's
+ * text, so screen readers read it with the answer.
+ */
+function renderSqlCheck(check: SqlCheckBlock, strings: MarkdownStrings): TemplateResult {
+  const label = strings.sqlCheckLabel;
+  if (check.status !== 'unknown-identifiers') {
+    const text = check.status === 'ok' ? strings.sqlCheckOk : strings.sqlCheckUnparsed;
+    return html`<p class="sql-check" part="sql-check" data-status=${check.status} role="note" aria-label=${label}>${check.status === 'ok' ? checkIcon : infoIcon}<span>${text}</span></p>`;
+  }
+  return html`<div class="sql-check" part="sql-check" data-status=${check.status} role="note" aria-label=${label}>
+    <ul>${check.unknown.map((unknown) => {
+      const { name, suggestion } = describeUnknown(unknown);
+      return html`<li>${warningIcon}<span>${formatParts(strings.sqlCheckUnknown, { name })}${
+        suggestion ? formatParts(strings.sqlCheckSuggestion, { suggestion }) : nothing
+      }</span></li>`;
+    })}</ul>
   </div>`;
+}
+
+/**
+ * How an unknown name reads to the user: a column with its real table (`authors.ful_name` for
+ * `a.ful_name`), and a suggestion in the same form (`authors.full_name`).
+ */
+export function describeUnknown(unknown: UnknownIdentifier): { name: string; suggestion?: string } {
+  if (unknown.kind === 'table' || unknown.table === undefined) {
+    return unknown.suggestion === undefined
+      ? { name: unknown.name }
+      : { name: unknown.name, suggestion: unknown.suggestion };
+  }
+  const column = unknown.name.slice(unknown.name.lastIndexOf('.') + 1);
+  const name = `${unknown.table}.${column}`;
+  if (unknown.suggestion === undefined) return { name };
+  return {
+    name,
+    suggestion: unknown.suggestion.includes('.')
+      ? unknown.suggestion
+      : `${unknown.table}.${unknown.suggestion}`,
+  };
+}
+
+/** A string with its `{placeholders}` as code spans, without any HTML string. */
+function formatParts(template: string, values: Record<string, string>): Renderable[] {
+  return template
+    .split(/(\{\w+\})/)
+    .filter((part) => part !== '')
+    .map((part) => {
+      const key = /^\{(\w+)\}$/.exec(part)?.[1];
+      const value = key === undefined ? undefined : values[key];
+      return value === undefined ? part : html`<code>${value}</code>`;
+    });
 }
 
 /** Copies a code block through the Clipboard API and says so on the button for a moment. */

@@ -24,9 +24,12 @@ import type {
   ChatRequest,
   ChatResponse,
   ConversationSummary,
+  FeedbackRequest,
+  FeedbackResponse,
   Page,
   ProjectSummary,
   StopResponse,
+  UsageResponse,
 } from '../../sdk/protocol.js';
 
 /** One step of a streamed turn's script. */
@@ -135,6 +138,9 @@ function turnResult(event: ChatEvent, text: string, fellBack: boolean): ChatTurn
     usage: metadata.usage,
     model: metadata.model,
     transport: fellBack ? 'rest' : 'sse',
+    ...(metadata.continuedFrom === undefined ? {} : { continuedFrom: metadata.continuedFrom }),
+    ...(metadata.quota ? { quota: metadata.quota } : {}),
+    ...(metadata.sqlCheck ? { sqlCheck: metadata.sqlCheck } : {}),
   };
 }
 
@@ -380,14 +386,84 @@ export class FakeChatClient implements ChatClient {
     };
   }
 
-  async listConversations(
-    _projectId: string,
-    _options?: PageOptions,
-  ): Promise<Page<ConversationSummary>> {
-    return { items: [] };
+  /** The projects of each `listConversations` call, and its cursor. */
+  readonly listCalls: { projectId: string; cursor: string | undefined }[] = [];
+  readonly deleteCalls: string[] = [];
+  readonly renameCalls: { conversationId: string; title: string }[] = [];
+  readonly feedbackCalls: { messageId: string; feedback: FeedbackRequest | null }[] = [];
+  /** How many times `getUsage` was asked. */
+  usageCalls = 0;
+  /** What `getUsage` answers; a `NOT_FOUND`-like failure when unset. */
+  usage: UsageResponse | undefined;
+  /** When set, `sendFeedback` fails with it. */
+  feedbackError: ChatClientError | undefined;
+  #conversations: ConversationSummary[] = [];
+  #conversationPageSize = 20;
+
+  /** Sets what `listConversations` lists (newest first), in pages of `pageSize`. */
+  setConversations(conversations: ConversationSummary[], pageSize = 20): this {
+    this.#conversations = [...conversations];
+    this.#conversationPageSize = pageSize;
+    return this;
   }
 
-  async deleteConversation(_conversationId: string, _options?: CallOptions): Promise<void> {}
+  async listConversations(
+    projectId: string,
+    options: PageOptions = {},
+  ): Promise<Page<ConversationSummary>> {
+    this.listCalls.push({ projectId, cursor: options.cursor });
+    await sleep(this.#historyDelay, options.signal ?? new AbortController().signal);
+    const start = options.cursor === undefined ? 0 : Number(options.cursor);
+    const end = start + this.#conversationPageSize;
+    const items = this.#conversations
+      .filter((conversation) => conversation.projectId === projectId)
+      .slice(start, end);
+    const more = this.#conversations.filter((c) => c.projectId === projectId).length > end;
+    return { items, ...(more ? { nextCursor: String(end) } : {}) };
+  }
+
+  async deleteConversation(conversationId: string, _options?: CallOptions): Promise<void> {
+    this.deleteCalls.push(conversationId);
+    this.#conversations = this.#conversations.filter((c) => c.id !== conversationId);
+    this.#history.delete(conversationId);
+  }
+
+  async renameConversation(
+    conversationId: string,
+    title: string,
+    _options?: CallOptions,
+  ): Promise<ConversationSummary> {
+    this.renameCalls.push({ conversationId, title });
+    const conversation = this.#conversations.find((c) => c.id === conversationId);
+    if (!conversation) throw clientError('CONVERSATION_NOT_FOUND', { status: 404 });
+    conversation.title = title;
+    return { ...conversation };
+  }
+
+  async sendFeedback(
+    messageId: string,
+    feedback: FeedbackRequest | null,
+    options: CallOptions = {},
+  ): Promise<FeedbackResponse> {
+    this.feedbackCalls.push({ messageId, feedback });
+    await sleep(5, options.signal ?? new AbortController().signal);
+    if (this.feedbackError) throw this.feedbackError;
+    return feedback === null || feedback.rating === null
+      ? { messageId }
+      : {
+          messageId,
+          feedback: {
+            rating: feedback.rating,
+            ...(feedback.comment === undefined ? {} : { comment: feedback.comment }),
+          },
+        };
+  }
+
+  async getUsage(_options?: CallOptions): Promise<UsageResponse> {
+    this.usageCalls += 1;
+    if (!this.usage) throw clientError('NOT_FOUND', { status: 404 });
+    return { ...this.usage };
+  }
 
   async listProjects(_options?: CallOptions): Promise<ProjectSummary[]> {
     return [];
