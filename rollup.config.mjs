@@ -7,6 +7,7 @@ import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import esbuild from 'rollup-plugin-esbuild';
+import { minifyCssLiteralsPlugin } from './scripts/minify-css-literals.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const dependencies = [
@@ -84,12 +85,16 @@ if (existsSync('widget/index.ts')) {
     {
       input: 'widget/index.ts',
       external,
-      plugins: [transpile()],
+      plugins: [minifyCssLiteralsPlugin(), transpile()],
       output: { file: 'dist/widget.js', format: 'es', sourcemap: true },
     },
     {
       input: 'widget/index.ts',
-      plugins: [nodeResolve({ browser: true }), transpile({ minify: true, legalComments: 'none' })],
+      plugins: [
+        nodeResolve({ browser: true }),
+        minifyCssLiteralsPlugin(),
+        transpile({ minify: true, legalComments: 'none' }),
+      ],
       output: { file: 'dist/schema-chat.js', format: 'es', sourcemap: true },
     },
   );

@@ -21,7 +21,7 @@ import {
   thumbUpIcon,
   trashIcon,
 } from './icons.js';
-import { IncrementalMarkdown } from './markdown/incremental-markdown.js';
+import { IncrementalMarkdown, type MarkdownBlock } from './markdown/incremental-markdown.js';
 import type { MarkdownContext } from './markdown/render-markdown-tokens.js';
 import { schemaChatStyles } from './schema-chat.styles.js';
 import { schemaChatDefaults } from './schema-chat-defaults.js';
@@ -197,6 +197,8 @@ export class SchemaChat extends LitElement {
   #stickToBottom = true;
   /** Where the element itself last scrolled the log: a scroll above it is the reader's. */
   #autoScrollTop = 0;
+  /** Whether the next scroll event is the element's own scroll to the bottom. */
+  #scrolledItself = false;
   /**
    * Sizes in the log settle after a render (markdown blocks off screen are only estimated until
    * shown, a launcher panel has none while closed): while following, each change scrolls again.
@@ -206,6 +208,8 @@ export class SchemaChat extends LitElement {
       ? new ResizeObserver(() => this.#followBottom())
       : undefined;
   #observed = new WeakSet<Element>();
+  /** How many children the log had when its messages were last observed. */
+  #observedChildren = -1;
   #viewportListener = () => this.#trackViewport();
   /** The conversation whose delete button was pressed once (a second press deletes it). */
   #confirmingDelete: string | undefined;
@@ -317,6 +321,7 @@ export class SchemaChat extends LitElement {
     globalThis.visualViewport?.removeEventListener('scroll', this.#viewportListener);
     this.#resizes?.disconnect();
     this.#observed = new WeakSet();
+    this.#observedChildren = -1;
   }
 
   protected override createRenderRoot(): HTMLElement | DocumentFragment {
@@ -366,14 +371,21 @@ export class SchemaChat extends LitElement {
   protected override updated(): void {
     const log = this.renderRoot.querySelector<HTMLElement>('.log');
     if (!log) return;
-    if (this.#resizes) {
-      for (const element of [log, ...log.querySelectorAll('.message')]) {
-        if (this.#observed.has(element)) continue;
-        this.#observed.add(element);
-        this.#resizes.observe(element);
-      }
+    if (!this.#resizes) {
+      this.#followBottom();
+      return;
     }
-    this.#followBottom();
+    // The log follows its newest message from the ResizeObserver, which runs after layout: a
+    // scroll here would read the log's height in the middle of an update and force a layout of
+    // its own every frame of a streamed answer (bench S8). A new message is observed (which
+    // reports its size at once), a growing one reports each new size.
+    if (log.childElementCount === this.#observedChildren) return;
+    this.#observedChildren = log.childElementCount;
+    for (const element of [log, ...log.querySelectorAll('.message')]) {
+      if (this.#observed.has(element)) continue;
+      this.#observed.add(element);
+      this.#resizes.observe(element);
+    }
   }
 
   /** Scrolls the log to its newest message while it follows it. */
@@ -381,8 +393,10 @@ export class SchemaChat extends LitElement {
     if (!this.#stickToBottom) return;
     const log = this.renderRoot.querySelector<HTMLElement>('.log');
     if (!log) return;
+    const previous = log.scrollTop;
     log.scrollTop = log.scrollHeight;
     this.#autoScrollTop = log.scrollTop;
+    if (this.#autoScrollTop !== previous) this.#scrolledItself = true;
   }
 
   protected override render() {
@@ -717,18 +731,18 @@ export class SchemaChat extends LitElement {
     }
     markdown.setSqlCheck(message.sqlCheck);
     markdown.update(message.content);
-    // Finished blocks in chunks rendered once (a chunk is re-rendered only while it fills up), the
-    // unfinished tail each time: an update costs the same at the 5,000th token as at the first.
-    return html`<div class="bubble markdown ${message.status === 'streaming' ? 'streaming' : ''}" dir="auto">${markdown.chunks.map(
-      (chunk) =>
-        guard(
-          [chunk.key, chunk.blocks.length],
-          () =>
-            html`<div class="chunk">${chunk.blocks.map((block) =>
-              guard([block.key], () => block.template),
-            )}</div>`,
-        ),
-    )}${markdown.live.map((block) => block.template)}</div>`;
+    // Full chunks of finished blocks are rendered once; the open chunk (its finished blocks and
+    // the unfinished tail) each time, keyed by where each block starts, so a block that turns
+    // final keeps its elements (no new elements to style and lay out) and an update costs the
+    // same at the 5,000th token as at the first. The open chunk becomes a closed one in place.
+    const closed = markdown.closed;
+    const open = markdown.open;
+    return html`<div class="bubble markdown ${message.status === 'streaming' ? 'streaming' : ''}" dir="auto">${[
+      ...closed.map((chunk) =>
+        guard([chunk.key, chunk.blocks.length], () => renderChunk(chunk.blocks)),
+      ),
+      ...(open.length > 0 ? [renderChunk(open)] : []),
+    ]}</div>`;
   }
 
   #client(): ChatClient | undefined {
@@ -839,6 +853,12 @@ export class SchemaChat extends LitElement {
   };
 
   #onScroll = (event: Event) => {
+    // The element's own scroll to the bottom changes nothing (and reading the log's sizes here,
+    // at the start of a frame whose content already changed, would force a layout each frame).
+    if (this.#scrolledItself) {
+      this.#scrolledItself = false;
+      return;
+    }
     const log = event.currentTarget as HTMLElement;
     // Follow new text only while the reader is at the bottom; scrolling up to read stops it. Text
     // that grew below where the element scrolled to is not the reader leaving the bottom.
@@ -854,4 +874,13 @@ export class SchemaChat extends LitElement {
     this.style.setProperty('--_vvh', `${Math.round(viewport.height)}px`);
     this.style.setProperty('--_vvt', `${Math.round(viewport.offsetTop)}px`);
   }
+}
+
+/** A run of blocks in its chunk element, keyed by where each block starts (final ones rendered once). */
+function renderChunk(blocks: readonly MarkdownBlock[]) {
+  return html`<div class="chunk">${repeat(
+    blocks,
+    (block) => block.key,
+    (block) => (block.final ? guard([block.key], () => block.template) : block.template),
+  )}</div>`;
 }

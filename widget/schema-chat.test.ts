@@ -867,6 +867,37 @@ describe('<schema-chat>', () => {
     expect(panel.hidden).to.equal(true);
   });
 
+  it("keeps a streamed block's elements when the block is finished, adding only what follows", async () => {
+    const client = new FakeChatClient().queueStream([
+      { event: { type: 'conversationId', conversationId: CID } },
+      { event: { type: 'token', content: 'The orders' } },
+      { wait: 150 },
+      { event: { type: 'token', content: ' table.\n\nIt has a total.\n\nAnd items.\n\nAnd a' } },
+      { wait: 150 },
+      { event: { type: 'token', content: ' customer.' } },
+      { event: completeEvent(CID) },
+    ]);
+    const chat = await mountChat({ client });
+    const done = chat.send('Orders?');
+    await waitFor(() => $$(chat, '.bubble.markdown p').length === 1, 'the first paragraph');
+    const first = $(chat, '.bubble.markdown p');
+    await waitFor(() => $$(chat, '.bubble.markdown p').length === 4, 'the paragraphs after it');
+    expect(
+      $$(chat, '.bubble.markdown p')[0],
+      'finished in place, while the answer streams',
+    ).to.equal(first);
+    await done;
+    await nextFrame();
+    const paragraphs = $$(chat, '.bubble.markdown p');
+    expect(paragraphs.map((p) => p.textContent)).to.deep.equal([
+      'The orders table.',
+      'It has a total.',
+      'And items.',
+      'And a customer.',
+    ]);
+    expect(paragraphs[0], 'and once the answer is complete').to.equal(first);
+  });
+
   it('follows new text at the bottom of the log until the user scrolls up', async () => {
     const long = Array.from({ length: 40 }, (_, i) => `Line ${i} of a long answer.\n\n`);
     const client = new FakeChatClient().queueStream(answerSteps(CID, long, 10));

@@ -90,6 +90,32 @@ describe('IncrementalMarkdown', () => {
     expect(markdown.chunks.length).to.equal(Math.ceil(98 / CHUNK_SIZE));
   });
 
+  it('keys a block by where it starts, the same while live and once final; open holds the last chunk', () => {
+    const markdown = new IncrementalMarkdown(context);
+    markdown.update('First paragraph.\n\nSecond para');
+    const live = markdown.live[0];
+    expect(live?.final).to.equal(false);
+    markdown.update('First paragraph.\n\nSecond paragraph.\n\nThird');
+    const second = markdown.blocks.find((block) => block.key === live?.key);
+    expect(second?.final, 'the same key, now final').to.equal(true);
+    expect(new Set(markdown.blocks.map((block) => block.key)).size).to.equal(3);
+    // The open run: the last chunk's final blocks, then the live ones; nothing closed yet.
+    expect(markdown.open).to.deep.equal(markdown.blocks);
+    expect(markdown.closed).to.have.length(0);
+    let text = '';
+    for (let i = 0; i < CHUNK_SIZE + 2; i++) text += `P${i}.\n\n`;
+    markdown.update(`${text}tail`);
+    expect(markdown.closed).to.have.length(1);
+    expect(markdown.closed[0]?.blocks).to.have.length(CHUNK_SIZE);
+    expect([...(markdown.closed[0]?.blocks ?? []), ...markdown.open]).to.deep.equal(
+      markdown.blocks,
+    );
+    // A replaced text starts over with keys never used before.
+    const before = new Set(markdown.blocks.map((block) => block.key));
+    markdown.update('Other text.');
+    expect(markdown.blocks.some((block) => before.has(block.key))).to.equal(false);
+  });
+
   it('starts over when the text is replaced rather than extended', () => {
     const markdown = new IncrementalMarkdown(context);
     markdown.update('a\n\nb\n\nc\n\nd');

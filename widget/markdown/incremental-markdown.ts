@@ -12,7 +12,10 @@ import {
 
 /** One rendered top-level block. */
 export interface MarkdownBlock {
-  /** Unique per final block; -1 for blocks of the tail that may still change. */
+  /**
+   * Where the block starts in the text (made unique across restarts): the same while the block
+   * is live and once it is final, so a keyed rendering keeps its elements through that change.
+   */
   key: number;
   /** Whether the block is final (its template never changes again). */
   final: boolean;
@@ -46,7 +49,8 @@ export class IncrementalMarkdown {
   #chunks: Array<{ key: number; blocks: MarkdownBlock[] }> = [];
   #live: MarkdownBlock[] = [];
   #links: LinkDefinitions = {};
-  #nextKey = 0;
+  /** Added to every key, moved on at each restart: a new rendering never reuses an old key. */
+  #keyBase = 0;
 
   constructor(context: MarkdownContext) {
     this.#context = { ...context, fences: { next: 0 } };
@@ -87,12 +91,13 @@ export class IncrementalMarkdown {
     const fences = this.#context.fences as { next: number };
     fences.next = this.#finalFences;
     for (const token of tokens.slice(0, finalCount)) {
+      const start = finalLength;
       finalLength += token.raw.length;
       if (token.type === 'def') {
         this.#links[token.label] ??= { href: token.href, title: token.title };
       } else if (token.type !== 'space') {
         const block: MarkdownBlock = {
-          key: this.#nextKey++,
+          key: this.#keyBase + start,
           final: true,
           template: renderBlockToken(token, this.#context),
         };
@@ -107,14 +112,34 @@ export class IncrementalMarkdown {
     this.#finalText = text.slice(0, finalLength);
     this.#finalFences = fences.next;
 
-    this.#live = tokens
-      .slice(finalCount)
-      .filter((token) => token.type !== 'space' && token.type !== 'def')
-      .map((token) => ({
-        key: -1,
-        final: false,
-        template: renderBlockToken(token, this.#context),
-      }));
+    const live: MarkdownBlock[] = [];
+    let start = finalLength;
+    for (const token of tokens.slice(finalCount)) {
+      if (token.type !== 'space' && token.type !== 'def') {
+        live.push({
+          key: this.#keyBase + start,
+          final: false,
+          template: renderBlockToken(token, this.#context),
+        });
+      }
+      start += token.raw.length;
+    }
+    this.#live = live;
+  }
+
+  /**
+   * The blocks still to come in the last chunk: its final blocks (when it is not full) and the
+   * live ones, which are rendered together so that a block turning final keeps its place.
+   */
+  get open(): readonly MarkdownBlock[] {
+    const last = this.#chunks.at(-1);
+    return last && last.blocks.length < CHUNK_SIZE ? [...last.blocks, ...this.#live] : this.#live;
+  }
+
+  /** The chunks that are full (they never change again). */
+  get closed(): readonly MarkdownChunk[] {
+    const last = this.#chunks.at(-1);
+    return last && last.blocks.length < CHUNK_SIZE ? this.#chunks.slice(0, -1) : this.#chunks;
   }
 
   /** Every block of the last update, final ones first (a new array: for tests and one-off renders). */
@@ -133,6 +158,7 @@ export class IncrementalMarkdown {
   }
 
   #reset(): void {
+    this.#keyBase += 2 ** 32;
     this.#finalText = '';
     this.#finalFences = 0;
     this.#chunks = [];
