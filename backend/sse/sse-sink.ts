@@ -107,8 +107,12 @@ export class SseSink implements RunSink {
     } else {
       this.#res.writeHead(200, SSE_HEADERS);
       if (writesDirectly(this.#res)) {
+        const socket = this.#res.socket as Socket;
+        // Headers, the retry hint and the first event leave in one write, at the end of this turn.
+        socket.cork();
+        process.nextTick(() => socket.uncork());
         this.#res.flushHeaders();
-        this.#socket = this.#res.socket as Socket;
+        this.#socket = socket;
         this.#chunked = this.#res.chunkedEncoding;
         if (this.#onDrain) this.#socket.on('drain', this.#onDrain);
       }

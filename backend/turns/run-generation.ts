@@ -191,9 +191,9 @@ async function generate(
     onAbort = resolve;
     signal.addEventListener('abort', onAbort, { once: true });
   });
-  // The model request is on its way (consume() ran up to the model's first await): now send the
-  // stream's headers and conversationId event, so the two go out together rather than one after
-  // the other (time to first token, bench S3).
+  // The model request is on its way (node:http writes it on the next tick): now the stream's
+  // headers and conversationId event, which the sink writes on a later tick, so they leave just
+  // after the request rather than before it (time to first token, bench S3).
   run.start();
   // A model that throws once aborted (its own abort error) is no failure of the turn.
   consuming.catch(() => {});

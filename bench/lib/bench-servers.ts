@@ -47,7 +47,12 @@ export async function startSchemaChat(
   ctx: BenchContext,
   upstreamUrl: string,
   router: Record<string, unknown> = {},
-  shared: { databaseUrl?: string; redisUrl?: string; timelines?: boolean } = {},
+  shared: {
+    databaseUrl?: string;
+    redisUrl?: string;
+    timelines?: boolean;
+    sqliteTiming?: boolean;
+  } = {},
 ): Promise<StreamServer> {
   const config = {
     upstreamUrl,

@@ -7,7 +7,7 @@
 import { median, percentile } from '../../test/helpers/statistics.ts';
 import type { BenchContext, ResultRow } from '../lib/bench-context.ts';
 import type { BenchProcess } from '../lib/bench-process.ts';
-import { startSchemaChat, startUpstream, stopAll } from '../lib/bench-servers.ts';
+import { startReference, startSchemaChat, startUpstream, stopAll } from '../lib/bench-servers.ts';
 import type { LoadJob } from '../load/load-job.ts';
 import type { LoadResult } from '../load/run-load.ts';
 import { startLoadGenerator } from '../load/start-load-generator.ts';
@@ -32,6 +32,10 @@ export async function benchFirstToken(ctx: BenchContext): Promise<ResultRow[]> {
     processes.push(load.process);
     const server = await startSchemaChat(ctx, upstreamUrl, {}, { timelines: true });
     processes.push(server.process);
+    // Context: a relay that forwards the question and does nothing else, to show what the extra
+    // hop alone (client → server → upstream and back) adds on this machine.
+    const relay = await startReference('hand-written-relay', upstreamUrl);
+    processes.push(relay.process);
 
     // Conversations with history, one per user.
     const userCount = Math.ceil((perRound * ctx.rounds) / TURNS_PER_USER);
@@ -89,10 +93,19 @@ export async function benchFirstToken(ctx: BenchContext): Promise<ResultRow[]> {
       },
     });
     await load.run({ ...directJob(0), streams: WARM_UP });
+    const relayJob = (message: string, streams = 1): LoadJob => ({
+      url: relay.url,
+      format: 'schema-chat',
+      streams,
+      sequential: true,
+      fields: { message },
+    });
+    await load.run(relayJob(ask(0), WARM_UP));
 
     const ours: number[] = [];
     const direct: number[] = [];
     const added: number[] = [];
+    const relayAdded: number[] = [];
     const sides: Array<{ sent: number; read: number }> = [];
     const timelines: Timeline[] = [];
     let next = 0;
@@ -100,7 +113,11 @@ export async function benchFirstToken(ctx: BenchContext): Promise<ResultRow[]> {
       ctx.log(`S3 round ${round + 1}/${ctx.rounds}`);
       // Request by request, alternating sides (and which side goes first), so that a burst of
       // background load hits both equally.
-      const times: Record<'ours' | 'direct', number[]> = { ours: [], direct: [] };
+      const times: Record<'ours' | 'direct' | 'relay', number[]> = {
+        ours: [],
+        direct: [],
+        relay: [],
+      };
       const message = ask(PRIOR_TURNS + round);
       for (let k = 0; k < perRound; k++) {
         const i = next++;
@@ -112,11 +129,13 @@ export async function benchFirstToken(ctx: BenchContext): Promise<ResultRow[]> {
           secret: ctx.secret,
         };
         const directJobOne: LoadJob = { ...directJob(round), streams: 1 };
-        const order: Array<['ours' | 'direct', LoadJob]> = [
+        const sidesInOrder: Array<['ours' | 'direct' | 'relay', LoadJob]> = [
           ['ours', oursJob],
           ['direct', directJobOne],
+          ['relay', relayJob(message)],
         ];
-        if (k % 2 === 1) order.reverse();
+        // Each side goes first, second and third in turn.
+        const order = [...sidesInOrder.slice(k % 3), ...sidesInOrder.slice(0, k % 3)];
         for (const [side, job] of order) {
           const result = await load.run(job);
           assertAllOk(result, side);
@@ -136,6 +155,7 @@ export async function benchFirstToken(ctx: BenchContext): Promise<ResultRow[]> {
       ours.push(oursP50);
       direct.push(directP50);
       added.push(oursP50 - directP50);
+      relayAdded.push(percentile(times.relay, 50) - directP50);
     }
     const difference = median(added);
     const breakdown = describeSteps(sides, timelines);
@@ -151,7 +171,7 @@ export async function benchFirstToken(ctx: BenchContext): Promise<ResultRow[]> {
         comparison: { kind: 'difference', value: difference, unit: 'ms' },
         target: '≤ +1.0 ms',
         pass: difference <= 1,
-        note: `From sending the request to the first answer text, one request at a time on a fresh connection, ${perRound} requests per round and side, alternating; follow-up questions in conversations with ${PRIOR_TURNS * 2} stored messages. Requests alternate between the two sides; the difference is the median of the per-round differences of the p50s (${ctx.rounds} rounds). ${breakdown}`,
+        note: `From sending the request to the first answer text, one request at a time on a fresh connection, ${perRound} requests per round and side, alternating; follow-up questions in conversations with ${PRIOR_TURNS * 2} stored messages. Requests alternate between the sides; the difference is the median of the per-round differences of the p50s (${ctx.rounds} rounds). A hand-written node:http relay that only forwards the question (no auth, limits, storage or prompt) adds ${median(relayAdded).toFixed(2)} ms measured the same way: the extra hop itself (two more loopback connections' worth of writes and wake-ups on this machine). ${breakdown}`,
       },
     ];
   } finally {

@@ -32,7 +32,12 @@ export async function benchSqliteShare(ctx: BenchContext): Promise<ResultRow[]> 
     processes.push(upstream);
     const load = await startLoadGenerator();
     processes.push(load.process);
-    const server = await startSchemaChat(ctx, upstream.ready.url as string);
+    const server = await startSchemaChat(
+      ctx,
+      upstream.ready.url as string,
+      {},
+      { sqliteTiming: true },
+    );
     processes.push(server.process);
     const message = `[[fake:tokens=${TOKENS},interval=${INTERVAL_MS}]] Explain the orders schema and write a query for a customer's last orders.`;
     const job = (tag: string, streams: number): LoadJob => ({

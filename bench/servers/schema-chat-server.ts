@@ -1,11 +1,12 @@
 // The server under test: the *built* package (`schema-chat/express`, imported by name as a user
 // would) in an Express app on node:http, with JWT auth, the default rate limits, the SQLite store
-// on a temp file and the default OpenAI-compatible model pointed at the fake upstream. The store's
-// connection times every SQLite call (S12). With `databaseUrl` the store is PostgresChatStore
-// instead, and with `redisUrl` the runs and the request limit are shared through Redis
-// (RedisRunRegistry), as several instances run (S13). Configured by BENCH_CONFIG (JSON):
-//   { upstreamUrl, dbPath, secret, databaseUrl?, redisUrl?, router?: partial createChatRouter
-//     options (timeouts…) }
+// on a temp file and the default OpenAI-compatible model pointed at the fake upstream. With
+// `sqliteTiming` the store's connection times every SQLite call (S12); with `databaseUrl` the
+// store is PostgresChatStore instead, and with `redisUrl` the runs and the request limit are
+// shared through Redis (RedisRunRegistry), as several instances run (S13); with `timelines` it
+// records every turn's steps (S3). Configured by BENCH_CONFIG (JSON):
+//   { upstreamUrl, dbPath, secret, databaseUrl?, redisUrl?, timelines?, sqliteTiming?,
+//     router?: partial createChatRouter options (timeouts…) }
 // Plain erasable TypeScript: Node runs it directly (type stripping).
 
 import { subscribe } from 'node:diagnostics_channel';
@@ -24,6 +25,8 @@ interface ServerConfig {
   redisUrl?: string;
   /** Record every turn's steps (S3); off elsewhere, since the records cost memory per stream. */
   timelines?: boolean;
+  /** Time every SQLite call (S12); off elsewhere, since the timing costs CPU per call. */
+  sqliteTiming?: boolean;
   router?: Record<string, unknown>;
 }
 
@@ -79,27 +82,32 @@ function timedCall<T extends (...args: never[]) => unknown>(call: T): T {
   } as T;
 }
 const database = new Database(config.dbPath);
-const prepare = database.prepare.bind(database);
-database.prepare = ((sql: string) => {
-  const statement = prepare(sql) as unknown as Record<string, (...args: never[]) => unknown>;
-  for (const method of ['run', 'get', 'all', 'iterate']) {
-    statement[method] = timedCall(
-      (statement[method] as (...args: never[]) => unknown).bind(statement),
-    );
-  }
-  return statement;
-}) as unknown as typeof database.prepare;
-const transaction = database.transaction.bind(database);
-database.transaction = ((fn: (...args: never[]) => unknown) => {
-  const original = transaction(fn) as unknown as Record<string, (...args: never[]) => unknown>;
-  const wrapped = timedCall(
-    original as unknown as (...args: never[]) => unknown,
-  ) as unknown as Record<string, unknown>;
-  for (const variant of ['deferred', 'immediate', 'exclusive']) {
-    wrapped[variant] = timedCall(original[variant] as (...args: never[]) => unknown);
-  }
-  return wrapped;
-}) as unknown as typeof database.transaction;
+// Timed only for S12: the timing itself (two clock reads of the thread's CPU per call) would
+// add to what the other benchmarks measure.
+if (config.sqliteTiming) timeSqlite();
+function timeSqlite(): void {
+  const prepare = database.prepare.bind(database);
+  database.prepare = ((sql: string) => {
+    const statement = prepare(sql) as unknown as Record<string, (...args: never[]) => unknown>;
+    for (const method of ['run', 'get', 'all', 'iterate']) {
+      statement[method] = timedCall(
+        (statement[method] as (...args: never[]) => unknown).bind(statement),
+      );
+    }
+    return statement;
+  }) as unknown as typeof database.prepare;
+  const transaction = database.transaction.bind(database);
+  database.transaction = ((fn: (...args: never[]) => unknown) => {
+    const original = transaction(fn) as unknown as Record<string, (...args: never[]) => unknown>;
+    const wrapped = timedCall(
+      original as unknown as (...args: never[]) => unknown,
+    ) as unknown as Record<string, unknown>;
+    for (const variant of ['deferred', 'immediate', 'exclusive']) {
+      wrapped[variant] = timedCall(original[variant] as (...args: never[]) => unknown);
+    }
+    return wrapped;
+  }) as unknown as typeof database.transaction;
+}
 
 /**
  * The steps of every turn (S3), on the machine's monotonic clock so the orchestrator can put them
