@@ -32,9 +32,18 @@ const FORMATS: Record<ReferenceKind, StreamFormat> = {
   'express-relay': 'schema-chat',
 };
 
-/** The fake OpenAI-compatible upstream; its `info.url` ends in `/v1`. */
-export function startUpstream(): Promise<BenchProcess> {
-  return startBenchProcess('fake upstream', 'bench/servers/fake-upstream-process.ts');
+/**
+ * The fake OpenAI-compatible upstream; its `info.url` ends in `/v1`. `defaults` is the answer of a
+ * question without a `[[fake:…]]` directive. Defaults to 8 tokens at once.
+ */
+export function startUpstream(
+  defaults: { text?: string; intervalMs?: number } = {},
+): Promise<BenchProcess> {
+  const env: Record<string, string> = {};
+  if (defaults.text !== undefined) env.BENCH_UPSTREAM_TEXT = defaults.text;
+  if (defaults.intervalMs !== undefined)
+    env.BENCH_UPSTREAM_INTERVAL_MS = String(defaults.intervalMs);
+  return startBenchProcess('fake upstream', 'bench/servers/fake-upstream-process.ts', { env });
 }
 
 let databases = 0;

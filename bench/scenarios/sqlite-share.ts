@@ -1,17 +1,17 @@
 // S12: SQLite time per turn against the server CPU of that turn. Realistic 500-token answers, 50
 // at once, through the full router; the upstream sends them at 250 tokens/s so a round takes
-// seconds (with token coalescing the server's CPU per token is the same at 50 or 250 tokens/s:
-// an event carries `flushTokens` tokens either way). SQLite time is the CPU of every statement and
+// seconds. The answer is markdown with SQL on the project's tables, so the check of its SQL at
+// the end of the turn is part of the turn's CPU. SQLite time is the CPU of every statement and
 // transaction the store runs, timed inside the server.
 // Plain erasable TypeScript: Node runs it directly (type stripping).
 
-import { fakeText, fakeTokens } from '../../test/fake-upstream/fake-behaviour.ts';
 import { median } from '../../test/helpers/statistics.ts';
 import type { BenchContext, ResultRow } from '../lib/bench-context.ts';
 import type { BenchProcess } from '../lib/bench-process.ts';
 import { startSchemaChat, startUpstream, stopAll } from '../lib/bench-servers.ts';
 import type { LoadJob } from '../load/load-job.ts';
 import { startLoadGenerator } from '../load/start-load-generator.ts';
+import { benchAnswer } from '../servers/bench-project.ts';
 
 const STREAMS = 50;
 const TOKENS = 500;
@@ -28,7 +28,9 @@ interface SqliteCounters {
 export async function benchSqliteShare(ctx: BenchContext): Promise<ResultRow[]> {
   const processes: BenchProcess[] = [];
   try {
-    const upstream = await startUpstream();
+    const answer = benchAnswer(TOKENS);
+    const blocks = answer.match(/```sql/g)?.length ?? 0;
+    const upstream = await startUpstream({ text: answer, intervalMs: INTERVAL_MS });
     processes.push(upstream);
     const load = await startLoadGenerator();
     processes.push(load.process);
@@ -39,7 +41,7 @@ export async function benchSqliteShare(ctx: BenchContext): Promise<ResultRow[]> 
       { sqliteTiming: true },
     );
     processes.push(server.process);
-    const message = `[[fake:tokens=${TOKENS},interval=${INTERVAL_MS}]] Explain the orders schema and write a query for a customer's last orders.`;
+    const message = "Explain the orders schema and write a query for a customer's last orders.";
     const job = (tag: string, streams: number): LoadJob => ({
       url: server.url,
       format: server.format,
@@ -48,9 +50,8 @@ export async function benchSqliteShare(ctx: BenchContext): Promise<ResultRow[]> 
       secret: ctx.secret,
       userPrefix: `s12-${tag}-${Math.random().toString(36).slice(2, 8)}`,
       rampMs: 200,
-      expectText: fakeText(TOKENS),
+      expectText: answer,
       omitText: true,
-      tokens: fakeTokens(TOKENS),
     });
     ctx.log('S12 warm-up');
     await load.run(job('warm', 10));
@@ -81,7 +82,7 @@ export async function benchSqliteShare(ctx: BenchContext): Promise<ResultRow[]> 
     return [
       {
         id: 'S12',
-        metric: `SQLite CPU per turn (${TOKENS}-token answers, ${STREAMS} at once)`,
+        metric: `SQLite CPU per turn (${TOKENS}-token answers with SQL, ${STREAMS} at once)`,
         ours: { value: median(sqlitePerTurn), unit: 'µs' },
         reference: {
           name: "the turn's server CPU",
@@ -90,7 +91,7 @@ export async function benchSqliteShare(ctx: BenchContext): Promise<ResultRow[]> 
         comparison: { kind: 'ratio', value: share },
         target: '≤ 0.02× (2 %)',
         pass: share <= 0.02,
-        note: `SQLite CPU: every statement and transaction of the store, timed on the server's main thread (${callsPerTurn.toFixed(1)} calls per turn: the question and the answer placeholder in one transaction, the checkpoints of all running answers batched into one transaction a second, the final save). The turn's server CPU is the whole process's CPU per turn (request, auth, context, streaming ${TOKENS} tokens, saves). Median of ${ctx.rounds} rounds of the per-round ratio.`,
+        note: `SQLite CPU: every statement and transaction of the store, timed on the server's main thread (${callsPerTurn.toFixed(1)} calls per turn: the question and the answer placeholder in one transaction, each answer's checkpoint about once a second, those due together in one transaction, the final save). The turn's server CPU is the whole process's CPU per turn (request, auth, context, streaming ${TOKENS} tokens, the check of the answer's ${blocks} SQL blocks against the schema when it ends, saves); the answer is markdown with SQL on the project's tables. Median of ${ctx.rounds} rounds of the per-round ratio.`,
       },
     ];
   } finally {

@@ -23,3 +23,21 @@ CREATE INDEX reviews_product_idx ON reviews (product_id);
 
 /** The bench project's id. */
 export const BENCH_PROJECT_ID = 'shop';
+
+/**
+ * A realistic answer about the bench project: prose, a list and a SQL block per section, the SQL
+ * naming the schema's real tables and columns (one query per section names a column that does not
+ * exist, as answers sometimes do), so the check of an answer's SQL at the end of a turn has real
+ * work. About `tokens` word-sized tokens.
+ */
+export function benchAnswer(tokens: number): string {
+  const sections = [
+    "## A customer's last orders\n\nThe `orders` table holds one row per order and references `customers` through `customer_id`; `orders_customer_idx` covers this query.\n\n- `placed_at` orders them\n- `total_cents` is the amount\n\n```sql\nSELECT o.id, o.placed_at, o.total_cents\nFROM orders o\nJOIN customers c ON c.id = o.customer_id\nWHERE c.email = $1\nORDER BY o.placed_at DESC\nLIMIT 10;\n```\n\n",
+    '## Best-selling products\n\nSum the quantities of `order_items` per product and join `products` for the title.\n\n```sql\nSELECT p.sku, p.title, SUM(oi.quantity) AS sold\nFROM order_items oi\nJOIN products p ON p.id = oi.product_id\nGROUP BY p.sku, p.title\nORDER BY sold DESC\nLIMIT 5;\n```\n\n',
+    '## Reviews of a product\n\nEach review belongs to one product and one customer (`reviews_product_idx`).\n\n```sql\nSELECT r.rating, r.body, c.name, r.stars\nFROM reviews r\nJOIN customers c ON c.id = r.customer_id\nWHERE r.product_id = $1;\n```\n\n',
+  ];
+  let text = '';
+  for (let i = 0; (text.match(/\s*\S+/g)?.length ?? 0) < tokens; i++)
+    text += sections[i % sections.length];
+  return (text.match(/\s*\S+|\s+/g) ?? []).slice(0, tokens).join('');
+}
