@@ -110,13 +110,14 @@ export interface TimeoutOptions {
    * Longest a token waits to share a `token` event with the tokens after it. The first token, and
    * any token after a pause this long, goes out at once; a steady stream sends one event per
    * `flushTokens` tokens, or per `flushMs`, whichever comes first. 0 sends every event-loop turn's
-   * tokens at once. Defaults to 100 (10 updates a second at least, ~4× fewer writes and bytes than
-   * one event per token: bench/RESULTS.md S1 and S7).
+   * tokens at once. Defaults to 75: a 50 tokens/s model's text arrives in 3–4-token steps about
+   * every 75 ms (under the 80 ms a reader notices; ~3.5× fewer writes and bytes than one event per
+   * token), while a fast one is sent every `flushTokens` tokens (bench/RESULTS.md S1, S6, S7).
    */
   flushMs?: number;
   /**
    * A `token` event goes out as soon as it holds this many tokens, so a fast model is not held
-   * back by `flushMs`. Defaults to 4.
+   * back by `flushMs` (at 500 tokens/s, an event every 8 ms). Defaults to 4.
    */
   flushTokens?: number;
   /** The `retry:` hint sent at the start of each stream. Defaults to 2000. */

@@ -73,7 +73,7 @@ const TIMEOUT_OPTIONS = {
   disconnectGraceMs: { default: 30_000, min: 0 },
   replayTtlMs: { default: 300_000, min: 0 },
   checkpointMs: { default: 1_000, min: 1 },
-  flushMs: { default: 100, min: 0 },
+  flushMs: { default: 75, min: 0 },
   flushTokens: { default: 4, min: 1 },
   retryHintMs: { default: 2_000, min: 0 },
 } as const satisfies Record<keyof TimeoutsConfig, IntegerOption>;

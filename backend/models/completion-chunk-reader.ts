@@ -30,6 +30,14 @@ export class CompletionChunkReader {
   readonly #onText: (delta: string) => void;
   readonly #headers: () => Headers;
   readonly #onEvent = (event: string | undefined, data: string): boolean => {
+    // The usual chunk first, without building its fields.
+    if (event === undefined) {
+      const content = readTextDelta(data);
+      if (content !== undefined) {
+        if (content) this.#onText(content);
+        return false;
+      }
+    }
     if (data === '[DONE]') {
       this.sawDone = true;
       return true;
@@ -121,8 +129,7 @@ function readTextDelta(data: string): string | null | undefined {
   let start = at + DELTA_CONTENT.length;
   if (at === -1) {
     const none = data.indexOf(DELTA_NULL);
-    if (none !== -1)
-      return isPlainRest(data, data.slice(none + DELTA_NULL.length)) ? null : undefined;
+    if (none !== -1) return isPlainRest(data, none + DELTA_NULL.length) ? null : undefined;
     at = data.indexOf(DELTA_ROLE_CONTENT);
     if (at === -1) return undefined;
     start = at + DELTA_ROLE_CONTENT.length;
@@ -136,23 +143,25 @@ function readTextDelta(data: string): string | null | undefined {
     end = data.indexOf('"', end + 1);
   }
   if (end === -1 || data.charCodeAt(end + 1) !== 125) return undefined; // `"}`: the delta ends
-  if (!isPlainRest(data, data.slice(end + 2))) return undefined;
+  if (!isPlainRest(data, end + 2)) return undefined;
   const raw = data.slice(start, end);
   return raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
 }
 
 /**
- * Whether what follows the delta says one choice, still going, and nothing else to read (no
- * second choice, no usage, no error anywhere): anything more is parsed in full.
+ * Whether what follows the delta (from `from` on) says one choice, still going, and nothing else
+ * to read (no second choice, no usage, no error anywhere): anything more is parsed in full.
  */
-function isPlainRest(data: string, rest: string): boolean {
-  return (
-    (rest.startsWith(',"logprobs":null,"finish_reason":null') ||
-      rest.startsWith(',"finish_reason":null')) &&
-    !rest.includes('"content"') &&
-    !(rest.includes('"usage":') && !rest.includes('"usage":null')) &&
-    !rest.includes('"error"') &&
-    // Before the delta (a quote inside the text is escaped, so the text cannot hold it).
-    data.lastIndexOf('"error"', data.length - rest.length) === -1
-  );
+function isPlainRest(data: string, from: number): boolean {
+  if (
+    !data.startsWith(',"logprobs":null,"finish_reason":null', from) &&
+    !data.startsWith(',"finish_reason":null', from)
+  ) {
+    return false;
+  }
+  if (data.indexOf('"content"', from) !== -1 || data.indexOf('"error"', from) !== -1) return false;
+  const usage = data.indexOf('"usage":', from);
+  if (usage !== -1 && !data.startsWith('"usage":null', usage)) return false;
+  // Before the delta (a quote inside the text is escaped, so the text cannot hold it).
+  return data.lastIndexOf('"error"', from) === -1;
 }

@@ -286,10 +286,14 @@ export class ChatRun implements RunFeed {
     this.#pendingTokens++;
     if (this.#flushImmediate !== undefined) return;
     if (this.#flushMs > 0) {
-      const waited = performance.now() - this.#lastFlushAt;
-      if (this.#pendingTokens < this.#flushTokens && waited < this.#flushMs) {
-        this.#flushTimer ??= setTimeout(this.#onFlushTimer, this.#flushMs - waited);
-        return;
+      if (this.#pendingTokens < this.#flushTokens) {
+        // Already waiting for the flush timer: nothing to decide (not even the clock to read).
+        if (this.#flushTimer !== undefined) return;
+        const waited = performance.now() - this.#lastFlushAt;
+        if (waited < this.#flushMs) {
+          this.#flushTimer = setTimeout(this.#onFlushTimer, this.#flushMs - waited);
+          return;
+        }
       }
       clearTimeout(this.#flushTimer);
       this.#flushTimer = undefined;

@@ -378,8 +378,8 @@ async function streamResponse(context: ResponseContext, behaviour: Behaviour): P
         due += interval;
         // Every paced stream waits on one shared clock (a timer per token per stream would cost
         // this process more than the token itself).
-        while (due - performance.now() > 0.5) {
-          await sharedTick(interval);
+        if (due - performance.now() > 0.5) {
+          await waitUntil(due);
           if (res.destroyed) return false;
         }
       }
@@ -570,32 +570,39 @@ function writeText(res: ServerResponse, text: string): boolean | Promise<boolean
   });
 }
 
-/** One interval timer per pace, shared by every stream waiting on it; stopped when none waits. */
-const clocks = new Map<number, { timer: NodeJS.Timeout; waiting: Array<() => void> }>();
+/**
+ * One 1 ms clock for every paced stream (a timer per token per stream would cost this process more
+ * than the token itself): streams wait for their own due times, so each keeps its own phase, and
+ * a tick wakes only the streams due by then. Stopped while nobody waits.
+ */
+const clock = {
+  timer: undefined as NodeJS.Timeout | undefined,
+  /** Waiting streams by due millisecond (`Math.ceil` of their due time), earliest first in time. */
+  due: new Map<number, Array<() => void>>(),
+};
 
-/** Resolves at the next tick of the shared clock of period `intervalMs`. */
-function sharedTick(intervalMs: number): Promise<void> {
-  let clock = clocks.get(intervalMs);
-  if (!clock) {
-    const created = {
-      waiting: [] as Array<() => void>,
-      timer: setInterval(() => {
-        const waiting = created.waiting;
-        if (waiting.length === 0) {
-          clearInterval(created.timer);
-          clocks.delete(intervalMs);
-          return;
-        }
-        created.waiting = [];
-        for (const resolve of waiting) resolve();
-      }, intervalMs),
-    };
-    created.timer.unref();
-    clocks.set(intervalMs, created);
-    clock = created;
-  }
-  const { waiting } = clock;
-  return new Promise((resolve) => waiting.push(resolve));
+/** Resolves at the first tick of the shared clock at or after `at` (a `performance.now()` time). */
+function waitUntil(at: number): Promise<void> {
+  const slot = Math.ceil(at);
+  return new Promise((resolve) => {
+    const waiting = clock.due.get(slot);
+    if (waiting) waiting.push(resolve);
+    else clock.due.set(slot, [resolve]);
+    if (clock.timer !== undefined) return;
+    clock.timer = setInterval(() => {
+      const now = performance.now();
+      for (const [due, resolvers] of clock.due) {
+        if (due > now) continue;
+        clock.due.delete(due);
+        for (const wake of resolvers) wake();
+      }
+      if (clock.due.size === 0) {
+        clearInterval(clock.timer);
+        clock.timer = undefined;
+      }
+    }, 1);
+    clock.timer.unref();
+  });
 }
 
 function writeBytes(res: ServerResponse, bytes: Uint8Array): Promise<boolean> {
