@@ -24,12 +24,13 @@ const INTERVAL_MS = 2;
 
 /** Runs S6. */
 export async function benchConcurrency(ctx: BenchContext): Promise<ResultRow[]> {
+  // Each step about 1.2× the one before near the capacities met here (so a 1.2× ratio shows).
   const levels = ctx.quick
-    ? [20, 40, 70, 100, 140, 200, 280, 400]
-    : [20, 40, 60, 80, 100, 130, 160, 200, 250, 300, 400, 500];
-  const rampMs = ctx.quick ? 200 : 400;
-  const settleMs = ctx.quick ? 200 : 300;
-  const windowMs = ctx.quick ? 350 : 700;
+    ? [40, 100, 160, 200, 240, 290, 350, 420]
+    : [20, 40, 70, 100, 130, 160, 200, 240, 290, 350, 420, 500];
+  const rampMs = ctx.quick ? 150 : 400;
+  const settleMs = ctx.quick ? 150 : 300;
+  const windowMs = ctx.quick ? 300 : 700;
   // Answers long enough to outlast the whole ladder, with room for the waits of a busy machine.
   const ladderMs = levels.length * (rampMs + settleMs + windowMs);
   const tokens = Math.ceil((4 * ladderMs) / INTERVAL_MS) + 1000;

@@ -25,12 +25,12 @@ import { FULL_RELAY_SIZES, QUICK_RELAY_SIZES, type RunFigures, runOnce } from '.
 
 /** Resumes measured per round and side. */
 const RESUMES_FULL = 20;
-const RESUMES_QUICK = 10;
+const RESUMES_QUICK = 6;
 
 /** Runs S13. */
 export async function benchSeveralInstances(ctx: BenchContext): Promise<ResultRow[]> {
   const sizes = ctx.quick
-    ? { ...QUICK_RELAY_SIZES, streams: 60 }
+    ? { ...QUICK_RELAY_SIZES, streams: 60, tokens: 80, windowMs: 500 }
     : { ...FULL_RELAY_SIZES, streams: 100, tokens: 400, windowMs: 4000 };
   const processes: BenchProcess[] = [];
   let redis: TestRedis | undefined;
