@@ -1,7 +1,7 @@
 // OfflineChatModel and answerFromSchema on a realistic shop schema: every kind of answer, the
 // streaming contract, and abort.
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { estimateMessagesTokens, estimateTokens } from '../context/estimate-tokens.js';
 import type { Project } from '../projects/project-resolver.js';
 import { parseSchema } from '../schema/parse-schema.js';
@@ -88,11 +88,31 @@ describe('OfflineChatModel', () => {
     });
   });
 
-  it('paces deltas by tokenDelayMs', async () => {
-    const model = new OfflineChatModel({ tokenDelayMs: 20 });
-    const started = Date.now();
-    const parts = await run(model, request('hi'));
-    expect(Date.now() - started).toBeGreaterThanOrEqual((parts.length - 1) * 20 * 0.8);
+  it('paces deltas by tokenDelayMs: one more each time that much time passes', async () => {
+    vi.useFakeTimers();
+    try {
+      const model = new OfflineChatModel({ tokenDelayMs: 20 });
+      const parts: ChatModelPart[] = [];
+      const done = (async () => {
+        for await (const part of model.stream(request('hi'), {
+          signal: new AbortController().signal,
+        })) {
+          parts.push(part);
+        }
+      })();
+      await vi.advanceTimersByTimeAsync(19);
+      expect(parts.length, 'none before the delay has passed').toBe(0);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(parts.length).toBe(1);
+      await vi.advanceTimersByTimeAsync(19);
+      expect(parts.length).toBe(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(parts.length).toBe(2);
+      await vi.runAllTimersAsync();
+      await done;
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('throws the abort reason between deltas and while waiting', async () => {
@@ -114,10 +134,9 @@ describe('OfflineChatModel', () => {
 
     const slow = new OfflineChatModel({ tokenDelayMs: 10_000 });
     const second = new AbortController();
+    // Each delta waits 10 s: only the abort can end this wait within the test's time.
     setTimeout(() => second.abort(reason), 50);
-    const started = Date.now();
     await expect(run(slow, request('hi'), second.signal)).rejects.toBe(reason);
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('reads structured schemas too, and says so when no project came with the request', async () => {

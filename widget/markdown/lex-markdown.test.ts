@@ -256,14 +256,14 @@ describe('lexMarkdown', () => {
     }
   });
 
-  it('stays fast on pathological input (unclosed delimiters, brackets and backticks)', () => {
+  it('lexes pathological input (unclosed delimiters, brackets and backticks) in one paragraph', () => {
+    // 200 KB of each: linear lexing takes milliseconds, quadratic would take far longer than this
+    // test may run (its timeout is the bound, no clock is read here).
     for (const unit of ['*a ', '_a ', '[a ', '`a ', '~~a ', '<a ', '![a ', '**a ']) {
-      const src = unit.repeat(6000);
-      const started = performance.now();
+      const src = unit.repeat(50_000);
       const tokens = lexMarkdown(src);
-      // Generous bound: quadratic behaviour on 24 KB takes seconds, linear takes milliseconds.
-      expect(performance.now() - started, unit).to.be.below(1000);
-      expect(tokens).to.have.length(1);
+      expect(tokens, unit).to.have.length(1);
+      expect(tokens[0]?.raw, unit).to.equal(src);
     }
   });
 });
