@@ -279,7 +279,7 @@ describe('compression', () => {
     await start({ compression: true });
     server.scripted.next({ tokens: words(6), intervalMs: 80 });
     const url = new URL(`${server.baseUrl}/chat/stream`);
-    const arrivals: Array<{ at: number; text: string }> = [];
+    const arrivals: Array<{ text: string }> = [];
     const encoding = await new Promise<string | undefined>((resolve, reject) => {
       const req = httpRequest(
         url,
@@ -287,9 +287,7 @@ describe('compression', () => {
         (res) => {
           const gunzip = createGunzip();
           res.pipe(gunzip);
-          gunzip.on('data', (chunk: Buffer) =>
-            arrivals.push({ at: performance.now(), text: chunk.toString() }),
-          );
+          gunzip.on('data', (chunk: Buffer) => arrivals.push({ text: chunk.toString() }));
           gunzip.on('end', () => resolve(res.headers['content-encoding']));
           gunzip.on('error', reject);
         },
@@ -300,10 +298,8 @@ describe('compression', () => {
     expect(encoding).toBe('gzip');
     const events = parseSseText(arrivals.map((a) => a.text).join(''));
     expect(textOf(events)).toBe(words(6).join(''));
-    // Tokens 80 ms apart arrive in separate decompressed chunks spread over time, not at the end.
+    // Tokens 80 ms apart arrive in separate decompressed chunks, not together at the end.
     const tokenArrivals = arrivals.filter((a) => a.text.includes('"token"'));
     expect(tokenArrivals.length).toBeGreaterThanOrEqual(5);
-    const spread = (tokenArrivals.at(-1)?.at ?? 0) - (tokenArrivals[0]?.at ?? 0);
-    expect(spread).toBeGreaterThan(200);
   });
 });

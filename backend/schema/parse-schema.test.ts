@@ -467,15 +467,11 @@ describe('caching', () => {
     expect(parseSchema({ ...structured })).not.toBe(parseSchema(structured));
   });
 
-  it('answers a repeated schema far faster than the first parse', () => {
+  it('answers a repeated schema text from its cache, without parsing it again', () => {
     const ddl = `${SHOP_DDL}\n-- variant ${Math.random()}`;
-    const coldStart = performance.now();
-    parseSchema(ddl);
-    const cold = performance.now() - coldStart;
-    const warmStart = performance.now();
-    for (let i = 0; i < 100; i++) parseSchema(ddl);
-    const warm = (performance.now() - warmStart) / 100;
-    expect(warm).toBeLessThan(cold);
+    const first = parseSchema(ddl);
+    // An equal text built anew (not the same string object) finds the same parse.
+    expect(parseSchema(`${ddl.slice(0, 10)}${ddl.slice(10)}`)).toBe(first);
   });
 });
 
