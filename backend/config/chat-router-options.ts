@@ -103,7 +103,8 @@ export interface TimeoutOptions {
   /**
    * Interval of partial-text checkpoints to the store. A checkpoint rewrites the whole partial
    * answer, so answers past 16,384 characters are saved proportionally less often (at most about
-   * that many characters per interval each). Defaults to 1000.
+   * that many characters per interval each), and past 256 running answers each is saved less
+   * often too (at most 64 saves a quarter interval). Defaults to 1000.
    */
   checkpointMs?: number;
   /**

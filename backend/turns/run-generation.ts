@@ -19,6 +19,7 @@ import type { ParsedSchema } from '../schema/parsed-schema.js';
 import { checkAnswerSql } from '../sql-check/check-answer-sql.js';
 import type { ChatStore } from '../stores/chat-store.js';
 import type { SharedInterval } from '../timers/shared-interval.js';
+import type { CheckpointBudget } from './checkpoint-budget.js';
 import { decideTurnOutcome } from './decide-turn-outcome.js';
 import { SilenceWatch } from './silence-watch.js';
 import type { TurnRecord } from './turn-record.js';
@@ -35,6 +36,8 @@ export interface GenerationDeps {
   checkpoints: SharedInterval;
   /** Least time between two checkpoints of a short answer, ms (`timeouts.checkpointMs`). */
   checkpointMs: number;
+  /** Shared by every generation: how many checkpoints the current tick may still save. */
+  checkpointBudget: CheckpointBudget;
   /**
    * The user's daily allowance once the answer is saved, for the `complete` event; undefined
    * when the server has none. Defaults to none.
@@ -131,8 +134,10 @@ async function generate(
     const text = run.text;
     if (saving || text.length === savedLength) return;
     const now = performance.now();
-    const spacing = deps.checkpointMs * Math.max(1, text.length / CHECKPOINT_CHARS_PER_INTERVAL);
-    if (savedAt !== undefined && now - savedAt < spacing) return;
+    if (savedAt !== undefined) {
+      const spacing = deps.checkpointMs * Math.max(1, text.length / CHECKPOINT_CHARS_PER_INTERVAL);
+      if (now - savedAt < spacing || !deps.checkpointBudget.take(now)) return;
+    }
     savedAt = now;
     saving = true;
     deps.store

@@ -34,6 +34,7 @@ import type {
   StoredTurn,
 } from '../stores/chat-store.js';
 import { SharedInterval } from '../timers/shared-interval.js';
+import { CheckpointBudget } from './checkpoint-budget.js';
 import { type GenerationInput, runGeneration } from './run-generation.js';
 import type { TurnRecord } from './turn-record.js';
 
@@ -82,6 +83,7 @@ export const TURN_BUDGET_POLICY = 'streams';
 export class TurnService {
   readonly #deps: TurnServiceDeps;
   readonly #checkpoints: SharedInterval;
+  readonly #checkpointBudget = new CheckpointBudget();
   readonly #live: LiveRuns;
 
   constructor(deps: TurnServiceDeps) {
@@ -395,6 +397,7 @@ export class TurnService {
       quotaOf: this.#quotaAfterTurn,
       checkpoints: this.#checkpoints,
       checkpointMs: this.#deps.timeouts.checkpointMs,
+      checkpointBudget: this.#checkpointBudget,
     }).catch((error: unknown) => this.#failTurn(run, error, true));
   }
 
