@@ -69,6 +69,11 @@ export class RedisRunKeys {
     };
   }
 
+  /** What the run hashes of a user's runs start with (their id follows). */
+  runPrefix(userId: string): string {
+    return `${this.#user(userId)}:run:`;
+  }
+
   /** The run hash of a run known only by user and id. */
   run(userId: string, runId: string): string {
     return `${this.#user(userId)}:run:${runId}`;
