@@ -15,6 +15,7 @@ import type { LimitsConfig, TimeoutsConfig } from '../config/resolve-chat-router
 import { buildChatContext } from '../context/build-chat-context.js';
 import { ChatError, toChatError } from '../errors.js';
 import { describeQuota, quotaDay, secondsUntilReset } from '../limits/daily-quota.js';
+import type { RateLimitState } from '../limits/format-rate-limit-headers.js';
 import type { ChatLogger } from '../logging/chat-logger.js';
 import type { ChatModel } from '../models/chat-model.js';
 import type { ChatUser, Project, ProjectResolver } from '../projects/project-resolver.js';
@@ -23,7 +24,13 @@ import type { EventId } from '../runs/event-id.js';
 import { type LiveRunStats, LiveRuns } from '../runs/live-runs.js';
 import { RemoteRun } from '../runs/remote-run.js';
 import { runIdFor } from '../runs/run-id.js';
-import type { RunIdentity, RunRecord, RunRegistry, TurnBudget } from '../runs/run-registry.js';
+import {
+  BUDGET_WINDOW_MS,
+  type RunIdentity,
+  type RunRecord,
+  type RunRegistry,
+  type TurnBudget,
+} from '../runs/run-registry.js';
 import { parseSchema } from '../schema/parse-schema.js';
 import type {
   AnswerAction,
@@ -74,6 +81,11 @@ export interface OpenedTurn {
 
 /** The `RateLimit` policy name of the per-minute turn budget. */
 export const TURN_BUDGET_POLICY = 'streams';
+
+/** The `RateLimit` header state of the per-minute turn budget. */
+export function turnBudgetRateLimit(budget: TurnBudget): RateLimitState {
+  return { policy: TURN_BUDGET_POLICY, windowSeconds: BUDGET_WINDOW_MS / 1000, ...budget };
+}
 
 /** Turn orchestration (see the file comment). */
 export class TurnService {
@@ -183,7 +195,9 @@ export class TurnService {
 
   /**
    * Stops a run wherever it generates and waits for its terminal event (its partial text is then
-   * saved). False when nobody here or elsewhere could stop it.
+   * saved). False when nobody here or elsewhere could stop it; a 503 when the stop was sent but
+   * no terminal event came in time (the shared registry is failing: the stop flag stays, and a
+   * repeated stop is harmless).
    */
   async #stopAndWait(record: RunRecord): Promise<boolean> {
     const live = this.#live.get(record.id);
@@ -200,12 +214,17 @@ export class TurnService {
     const signal = AbortSignal.timeout(this.#deps.timeouts.disconnectGraceMs + 10_000);
     try {
       for await (const entry of relay.follow(record, undefined, signal)) {
-        if (entry.event.type === 'complete' || entry.event.type === 'error') break;
+        if (entry.event.type === 'complete' || entry.event.type === 'error') return true;
       }
     } catch {
       // Its events are gone: it ended long enough ago.
+      return true;
     }
-    return true;
+    throw new ChatError(
+      'STORAGE_ERROR',
+      'The stop was sent, but the answer did not confirm it in time. Try again.',
+      { retryable: true, retryAfter: 1 },
+    );
   }
 
   async #start(turn: TurnRequest, key: string): Promise<OpenedTurn> {
@@ -257,11 +276,11 @@ export class TurnService {
         const { budget } = claim;
         throw new ChatError(
           'RATE_LIMITED',
-          `Too many new questions: at most ${budget.limit} per 60 s. Try again in ${budget.resetSeconds} s.`,
+          `Too many new questions: at most ${budget.limit} per ${BUDGET_WINDOW_MS / 1000} s. Try again in ${budget.resetSeconds} s.`,
           {
             retryable: true,
             retryAfter: budget.resetSeconds,
-            rateLimit: { policy: TURN_BUDGET_POLICY, windowSeconds: 60, ...budget },
+            rateLimit: turnBudgetRateLimit(budget),
           },
         );
       }
