@@ -148,30 +148,21 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
       ])) as [string, string | number, string?];
       const [kind, first, oldest] = reply;
       if (kind !== 'created') await this.#redis.zrem(this.#keys.leases, member);
+      const budget = () =>
+        budgetOf(
+          turnsPerMinute,
+          Number(first),
+          oldest === undefined ? undefined : Number(oldest),
+          now,
+        );
       switch (kind) {
         case 'created':
           this.#owned.set(record.id, record);
-          return {
-            kind,
-            budget: budgetOf(
-              turnsPerMinute,
-              Number(first),
-              oldest === undefined ? undefined : Number(oldest),
-              now,
-            ),
-          };
+          return { kind, budget: budget() };
         case 'limit':
           return { kind, active: Number(first) };
         case 'rate-limited':
-          return {
-            kind,
-            budget: budgetOf(
-              turnsPerMinute,
-              Number(first),
-              oldest === undefined ? undefined : Number(oldest),
-              now,
-            ),
-          };
+          return { kind, budget: budget() };
         default: {
           const existing = await this.findById(record.userId, String(first));
           if (existing) return { kind: 'existing', record: existing };
