@@ -70,7 +70,7 @@ export function createChatRouter(options: ChatRouterOptions): ChatRouter {
   const store: ChatStore = options.store ?? openDefaultStore();
   for (const warning of config.warnings) logger.warn({}, warning);
   const model = options.model ?? defaultModel(logger);
-  const runs = options.runs ?? new MemoryRunRegistry({ replayTtlMs: config.timeouts.replayTtlMs });
+  const runs = options.runs ?? new MemoryRunRegistry();
   checkInstancesAgree(runs, store, logger);
   const heartbeat = new SharedInterval(config.timeouts.heartbeatMs);
   const rateLimitStore = options.limits?.rateLimitStore;
@@ -94,7 +94,7 @@ export function createChatRouter(options: ChatRouterOptions): ChatRouter {
     instructions: config.instructions,
   });
 
-  const ready = runs.start(store, logger).then(
+  const ready = runs.start({ store, logger, replayTtlMs: config.timeouts.replayTtlMs }).then(
     (count) => {
       if (count > 0)
         logger.warn({ count }, 'marked turns left streaming by a previous process as interrupted');

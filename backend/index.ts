@@ -40,10 +40,11 @@ export {
 export type { FeedbackRecord } from './routes/answer-routes.js';
 export type { ChatRun, RunSink, Subscription } from './runs/chat-run.js';
 export type { LiveRunStats } from './runs/live-runs.js';
-export { MemoryRunRegistry, type MemoryRunRegistryOptions } from './runs/memory-run-registry.js';
+export { MemoryRunRegistry } from './runs/memory-run-registry.js';
 export type {
   ClaimInput,
   ClaimResult,
+  RegistryStart,
   RunEnd,
   RunEntry,
   RunIdentity,

@@ -3,6 +3,8 @@
 // saying which version is needed and which one runs, instead of ERR_UNKNOWN_FILE_EXTENSION from
 // deep inside. Plain JavaScript that any Node.js can parse: it must run before anything else can.
 
+import { pathToFileURL } from 'node:url';
+
 /** The oldest Node.js that runs `.ts` files without a flag (type stripping on by default). */
 export const MINIMUM_NODE = '22.18.0';
 
@@ -21,7 +23,9 @@ export function describeNodeVersionProblem(version) {
   return `schema-chat needs Node.js ${MINIMUM_NODE} or later; this is Node.js ${version.replace(/^v/, '')}. Install a newer one (https://nodejs.org) and run the command again.`;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// Run as a script (npm's pre-hooks), not imported by its test; pathToFileURL also handles
+// spaces and Windows paths.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const problem = describeNodeVersionProblem(process.versions.node);
   if (problem) {
     process.stderr.write(`${problem}\n`);

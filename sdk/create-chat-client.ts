@@ -7,6 +7,7 @@ import { ChatClientError } from './chat-client-error.js';
 import { createChatStream } from './create-chat-stream.js';
 import { createTokenSource } from './create-token-source.js';
 import { createUuid } from './create-uuid.js';
+import { describeIgnoredOption } from './find-unknown-options.js';
 import {
   parseChatResponse,
   parseConversationSummary,
@@ -197,10 +198,8 @@ export function createChatClientFromConfig(config: ChatClientConfig): ChatClient
  */
 export function createChatClient(options: ChatClientOptions): ChatClient {
   const config = resolveChatClientConfig(options);
-  for (const { key, nearest } of findUnknownChatClientOptions(options)) {
-    console.warn(
-      `schema-chat client: unknown option "${key}" is ignored; did you mean "${nearest}"?`,
-    );
+  for (const unknown of findUnknownChatClientOptions(options)) {
+    console.warn(`schema-chat client: ${describeIgnoredOption(unknown)}`);
   }
   return createChatClientFromConfig(config);
 }

@@ -1,7 +1,7 @@
 // Tests of finding misspelt option keys and the known key each one most likely meant.
 
 import { describe, expect, it } from 'vitest';
-import { findUnknownOptions } from './find-unknown-options.js';
+import { describeIgnoredOption, findUnknownOptions } from './find-unknown-options.js';
 import { nearestName } from './nearest-name.js';
 
 const KNOWN = ['baseUrl', 'token', 'getToken', 'heartbeatMs', 'streamOpenTimeoutMs'];
@@ -16,6 +16,14 @@ describe('findUnknownOptions', () => {
     ]);
   });
 
+  it('guesses only a likely typo: an unrelated word gets no "did you mean"', () => {
+    expect(findUnknownOptions({ signal: 1, x: 2, StreamOpenTimeoutMS: 3 }, KNOWN)).toEqual([
+      { key: 'signal' },
+      { key: 'x' },
+      { key: 'StreamOpenTimeoutMS', nearest: 'streamOpenTimeoutMs' },
+    ]);
+  });
+
   it('reports nothing when every key is known', () => {
     expect(findUnknownOptions({ baseUrl: 'x', token: undefined }, KNOWN)).toEqual([]);
   });
@@ -24,6 +32,33 @@ describe('findUnknownOptions', () => {
     expect(findUnknownOptions({ maxRetry: 1 }, ['maxRetries', 'baseDelayMs'], 'retry.')).toEqual([
       { key: 'retry.maxRetry', nearest: 'retry.maxRetries' },
     ]);
+  });
+});
+
+describe('the typo rule', () => {
+  const STORE = ['pool', 'connectionString', 'schema', 'maxConnections', 'connectTimeoutMs'];
+  const nearestOf = (key: string) => findUnknownOptions({ [key]: 1 }, STORE)[0]?.nearest;
+
+  it('finds the known key of a typo, a case slip or a missing letter', () => {
+    expect(nearestOf('connectionstring')).toBe('connectionString');
+    expect(nearestOf('conectionString')).toBe('connectionString');
+    expect(nearestOf('shema')).toBe('schema');
+    expect(nearestOf('maxConnection')).toBe('maxConnections');
+    expect(nearestOf('Pool')).toBe('pool');
+  });
+
+  it('suggests nothing for an unrelated word', () => {
+    expect(nearestOf('database')).toBeUndefined();
+    expect(nearestOf('x')).toBeUndefined();
+  });
+});
+
+describe('describeIgnoredOption', () => {
+  it('names the key meant, or ends the sentence when there is none', () => {
+    expect(describeIgnoredOption({ key: 'retry.maxRetry', nearest: 'retry.maxRetries' })).toBe(
+      'unknown option "retry.maxRetry" is ignored; did you mean "retry.maxRetries"?',
+    );
+    expect(describeIgnoredOption({ key: 'signal' })).toBe('unknown option "signal" is ignored.');
   });
 });
 

@@ -8,6 +8,7 @@ describe('nearestName', () => {
     expect(nearestName('flushMS', names, typoDistance('flushMS'))).toBe('flushMs');
     expect(nearestName('idelMs', names, typoDistance('idelMs'))).toBe('idleMs');
     expect(nearestName('flushToken', names, typoDistance('flushToken'))).toBe('flushTokens');
+    expect(nearestName('heartbeat', names, typoDistance('heartbeat'))).toBe('heartbeatMs');
   });
 
   it('suggests nothing for a name farther than the limit, the nearest one without a limit', () => {

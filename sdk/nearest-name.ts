@@ -64,7 +64,10 @@ export function nearestName(
   return bestDistance <= maxDistance ? best : undefined;
 }
 
-/** The distance within which a name counts as a typo of another: a third of it, at least 2. */
+/**
+ * The distance within which a name counts as a typo of another: a third of it rounded up, at
+ * least 2 (so `maxRetry` still finds `maxRetries`, and `signal` never finds `fetch`).
+ */
 export function typoDistance(name: string): number {
-  return Math.max(2, Math.floor(name.length / 3));
+  return Math.max(2, Math.ceil(name.length / 3));
 }

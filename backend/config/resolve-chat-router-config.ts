@@ -2,7 +2,7 @@
 // in from one table, every value checked, a bad option thrown with its name and the fix, and an
 // unknown one reported with the nearest known name.
 
-import { nearestName, typoDistance } from '../../sdk/nearest-name.js';
+import { describeIgnoredOption, findUnknownOptions } from '../../sdk/find-unknown-options.js';
 import type { ChatRouterOptions, CorsOptions } from './chat-router-options.js';
 
 /** Resolved limits. */
@@ -170,7 +170,7 @@ export function resolveChatRouterConfig(options: ChatRouterOptions): ChatRouterC
     cors: resolveCors(options.cors),
     compression: options.compression ?? false,
     instructions: options.instructions,
-    warnings: findUnknownOptions(options),
+    warnings: findIgnoredOptions(options),
   };
 }
 
@@ -201,23 +201,14 @@ function resolveIntegers<T extends Record<string, IntegerOption>>(
  * One message per option key nobody reads (a typo such as `timeouts.flushMS` would otherwise be
  * ignored without a word), naming the nearest known key.
  */
-function findUnknownOptions(options: ChatRouterOptions): string[] {
-  const warnings: string[] = [];
-  for (const [scope, known] of Object.entries(KNOWN_KEYS)) {
+function findIgnoredOptions(options: ChatRouterOptions): string[] {
+  return Object.entries(KNOWN_KEYS).flatMap(([scope, known]) => {
     const object = scope === '' ? options : (options as unknown as Record<string, unknown>)[scope];
-    if (typeof object !== 'object' || object === null) continue;
-    for (const key of Object.keys(object)) {
-      if (known.includes(key)) continue;
-      const name = scope === '' ? key : `${scope}.${key}`;
-      const nearest = nearestName(key, known, typoDistance(key));
-      warnings.push(
-        `schema-chat: unknown option "${name}" is ignored${
-          nearest ? `; did you mean "${scope === '' ? nearest : `${scope}.${nearest}`}"?` : '.'
-        }`,
-      );
-    }
-  }
-  return warnings;
+    if (typeof object !== 'object' || object === null) return [];
+    return findUnknownOptions(object, known, scope === '' ? '' : `${scope}.`).map(
+      (unknown) => `schema-chat: ${describeIgnoredOption(unknown)}`,
+    );
+  });
 }
 
 function resolveCors(cors: CorsOptions | false | undefined): CorsConfig {

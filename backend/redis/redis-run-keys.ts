@@ -1,6 +1,7 @@
 // The Redis keys and channels of RedisRunRegistry. Every key of one user carries the same hash tag
-// (`{u:<user>}`), so each claim is one script on one Redis Cluster slot; the user id is encoded so
-// that no character of it can end the tag early.
+// (`{u:<user>}`, the user id encoded so that no character of it can end the tag early), which keeps
+// a user's keys together; Redis Cluster is still not supported, because the global lease set and
+// the pipelines of one tick span users. One primary (with replicas or Sentinel) is the deployment.
 
 /** The keys of one run and of its user. */
 export interface RunKeys {
@@ -67,6 +68,11 @@ export class RedisRunKeys {
       stop: `${user}:stop:${runId}`,
       eventsChannel: `${this.#prefix}events:${runId}`,
     };
+  }
+
+  /** What the run hashes of a user's runs start with (their id follows). */
+  runPrefix(userId: string): string {
+    return `${this.#user(userId)}:run:`;
   }
 
   /** The run hash of a run known only by user and id. */

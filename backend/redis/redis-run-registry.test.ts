@@ -44,18 +44,18 @@ describe.skipIf(url === undefined)('RedisRunRegistry', () => {
         ...options,
       });
       registries.push(registry);
-      await registry.start(store, silentLogger);
+      await registry.start({ store, logger: silentLogger, replayTtlMs: 60_000 });
       return registry;
     };
-    return { a: await make('a'), b: await make('b'), store };
+    return { a: await make('a'), b: await make('b'), store, keyPrefix };
   };
 
   describeRunRegistryContract('RedisRunRegistry', async ({ replayTtlMs }) => {
     const registry = new RedisRunRegistry({
       redis: new Redis(url as string, { maxRetriesPerRequest: 2 }),
       keyPrefix: `contract-${randomUUID()}:`,
-      replayTtlMs,
     });
+    await registry.start({ store: new MemoryChatStore(), logger: silentLogger, replayTtlMs });
     return { registry };
   });
 
@@ -103,6 +103,19 @@ describe.skipIf(url === undefined)('RedisRunRegistry', () => {
       },
     } as ChatEvent,
   });
+  const waitForStatus = async (
+    store: MemoryChatStore,
+    userId: string,
+    conversationId: string,
+    status: string,
+  ) => {
+    for (let i = 0; i < 100; i++) {
+      const answer = (await store.listMessages(userId, conversationId, { limit: 5 }))?.items[1];
+      if (answer?.status === status) return answer;
+      await sleep(50);
+    }
+    throw new Error(`the answer never became ${status}`);
+  };
   const collect = async (iterable: AsyncIterable<RunEntry>) => {
     const entries: RunEntry[] = [];
     for await (const entry of iterable) entries.push(entry);
@@ -184,6 +197,96 @@ describe.skipIf(url === undefined)('RedisRunRegistry', () => {
     controller.abort();
     await following;
     expect(await a.followerCount(record)).toBe(0);
+  });
+
+  it('frees a key whose run failed before streaming and was never released (its owner died)', async () => {
+    const { a } = await pair();
+    const run = recordOf(a);
+    await claim(a, run);
+    a.publishFailure(run, {
+      code: 'TURN_IN_PROGRESS',
+      message: 'busy',
+      retryable: true,
+      status: 409,
+    });
+    await sleep(50);
+    // No finish: the owner died between its failure and its release. A retry with the key must
+    // start again, not spin on a run nobody can attach to.
+    const retry = await claim(a, {
+      ...recordOf(a),
+      userId: run.userId,
+      idempotencyKey: run.idempotencyKey,
+    });
+    expect(retry.kind).toBe('created');
+  });
+
+  it('tells the owner its lease was lost when a peer took it, so the run ends there too', async () => {
+    const { a, keyPrefix } = await pair({ leaseMs: 3000, renewEveryMs: 100 });
+    const reasons: Array<[string, string]> = [];
+    a.onStopRequested((runId, reason) => reasons.push([runId, reason]));
+    const run = recordOf(a);
+    await claim(a, run);
+    await sleep(250);
+    expect(reasons).toEqual([]);
+    // A peer's reaper took the lease while this instance stalled.
+    await redis.zrem(`${keyPrefix}leases`, `${run.userId}\u0000${run.id}`);
+    await sleep(300);
+    expect(reasons).toEqual([[run.id, 'lease-lost']]);
+  });
+
+  it('settles a dead run again when the first settling failed halfway (the store was down)', async () => {
+    const { a, b, store } = await pair({ leaseMs: 300, renewEveryMs: 100 });
+    const begin = await store.beginTurn('u-retry', {
+      conversationId: randomUUID(),
+      projectId: 'shop',
+      userMessage: { id: randomUUID(), content: 'q' },
+      assistantMessage: { id: randomUUID(), model: 'm' },
+      idempotencyKey: randomUUID(),
+      now: new Date(),
+    });
+    if (begin.kind !== 'started') throw new Error(begin.kind);
+    const run = recordOf(a, {
+      userId: 'u-retry',
+      conversationId: begin.conversation.id,
+      messageId: begin.assistantMessage.id,
+    });
+    await claim(a, run);
+    a.publish(run, [token('Saved', 5)]);
+    let failures = 1;
+    const interruptTurn = store.interruptTurn.bind(store);
+    store.interruptTurn = async (...args) => {
+      if (failures-- > 0) throw new Error('the store is down');
+      return interruptTurn(...args);
+    };
+    await a.close(); // the owner dies
+    const page = await waitForStatus(store, 'u-retry', begin.conversation.id, 'interrupted');
+    expect(page).toMatchObject({ status: 'interrupted', content: 'Saved' });
+    expect(failures).toBe(-1);
+    expect((await b.findById('u-retry', run.id))?.state).toBe('ended');
+  });
+
+  it('leaves a run whose final save failed to be settled by a reaper once its lease runs out', async () => {
+    const { a, store } = await pair({ leaseMs: 300, renewEveryMs: 100 });
+    const begin = await store.beginTurn('u-unsaved', {
+      conversationId: randomUUID(),
+      projectId: 'shop',
+      userMessage: { id: randomUUID(), content: 'q' },
+      assistantMessage: { id: randomUUID(), model: 'm' },
+      idempotencyKey: randomUUID(),
+      now: new Date(),
+    });
+    if (begin.kind !== 'started') throw new Error(begin.kind);
+    const run = recordOf(a, {
+      userId: 'u-unsaved',
+      conversationId: begin.conversation.id,
+      messageId: begin.assistantMessage.id,
+    });
+    await claim(a, run);
+    a.publish(run, [token('Whole answer', 12)]);
+    await a.finish(run, { kind: 'unsaved', terminal: complete(run, 12).event as TerminalEvent });
+    expect((await a.findById('u-unsaved', run.id))?.state).toBe('running');
+    const settled = await waitForStatus(store, 'u-unsaved', begin.conversation.id, 'interrupted');
+    expect(settled).toMatchObject({ content: 'Whole answer' });
   });
 
   it('settles the runs of an owner that stopped renewing, exactly once, with the text so far', async () => {

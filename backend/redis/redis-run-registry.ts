@@ -14,17 +14,19 @@ import { terminalSeq, textOffsetAfter } from '../runs/event-id.js';
 import type {
   ClaimInput,
   ClaimResult,
+  RegistryStart,
   RunEnd,
   RunEntry,
   RunRecord,
   RunRegistry,
   RunRelay,
-  TurnBudget,
+  StopReason,
 } from '../runs/run-registry.js';
+import { BUDGET_WINDOW_MS, budgetOf } from '../runs/run-registry.js';
 import type { ChatStore } from '../stores/chat-store.js';
 import { checkOptionKeys } from '../stores/check-option-keys.js';
 import { entryIdOf, RedisRunKeys, type RunKeys, seqOfEntryId } from './redis-run-keys.js';
-import { CLAIM_SCRIPT, FINISH_SCRIPT } from './redis-run-scripts.js';
+import { CLAIM_SCRIPT, FINISH_SCRIPT, TAKE_EXPIRED_SCRIPT } from './redis-run-scripts.js';
 
 /** Options of {@link RedisRunRegistry}. */
 export interface RedisRunRegistryOptions {
@@ -35,8 +37,6 @@ export interface RedisRunRegistryOptions {
   redis: Redis;
   /** Put before every key and channel. Defaults to `schema-chat:`. */
   keyPrefix?: string;
-  /** How long a finished run stays replayable, ms. Defaults to `timeouts.replayTtlMs`'s default (5 minutes). */
-  replayTtlMs?: number;
   /** How long an owner's lease lasts without renewal, ms: a dead owner's runs are settled after it. Defaults to 6000. */
   leaseMs?: number;
   /** How often an owner renews its leases (and reads stop flags), ms. Defaults to 2000. */
@@ -61,7 +61,6 @@ const FOLLOW_POLL_MS = 1000;
 const KNOWN_OPTIONS = [
   'redis',
   'keyPrefix',
-  'replayTtlMs',
   'leaseMs',
   'renewEveryMs',
   'reapEveryMs',
@@ -81,14 +80,16 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
   readonly relay: RunRelay = this;
   readonly #redis: Redis;
   readonly #keys: RedisRunKeys;
-  readonly #replayTtlMs: number;
+  /** The router's `timeouts.replayTtlMs`, from {@link RedisRunRegistry.start}. */
+  #replayTtlMs: number = DEFAULT_TIMEOUTS.replayTtlMs;
   readonly #leaseMs: number;
   readonly #renewEveryMs: number;
   readonly #reapEveryMs: number;
   /** The runs this instance generates, for lease renewal. */
   readonly #owned = new Map<string, RunRecord>();
-  readonly #stopListeners = new Set<(runId: string) => void>();
-  readonly #channels = new Map<string, Set<(message: string) => void>>();
+  readonly #stopListeners = new Set<(runId: string, reason: StopReason) => void>();
+  #stopsHeard = false;
+  readonly #channels = new Map<string, ChannelEntry>();
   /** Flushes waiting for this event-loop turn's pipeline. */
   #outbox: Array<{ keys: RunKeys; seq: number; data: string; runId: string }> = [];
   #subscriber: Redis | undefined;
@@ -105,7 +106,6 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
     }
     this.#redis = options.redis;
     this.#keys = new RedisRunKeys(options.keyPrefix ?? 'schema-chat:');
-    this.#replayTtlMs = positive('replayTtlMs', options.replayTtlMs, DEFAULT_TIMEOUTS.replayTtlMs);
     this.#leaseMs = positive('leaseMs', options.leaseMs, DEFAULTS.leaseMs);
     this.#renewEveryMs = positive('renewEveryMs', options.renewEveryMs, DEFAULTS.renewEveryMs);
     this.#reapEveryMs = positive('reapEveryMs', options.reapEveryMs, DEFAULTS.reapEveryMs);
@@ -114,10 +114,14 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
     }
     this.instanceId = options.instanceId ?? `redis-${randomUUID()}`;
     this.#redis.defineCommand('schemaChatClaim', { numberOfKeys: 5, lua: CLAIM_SCRIPT });
-    this.#redis.defineCommand('schemaChatFinish', { numberOfKeys: 6, lua: FINISH_SCRIPT });
+    this.#redis.defineCommand('schemaChatFinish', { numberOfKeys: 7, lua: FINISH_SCRIPT });
+    this.#redis.defineCommand('schemaChatTakeExpired', {
+      numberOfKeys: 1,
+      lua: TAKE_EXPIRED_SCRIPT,
+    });
   }
 
-  async claim(input: ClaimInput): Promise<ClaimResult> {
+  async claim(input: ClaimInput, attempt = 0): Promise<ClaimResult> {
     return this.#reachable(async () => {
       const { record, maxActive, turnsPerMinute, now } = input;
       const keys = this.#keysOf(record);
@@ -139,22 +143,35 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
         turnsPerMinute,
         leaseNow + this.#leaseMs,
         SAFETY_TTL_MS,
+        BUDGET_WINDOW_MS,
+        this.#keys.runPrefix(record.userId),
       ])) as [string, string | number, string?];
       const [kind, first, oldest] = reply;
       if (kind !== 'created') await this.#redis.zrem(this.#keys.leases, member);
+      const budget = () =>
+        budgetOf(
+          turnsPerMinute,
+          Number(first),
+          oldest === undefined ? undefined : Number(oldest),
+          now,
+        );
       switch (kind) {
         case 'created':
           this.#owned.set(record.id, record);
-          return { kind, budget: budgetOf(turnsPerMinute, Number(first), oldest, now) };
+          return { kind, budget: budget() };
         case 'limit':
           return { kind, active: Number(first) };
         case 'rate-limited':
-          return { kind, budget: budgetOf(turnsPerMinute, Number(first), oldest, now) };
+          return { kind, budget: budget() };
         default: {
           const existing = await this.findById(record.userId, String(first));
           if (existing) return { kind: 'existing', record: existing };
-          // Its record expired between the two reads: the key is being freed; claim again.
-          return this.claim(input);
+          // Its record expired between the two reads (the script frees such a key): once more.
+          if (attempt === 0) return this.claim(input, 1);
+          throw new ChatError('TURN_IN_PROGRESS', 'This turn is already being answered.', {
+            retryable: true,
+            retryAfter: 1,
+          });
         }
       }
     });
@@ -191,6 +208,9 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
       // Its terminal event goes out first: a follower must never see the run ended without it.
       if (this.#outbox.length > 0) this.#sendOutbox();
       this.#owned.delete(record.id);
+      // Not saved: no longer renewed, its lease runs out and a reaper (here or on a peer) saves
+      // what it can once the store answers again; until then it counts as running.
+      if (end.kind === 'unsaved') return;
       record.state = 'ended';
       const keys = this.#keysOf(record);
       await this.#script('schemaChatFinish', [
@@ -200,6 +220,7 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
         keys.key,
         keys.budget,
         keys.events,
+        keys.stop,
         record.id,
         end.kind === 'failed' ? '1' : '0',
         this.#replayTtlMs,
@@ -209,25 +230,40 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
     });
   }
 
-  async start(store: ChatStore, logger: ChatLogger): Promise<number> {
-    this.#store = store;
-    this.#logger = logger;
+  async start(context: RegistryStart): Promise<number> {
+    this.#store = context.store;
+    this.#logger = context.logger;
+    this.#replayTtlMs = context.replayTtlMs;
     this.#subscriber = this.#redis.duplicate();
     this.#subscriber.on('message', (channel: string, message: string) => {
-      for (const listener of this.#channels.get(channel) ?? []) listener(message);
+      for (const listener of this.#channels.get(channel)?.listeners ?? []) listener(message);
     });
     // Reconnecting after a Redis restart: ioredis subscribes again to every channel by itself.
     this.#subscriber.on('error', (error: unknown) =>
       this.#logger.warn({ err: error }, 'redis subscriber connection failed'),
     );
-    await this.#listen(this.#keys.stopChannel(this.instanceId), (runId) => this.#stopped(runId));
-    const settled = await this.#reap();
+    // The timers first: an instance whose Redis is down at start-up must still renew its
+    // leases and reap once Redis is back, or its peers would reap its every run.
     this.#timers.push(
       setInterval(() => void this.#renew(), this.#renewEveryMs),
       setInterval(() => void this.#reap(), this.#reapEveryMs),
     );
     for (const timer of this.#timers) timer.unref();
-    return settled;
+    await this.#listenForStops();
+    return this.#reap();
+  }
+
+  /** Hears the stops of this instance's runs; tried again at each renewal until it succeeds. */
+  async #listenForStops(): Promise<void> {
+    if (this.#stopsHeard || this.#closed) return;
+    try {
+      await this.#listen(this.#keys.stopChannel(this.instanceId), (runId) =>
+        this.#notify(runId, 'stop'),
+      );
+      this.#stopsHeard = true;
+    } catch (error) {
+      this.#logger.warn({ err: error }, 'listening for stops in redis failed; trying again');
+    }
   }
 
   async close(): Promise<void> {
@@ -413,7 +449,7 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
     });
   }
 
-  onStopRequested(listener: (runId: string) => void): () => void {
+  onStopRequested(listener: (runId: string, reason: StopReason) => void): () => void {
     this.#stopListeners.add(listener);
     return () => this.#stopListeners.delete(listener);
   }
@@ -425,30 +461,43 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
 
   // --- owner leases and the reaper ---------------------------------------------------------
 
-  /** Renews the leases of this instance's runs and catches stop flags a lost message missed. */
+  /**
+   * Renews the leases of this instance's runs and catches stop flags a lost message missed. A
+   * lease that is gone (this instance stalled past it, and a peer settled the run as dead) stops
+   * the run here too: its answer is already saved as interrupted, and no later save of it counts.
+   */
   async #renew(): Promise<void> {
-    if (this.#owned.size === 0 || this.#closed) return;
+    if (this.#closed) return;
+    if (!this.#stopsHeard) await this.#listenForStops();
+    if (this.#owned.size === 0) return;
     const expiry = Date.now() + this.#leaseMs;
     const runs = [...this.#owned.values()];
     const pipeline = this.#redis.pipeline();
     for (const record of runs) {
       const keys = this.#keysOf(record);
-      pipeline.zadd(this.#keys.leases, 'XX', expiry, leaseMember(record));
+      // XX CH: 1 when the lease was there (and moved), 0 when it is gone.
+      pipeline.zadd(this.#keys.leases, 'XX', 'CH', expiry, leaseMember(record));
       pipeline.zadd(keys.active, 'XX', expiry, record.id);
       pipeline.exists(keys.stop);
     }
     try {
       const results = (await pipeline.exec()) ?? [];
       runs.forEach((record, i) => {
-        if (results[i * 3 + 2]?.[1] === 1) this.#stopped(record.id);
+        const [leaseError, renewed] = results[i * 3] ?? [];
+        if (!leaseError && renewed === 0 && this.#owned.has(record.id)) {
+          this.#owned.delete(record.id);
+          this.#notify(record.id, 'lease-lost');
+        } else if (results[i * 3 + 2]?.[1] === 1) {
+          this.#notify(record.id, 'stop');
+        }
       });
     } catch (error) {
       this.#logger.warn({ err: error }, 'renewing run leases in redis failed');
     }
   }
 
-  #stopped(runId: string): void {
-    for (const listener of this.#stopListeners) listener(runId);
+  #notify(runId: string, reason: StopReason): void {
+    for (const listener of this.#stopListeners) listener(runId, reason);
   }
 
   /** Settles every run whose owner's lease ran out; returns how many this instance settled. */
@@ -457,19 +506,30 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
     this.#reaping = true;
     let settled = 0;
     try {
+      const now = Date.now();
       const expired = await this.#redis.zrangebyscore(
         this.#keys.leases,
         '-inf',
-        Date.now(),
+        now,
+        'WITHSCORES',
         'LIMIT',
         0,
         100,
       );
-      for (const member of expired) {
-        // Whoever removes the lease settles the run: exactly one instance does.
-        if ((await this.#redis.zrem(this.#keys.leases, member)) !== 1) continue;
+      for (let i = 0; i < expired.length; i += 2) {
+        const member = expired[i] as string;
+        // Whoever moves the expired lease to its own settle lease settles the run: one instance
+        // at a time, and again later if it fails halfway (its settle lease then expires too).
+        const taken = await this.#script('schemaChatTakeExpired', [
+          this.#keys.leases,
+          member,
+          expired[i + 1] as string,
+          now + this.#leaseMs,
+        ]);
+        if (taken !== 1) continue;
         const [userId, runId] = member.split('\u0000') as [string, string];
         if (await this.#settle(userId, runId)) settled++;
+        await this.#redis.zrem(this.#keys.leases, member);
       }
     } catch (error) {
       this.#logger.warn({ err: error }, 'reaping dead runs in redis failed');
@@ -512,7 +572,6 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
     const error = new ChatError(
       'GENERATION_INTERRUPTED',
       'The server generating this answer stopped; the text so far is saved.',
-      { retryable: true },
     );
     this.publish(record, [
       { seq: terminalSeq(length), event: { type: 'error', error: error.toDetail() } },
@@ -577,19 +636,31 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
   async #listen(channel: string, listener: (message: string) => void): Promise<() => void> {
     const subscriber = this.#subscriber;
     if (!subscriber) throw new Error('RedisRunRegistry: start() has not run.');
-    let listeners = this.#channels.get(channel);
-    if (!listeners) {
-      listeners = new Set();
-      this.#channels.set(channel, listeners);
-      await subscriber.subscribe(channel);
+    let entry = this.#channels.get(channel);
+    if (!entry) {
+      const created: ChannelEntry = { listeners: new Set(), ready: subscriber.subscribe(channel) };
+      entry = created;
+      this.#channels.set(channel, created);
+      // A failed subscription leaves nothing behind: the next listener subscribes again.
+      created.ready.catch(() => {
+        if (this.#channels.get(channel) === created) this.#channels.delete(channel);
+      });
     }
-    listeners.add(listener);
-    return () => {
-      const set = this.#channels.get(channel);
-      if (!set?.delete(listener) || set.size > 0) return;
+    // Counted before the wait, so a listener leaving meanwhile cannot unsubscribe the channel.
+    entry.listeners.add(listener);
+    const remove = () => {
+      const current = this.#channels.get(channel);
+      if (!current?.listeners.delete(listener) || current.listeners.size > 0) return;
       this.#channels.delete(channel);
       void subscriber.unsubscribe(channel).catch(() => undefined);
     };
+    try {
+      await entry.ready;
+    } catch (error) {
+      remove();
+      throw error;
+    }
+    return remove;
   }
 
   #script(name: string, args: Array<string | number>): Promise<unknown> {
@@ -606,6 +677,12 @@ function gone(): ChatError {
     'RESUME_UNAVAILABLE',
     'That answer can no longer be resumed; send the question again.',
   );
+}
+
+/** One pub/sub channel: its listeners, and its SUBSCRIBE. */
+interface ChannelEntry {
+  listeners: Set<(message: string) => void>;
+  ready: Promise<unknown>;
 }
 
 /** A coded error for a Redis that cannot be reached (coded errors pass through). */
@@ -648,20 +725,6 @@ function recordOf(hash: Record<string, string>, userId: string): RunRecord | und
   if (record.userId !== userId) return undefined;
   record.state = hash.state === 'running' ? 'running' : 'ended';
   return record;
-}
-
-function budgetOf(
-  limit: number,
-  used: number,
-  oldest: string | undefined,
-  now: number,
-): TurnBudget {
-  return {
-    limit,
-    remaining: Math.max(0, limit - used),
-    resetSeconds:
-      oldest === undefined ? 0 : Math.max(1, Math.ceil((Number(oldest) + 60_000 - now) / 1000)),
-  };
 }
 
 function positive(name: string, value: unknown, fallback: number): number {

@@ -7,6 +7,7 @@ import { ChatError } from '../errors.js';
 import { parseMessageId } from '../http/parse-chat-request.js';
 import { parseFeedbackRequest } from '../http/parse-feedback-request.js';
 import { userOf } from '../http/request-user.js';
+import { toMessageFeedback } from './conversation-routes.js';
 import type { RouterContext } from './router-context.js';
 
 /** What the host's `onFeedback` hook gets, once per feedback stored (a change of mind included). */
@@ -44,10 +45,7 @@ export function addAnswerRoutes(router: Router, ctx: RouterContext): void {
       const message = await store.setFeedback(user.id, messageId, feedback, now);
       if (!message) throw new ChatError('MESSAGE_NOT_FOUND', 'No such answer.');
       const body: FeedbackResponse = { messageId: message.id };
-      if (message.feedback) {
-        const { rating, comment } = message.feedback;
-        body.feedback = comment === undefined ? { rating } : { rating, comment };
-      }
+      if (message.feedback) body.feedback = toMessageFeedback(message.feedback);
       res.setHeader('Cache-Control', 'no-store').json(body);
       if (ctx.onFeedback) {
         const conversation = await store

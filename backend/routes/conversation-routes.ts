@@ -5,6 +5,7 @@ import type { Request, Response, Router } from 'express';
 import type {
   ChatMessage,
   ConversationSummary,
+  MessageFeedback,
   Page,
   ProjectSummary,
   StopResponse,
@@ -19,7 +20,7 @@ import {
 } from '../http/parse-chat-request.js';
 import { parseRenameRequest } from '../http/parse-rename-request.js';
 import { userOf } from '../http/request-user.js';
-import type { StoredConversation, StoredMessage } from '../stores/chat-store.js';
+import type { StoredConversation, StoredFeedback, StoredMessage } from '../stores/chat-store.js';
 import type { RouterContext } from './router-context.js';
 
 /** Mounts the conversation and project routes. */
@@ -110,6 +111,11 @@ export function toConversationSummary(conversation: StoredConversation): Convers
   return { id, projectId, title, createdAt, updatedAt };
 }
 
+/** The wire shape of stored feedback: its time stays server-side. */
+export function toMessageFeedback({ rating, comment }: StoredFeedback): MessageFeedback {
+  return comment === undefined ? { rating } : { rating, comment };
+}
+
 /**
  * The wire shape of a stored message: the idempotency key, the version link and the feedback's
  * time stay server-side; replaced versions come as `previousVersions` of their latest one.
@@ -126,10 +132,7 @@ export function toChatMessage(message: StoredMessage): ChatMessage {
   if (message.finishReason !== undefined) out.finishReason = message.finishReason;
   if (message.usage !== undefined) out.usage = message.usage;
   if (message.sqlCheck !== undefined) out.sqlCheck = message.sqlCheck;
-  if (message.feedback !== undefined) {
-    const { rating, comment } = message.feedback;
-    out.feedback = comment === undefined ? { rating } : { rating, comment };
-  }
+  if (message.feedback !== undefined) out.feedback = toMessageFeedback(message.feedback);
   if (message.previousVersions !== undefined && message.previousVersions.length > 0) {
     out.previousVersions = message.previousVersions.map(toChatMessage);
   }

@@ -11,7 +11,7 @@ import { formatRateLimitHeaders } from '../limits/format-rate-limit-headers.js';
 import type { RunFeed, RunSink } from '../runs/chat-run.js';
 import { parseEventId } from '../runs/event-id.js';
 import { SseSink } from '../sse/sse-sink.js';
-import { TURN_BUDGET_POLICY } from '../turns/turn-service.js';
+import { turnBudgetRateLimit } from '../turns/turn-service.js';
 import { toChatMessage } from './conversation-routes.js';
 import type { RouterContext } from './router-context.js';
 
@@ -39,14 +39,7 @@ export function addTurnRoutes(router: Router, ctx: RouterContext): void {
         trace: req,
       });
       if (opened.budget) {
-        appendHeaders(
-          res,
-          formatRateLimitHeaders({
-            policy: TURN_BUDGET_POLICY,
-            windowSeconds: 60,
-            ...opened.budget,
-          }),
-        );
+        appendHeaders(res, formatRateLimitHeaders(turnBudgetRateLimit(opened.budget)));
       }
       const sink =
         transport === 'sse'

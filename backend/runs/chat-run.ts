@@ -66,7 +66,7 @@ export interface Subscription {
 /** Why a run was aborted. */
 export type RunAbortReason =
   | { kind: 'stopped' }
-  | { kind: 'interrupted'; why: 'client-gone' | 'shutdown' }
+  | { kind: 'interrupted'; why: 'client-gone' | 'shutdown' | 'lease-lost' }
   | { kind: 'error'; error: ChatError };
 
 /** A run to build: its identity, and how it streams. */
@@ -119,6 +119,8 @@ export class ChatRun implements RunFeed {
   terminal: TerminalEvent | undefined;
   /** Why it failed before streaming, if it did. */
   failure: ChatError | undefined;
+  /** Set by the generation when its final save failed (the store was down at the end). */
+  unsaved = false;
 
   readonly #controller = new AbortController();
   readonly #sinks = new Set<SinkState>();
@@ -252,7 +254,8 @@ export class ChatRun implements RunFeed {
       this.#open(state);
       this.#deliver(state, true);
       if (this.phase === 'ended') {
-        this.#finish(state);
+        // Attached after the end: a replay, whose error the same key can only replay again.
+        this.#finish(state, true);
         if (!observer) this.#clients--;
       } else this.#sinks.add(state);
     }
@@ -370,8 +373,10 @@ export class ChatRun implements RunFeed {
     state.sink.send({ type: 'token', content }, tokenSeq(length));
   }
 
-  #finish(state: SinkState): void {
-    if (this.terminal) state.sink.end(this.terminal, terminalSeq(this.#text.length));
+  #finish(state: SinkState, replay = false): void {
+    const { terminal } = this;
+    if (!terminal) return;
+    state.sink.end(replay ? finalTerminal(terminal) : terminal, terminalSeq(this.#text.length));
   }
 
   #detach(state: SinkState): void {
@@ -409,4 +414,14 @@ export class ChatRun implements RunFeed {
     const listeners = this.#endListeners.splice(0);
     for (const listener of listeners) listener(this);
   }
+}
+
+/**
+ * The terminal event as a replay carries it: an error the same `Idempotency-Key` can only replay
+ * again is final (`retryable: false`); a new question, with a new key, may still succeed.
+ */
+export function finalTerminal(terminal: TerminalEvent): TerminalEvent {
+  return terminal.type === 'error' && terminal.error.retryable
+    ? { type: 'error', error: { ...terminal.error, retryable: false } }
+    : terminal;
 }

@@ -3,24 +3,15 @@
 
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_TIMEOUTS } from '../config/resolve-chat-router-config.js';
-import type { ChatStore } from '../stores/chat-store.js';
 import type {
   ClaimInput,
   ClaimResult,
+  RegistryStart,
   RunEnd,
   RunRecord,
   RunRegistry,
-  TurnBudget,
 } from './run-registry.js';
-
-/** Options of {@link MemoryRunRegistry}. */
-export interface MemoryRunRegistryOptions {
-  /** How long a finished run stays findable, ms. Defaults to `timeouts.replayTtlMs`'s default (5 minutes). */
-  replayTtlMs?: number;
-}
-
-/** The window of the per-minute turn budget. */
-const BUDGET_WINDOW_MS = 60_000;
+import { BUDGET_WINDOW_MS, budgetOf } from './run-registry.js';
 
 /** What the registry keeps per user. */
 interface UserRuns {
@@ -36,14 +27,11 @@ interface UserRuns {
  */
 export class MemoryRunRegistry implements RunRegistry {
   readonly instanceId = `memory-${randomUUID()}`;
-  readonly #ttlMs: number;
+  /** The router's `timeouts.replayTtlMs`, from {@link MemoryRunRegistry.start}. */
+  #ttlMs: number = DEFAULT_TIMEOUTS.replayTtlMs;
   readonly #byKey = new Map<string, RunRecord>();
   readonly #byId = new Map<string, RunRecord>();
   readonly #users = new Map<string, UserRuns>();
-
-  constructor(options: MemoryRunRegistryOptions = {}) {
-    this.#ttlMs = options.replayTtlMs ?? DEFAULT_TIMEOUTS.replayTtlMs;
-  }
 
   async claim(input: ClaimInput): Promise<ClaimResult> {
     const { record, maxActive, turnsPerMinute, now } = input;
@@ -55,13 +43,19 @@ export class MemoryRunRegistry implements RunRegistry {
       user.claims.shift();
     }
     if (user.claims.length >= turnsPerMinute) {
-      return { kind: 'rate-limited', budget: budgetOf(user, turnsPerMinute, now) };
+      return {
+        kind: 'rate-limited',
+        budget: budgetOf(turnsPerMinute, user.claims.length, user.claims[0]?.at, now),
+      };
     }
     user.claims.push({ at: now, runId: record.id });
     user.active.add(record);
     this.#byKey.set(keyOf(record.userId, record.idempotencyKey), record);
     this.#byId.set(record.id, record);
-    return { kind: 'created', budget: budgetOf(user, turnsPerMinute, now) };
+    return {
+      kind: 'created',
+      budget: budgetOf(turnsPerMinute, user.claims.length, user.claims[0]?.at, now),
+    };
   }
 
   async findByKey(userId: string, key: string): Promise<RunRecord | undefined> {
@@ -92,6 +86,9 @@ export class MemoryRunRegistry implements RunRegistry {
     const evict = () => {
       if (this.#byKey.get(key) === record) this.#byKey.delete(key);
       if (this.#byId.get(record.id) === record) this.#byId.delete(record.id);
+      // Claims older than the window no longer count; a user with nothing left is forgotten.
+      const since = Date.now() - BUDGET_WINDOW_MS;
+      user.claims = user.claims.filter((claim) => claim.at > since);
       if (user.active.size === 0 && user.claims.length === 0) this.#users.delete(record.userId);
     };
     if (end.kind === 'failed') {
@@ -108,8 +105,9 @@ export class MemoryRunRegistry implements RunRegistry {
    * One process owns every run of its store, so whatever a previous process left `streaming` is
    * dead: all of it is settled. Running several instances on one store needs a shared registry.
    */
-  async start(store: ChatStore): Promise<number> {
-    return store.recoverInterrupted();
+  async start(context: RegistryStart): Promise<number> {
+    this.#ttlMs = context.replayTtlMs;
+    return context.store.recoverInterrupted();
   }
 
   async close(): Promise<void> {}
@@ -122,17 +120,6 @@ export class MemoryRunRegistry implements RunRegistry {
     }
     return user;
   }
-}
-
-function budgetOf(user: UserRuns, limit: number, now: number): TurnBudget {
-  const oldest = user.claims[0]?.at;
-  return {
-    limit,
-    remaining: Math.max(0, limit - user.claims.length),
-    // When the oldest claim of the window leaves it, a turn is free again.
-    resetSeconds:
-      oldest === undefined ? 0 : Math.max(1, Math.ceil((oldest + BUDGET_WINDOW_MS - now) / 1000)),
-  };
 }
 
 function keyOf(userId: string, key: string): string {

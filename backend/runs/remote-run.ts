@@ -6,7 +6,7 @@
 
 import type { ChatEvent } from '../../sdk/protocol.js';
 import { ChatError, toChatError } from '../errors.js';
-import type { RunFeed, RunSink, Subscription } from './chat-run.js';
+import { finalTerminal, type RunFeed, type RunSink, type Subscription } from './chat-run.js';
 import { textOffsetAfter } from './event-id.js';
 import type { RunRecord, RunRelay } from './run-registry.js';
 
@@ -36,6 +36,7 @@ export class RemoteRun implements RunFeed {
 
   subscribe(sink: RunSink, lastSeq?: number): Subscription {
     const controller = new AbortController();
+    const endedBefore = this.#record.state === 'ended';
     let cursor = lastSeq === undefined ? 0 : textOffsetAfter(lastSeq);
     let opened = false;
     /** Text the sink could not take yet, and the seq of the event that ends it. */
@@ -72,7 +73,8 @@ export class RemoteRun implements RunFeed {
           if (event.type === 'complete' || event.type === 'error') {
             if (pending !== '') sink.send({ type: 'token', content: pending }, pendingSeq);
             pending = '';
-            sink.end(event, seq);
+            // A run that had ended before this client came is a replay.
+            sink.end(endedBefore ? finalTerminal(event) : event, seq);
             return;
           }
           deliver(event, seq);

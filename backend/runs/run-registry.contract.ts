@@ -223,6 +223,23 @@ export function describeRunRegistryContract(
       });
     });
 
+    it('keeps naming the running run of a conversation when a second turn there fails to start', async () => {
+      const registry = await open();
+      const first = record(registry);
+      await claim(registry, first);
+      // A second question in the same conversation (a double submit) is claimed, then refused
+      // by the store as busy.
+      const second = record(registry, {
+        userId: first.userId,
+        conversationId: first.conversationId,
+      });
+      expect((await claim(registry, second)).kind).toBe('created');
+      await registry.finish(second, { kind: 'failed' });
+      expect(
+        (await registry.findActiveByConversation(first.userId, first.conversationId))?.id,
+      ).toBe(first.id);
+    });
+
     it('forgets ended runs after the replay TTL, and failed ones at once', async () => {
       const registry = await open(200);
       const done = record(registry);

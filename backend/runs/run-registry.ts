@@ -53,6 +53,9 @@ export interface ClaimInput {
   now: number;
 }
 
+/** The window of the per-minute turn budget (`limits.streamsPerMinute`), ms. */
+export const BUDGET_WINDOW_MS = 60_000;
+
 /** The per-minute budget after a claim, for the `RateLimit` headers. */
 export interface TurnBudget {
   limit: number;
@@ -73,10 +76,46 @@ export type ClaimResult =
   /** The user started `turnsPerMinute` runs in the last minute: nothing was registered. */
   | { kind: 'rate-limited'; budget: TurnBudget };
 
+/**
+ * The budget as a claim leaves it: `used` turns of `limit` in the window, the oldest claimed at
+ * `oldestAt` (ms) — a turn is free again when it leaves the window.
+ */
+export function budgetOf(
+  limit: number,
+  used: number,
+  oldestAt: number | undefined,
+  now: number,
+): TurnBudget {
+  return {
+    limit,
+    remaining: Math.max(0, limit - used),
+    resetSeconds:
+      oldestAt === undefined
+        ? 0
+        : Math.max(1, Math.ceil((oldestAt + BUDGET_WINDOW_MS - now) / 1000)),
+  };
+}
+
+/** Why a run of this instance must stop: someone asked, or its lease was lost to a reaper. */
+export type StopReason = 'stop' | 'lease-lost';
+
+/** What the router hands its registry at setup ({@link RunRegistry.start}). */
+export interface RegistryStart {
+  store: ChatStore;
+  logger: ChatLogger;
+  /** How long an ended run stays findable (`timeouts.replayTtlMs`), ms. */
+  replayTtlMs: number;
+}
+
 /** How a run ended, for {@link RunRegistry.finish}. */
 export type RunEnd =
   /** It streamed and ended with this terminal event: replayable for the TTL. */
   | { kind: 'ended'; terminal: TerminalEvent }
+  /**
+   * It streamed and ended, but its final save failed (storage down): a shared registry leaves its
+   * lease to run out, so that whichever instance reaps it saves what it can once storage is back.
+   */
+  | { kind: 'unsaved'; terminal: TerminalEvent }
   /**
    * It failed before streaming (409, 404, storage…): nothing to replay, the key is free at once
    * and the run does not count against the per-minute budget (only turns that start count).
@@ -114,8 +153,11 @@ export interface RunRelay {
   ): AsyncIterable<RunEntry>;
   /** Asks the owner, wherever it is, to stop the run. */
   requestStop(record: RunRecord): Promise<void>;
-  /** Calls `listener` with the id of each run of this instance that someone asked to stop. */
-  onStopRequested(listener: (runId: string) => void): () => void;
+  /**
+   * Calls `listener` with the id of each run of this instance that must stop: asked to
+   * (`stop`), or whose lease a peer's reaper took because this instance stalled (`lease-lost`).
+   */
+  onStopRequested(listener: (runId: string, reason: StopReason) => void): () => void;
   /** How many clients follow the run from any instance (through `follow`). */
   followerCount(record: RunRecord): Promise<number>;
 }
@@ -143,7 +185,7 @@ export interface RunRegistry {
    * owners left `streaming` in `store` — those only — and returns how many. A shared registry
    * also starts here what keeps settling them later (owner leases, a reaper).
    */
-  start(store: ChatStore, logger: ChatLogger): Promise<number>;
+  start(context: RegistryStart): Promise<number>;
   /** Shared registries only: follow, stop and keep alive runs of other instances. */
   readonly relay?: RunRelay;
   /** Releases connections and timers. */

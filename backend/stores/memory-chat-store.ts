@@ -187,12 +187,7 @@ export class MemoryChatStore implements ChatStore {
       record.messages.push(messageRecord);
       this.#messages.set(message.id, messageRecord);
     }
-    let keys = this.#turns.get(userId);
-    if (keys === undefined) {
-      keys = new Map();
-      this.#turns.set(userId, keys);
-    }
-    keys.set(input.idempotencyKey, {
+    this.#keysOf(userId).set(input.idempotencyKey, {
       conversationId: input.conversationId,
       userMessageId: userMessage.id,
       assistantMessageId: assistantMessage.id,
@@ -249,12 +244,7 @@ export class MemoryChatStore implements ChatStore {
       delete answer.finishReason;
     }
     const action = answerTurnAction(input, latest);
-    let keys = this.#turns.get(userId);
-    if (keys === undefined) {
-      keys = new Map();
-      this.#turns.set(userId, keys);
-    }
-    keys.set(input.idempotencyKey, {
+    this.#keysOf(userId).set(input.idempotencyKey, {
       conversationId: input.conversationId,
       userMessageId: question.id,
       assistantMessageId: answer.id,
@@ -504,6 +494,16 @@ export class MemoryChatStore implements ChatStore {
 
   /** Nothing to release; kept for the interface. */
   async close(): Promise<void> {}
+
+  /** The user's idempotency keys, created on their first turn. */
+  #keysOf(userId: string): Map<string, TurnRecord> {
+    let keys = this.#turns.get(userId);
+    if (keys === undefined) {
+      keys = new Map();
+      this.#turns.set(userId, keys);
+    }
+    return keys;
+  }
 
   #ownConversation(userId: string, conversationId: string): ConversationRecord | undefined {
     return this.#conversations.get(userId)?.get(conversationId);

@@ -175,8 +175,6 @@ export function postgresChatSql(s: string) {
         AND NOT (role = 'assistant' AND (status IN ('streaming', 'failed') OR content = ''))
       ORDER BY seq DESC LIMIT $4`,
     // FOR UPDATE: a finishTurn racing the delete either lands first (its usage is kept) or after
-    // (it finds nothing to finish), never in between.
-    // FOR UPDATE: a finishTurn racing the delete either lands first (its usage is kept) or after
     // (it finds nothing to finish), never in between. Each answer's own tokens at its time, each
     // Continue's at the Continue's (see tokensUsedSince).
     keepDeletedUsage: `INSERT INTO ${s}.deleted_usage (user_id, created_at, total_tokens)

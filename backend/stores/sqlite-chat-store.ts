@@ -203,8 +203,10 @@ const MESSAGES_CURSOR = 'messages';
  *   of its turns (a retry after a delete starts a new turn). The token usage of deleted
  *   conversations still counts in {@link SqliteChatStore.tokensUsedSince}.
  * - **Writes**: `beginTurn` and `deleteConversation` are `BEGIN IMMEDIATE` transactions, so
- *   several processes on one file serialise correctly; `saveProgress` and `finishTurn` are one
- *   `UPDATE` each. Every statement is prepared once, in the constructor.
+ *   another connection to the file (a backup, a script) never sees half a turn; `saveProgress`
+ *   and `finishTurn` are one `UPDATE` each. Every statement is prepared once, in the
+ *   constructor. One live server process serves a file (`claimSqliteFile` refuses a second):
+ *   several instances need `PostgresChatStore`.
  * - **Durability**: WAL with `synchronous = NORMAL` — a committed turn survives the process being
  *   killed; see `openSqliteDatabase` for why not FULL.
  * - **Faults**: a lock held past `busyTimeoutMs`, a full disk or a corrupt file reject with

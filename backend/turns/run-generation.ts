@@ -243,6 +243,7 @@ async function generate(
     if (!saved) deps.logger.warn({ runId: run.id }, 'the answer was already finished in the store');
   } catch (error) {
     deps.logger.error({ err: error, runId: run.id }, 'saving the answer failed');
+    run.unsaved = true;
     terminalError ??= new ChatError('STORAGE_ERROR', 'The answer could not be saved.', {
       retryable: false,
     });

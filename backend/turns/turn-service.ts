@@ -16,6 +16,7 @@ import { buildChatContext } from '../context/build-chat-context.js';
 import { markTurnStep } from '../diagnostics/turn-steps.js';
 import { ChatError, toChatError } from '../errors.js';
 import { describeQuota, quotaDay, secondsUntilReset } from '../limits/daily-quota.js';
+import type { RateLimitState } from '../limits/format-rate-limit-headers.js';
 import type { ChatLogger } from '../logging/chat-logger.js';
 import type { ChatModel } from '../models/chat-model.js';
 import type { ChatUser, Project, ProjectResolver } from '../projects/project-resolver.js';
@@ -24,7 +25,13 @@ import type { EventId } from '../runs/event-id.js';
 import { type LiveRunStats, LiveRuns } from '../runs/live-runs.js';
 import { RemoteRun } from '../runs/remote-run.js';
 import { runIdFor } from '../runs/run-id.js';
-import type { RunIdentity, RunRecord, RunRegistry, TurnBudget } from '../runs/run-registry.js';
+import {
+  BUDGET_WINDOW_MS,
+  type RunIdentity,
+  type RunRecord,
+  type RunRegistry,
+  type TurnBudget,
+} from '../runs/run-registry.js';
 import { parseSchema } from '../schema/parse-schema.js';
 import type {
   AnswerAction,
@@ -79,12 +86,20 @@ export interface OpenedTurn {
 /** The `RateLimit` policy name of the per-minute turn budget. */
 export const TURN_BUDGET_POLICY = 'streams';
 
+/** The `RateLimit` header state of the per-minute turn budget. */
+export function turnBudgetRateLimit(budget: TurnBudget): RateLimitState {
+  return { policy: TURN_BUDGET_POLICY, windowSeconds: BUDGET_WINDOW_MS / 1000, ...budget };
+}
+
 /** Turn orchestration (see the file comment). */
 export class TurnService {
   readonly #deps: TurnServiceDeps;
   readonly #checkpoints: SharedInterval;
   readonly #checkpointBudget = new CheckpointBudget();
   readonly #live: LiveRuns;
+  /** The registry's releases of ended runs still on their way. */
+  readonly #releasing = new Set<Promise<unknown>>();
+  readonly #stopListening: (() => void) | undefined;
 
   constructor(deps: TurnServiceDeps) {
     this.#deps = deps;
@@ -92,8 +107,15 @@ export class TurnService {
     // different moments are saved in different ticks, not all in one long transaction a second.
     this.#checkpoints = new SharedInterval(Math.max(1, deps.timeouts.checkpointMs / 4));
     this.#live = new LiveRuns(deps.timeouts.replayTtlMs);
-    // A stop asked on another instance reaches the run here, its owner.
-    deps.runs.relay?.onStopRequested((runId) => this.#live.get(runId)?.abort({ kind: 'stopped' }));
+    // A stop asked on another instance reaches the run here, its owner; a lease lost to a peer's
+    // reaper (this instance stalled) ends the run here too, as the reaper already saved it.
+    this.#stopListening = deps.runs.relay?.onStopRequested((runId, reason) =>
+      this.#live
+        .get(runId)
+        ?.abort(
+          reason === 'stop' ? { kind: 'stopped' } : { kind: 'interrupted', why: 'lease-lost' },
+        ),
+    );
   }
 
   /** Finds or starts the run for a turn request. Throws a ChatError for an HTTP error. */
@@ -102,7 +124,7 @@ export class TurnService {
     const { user, idempotencyKey: key, lastEventId } = turn;
     if (key !== undefined) {
       const record = await runs.findByKey(user.id, key);
-      const feed = record && this.#feedOf(record);
+      const feed = record && this.#feedOf(record, true);
       if (feed) return attach(feed, turn);
       const stored = await store.findTurn(user.id, key);
       if (stored?.assistantMessage.status === 'streaming') {
@@ -115,7 +137,7 @@ export class TurnService {
       if (stored) return attach(this.#replay(stored, turn), turn);
     } else if (lastEventId) {
       const live = this.#live.get(lastEventId.runId);
-      if (live && live.userId === user.id) return attach(this.#asReplay(live), turn);
+      if (live && live.userId === user.id) return attach(live, turn);
       const record = runs.relay && (await runs.findById(user.id, lastEventId.runId));
       const feed = record && this.#feedOf(record);
       if (feed) return attach(feed, turn);
@@ -154,44 +176,35 @@ export class TurnService {
 
   /** Ends every run of this instance as interrupted (server shutdown) and waits for their saves. */
   async shutdown(): Promise<void> {
+    this.#stopListening?.();
     await Promise.all(
       this.#live.active().map((run) => {
         run.abort({ kind: 'interrupted', why: 'shutdown' });
         return new Promise<void>((resolve) => run.onEnd(() => resolve()));
       }),
     );
-  }
-
-  /** The run a request can watch for `record`: held here, or followed from its owner. */
-  #feedOf(record: RunRecord): TurnFeed | undefined {
-    const live = this.#live.get(record.id);
-    if (live) return this.#asReplay(live);
-    const { relay } = this.#deps.runs;
-    return relay && record.ownerId !== this.#deps.runs.instanceId
-      ? new RemoteRun(record, relay)
-      : undefined;
+    await Promise.all(this.#releasing);
   }
 
   /**
-   * A run that already failed is replayed with its error marked final: the same key can only
-   * replay it again (a new question, with a new key, may succeed), so a client must not retry it.
-   * Its event ids are the same, so a resumed stream sees the event it resumed after.
+   * The run a request can watch for `record`: held here, or followed from its owner. With
+   * `preferStore`, an ended run of another instance is left to the stored turn (a keyed request
+   * replays that: the same ids, and no dependence on the relay's copy of the events).
    */
-  #asReplay(run: ChatRun): ChatRun {
-    const { terminal } = run;
-    if (terminal?.type !== 'error' || !terminal.error.retryable) return run;
-    const replay = this.#createRun(run, run.transport, 'replay');
-    // A Continue's replay, like the run, goes on from the answer's text before it.
-    if (run.startOffset > 0) replay.continueFrom(run.text.slice(0, run.startOffset));
-    replay.start();
-    replay.append(run.text.slice(run.startOffset));
-    replay.end({ type: 'error', error: { ...terminal.error, retryable: false } });
-    return replay;
+  #feedOf(record: RunRecord, preferStore = false): TurnFeed | undefined {
+    const live = this.#live.get(record.id);
+    if (live) return live;
+    const { relay } = this.#deps.runs;
+    if (!relay || record.ownerId === this.#deps.runs.instanceId) return undefined;
+    if (preferStore && record.state === 'ended') return undefined;
+    return new RemoteRun(record, relay);
   }
 
   /**
    * Stops a run wherever it generates and waits for its terminal event (its partial text is then
-   * saved). False when nobody here or elsewhere could stop it.
+   * saved). False when nobody here or elsewhere could stop it; a 503 when the stop was sent but
+   * no terminal event came in time (the shared registry is failing: the stop flag stays, and a
+   * repeated stop is harmless).
    */
   async #stopAndWait(record: RunRecord): Promise<boolean> {
     const live = this.#live.get(record.id);
@@ -208,12 +221,17 @@ export class TurnService {
     const signal = AbortSignal.timeout(this.#deps.timeouts.disconnectGraceMs + 10_000);
     try {
       for await (const entry of relay.follow(record, undefined, signal)) {
-        if (entry.event.type === 'complete' || entry.event.type === 'error') break;
+        if (entry.event.type === 'complete' || entry.event.type === 'error') return true;
       }
     } catch {
       // Its events are gone: it ended long enough ago.
+      return true;
     }
-    return true;
+    throw new ChatError(
+      'STORAGE_ERROR',
+      'The stop was sent, but the answer did not confirm it in time. Try again.',
+      { retryable: true, retryAfter: 1 },
+    );
   }
 
   async #start(turn: TurnRequest, key: string): Promise<OpenedTurn> {
@@ -268,11 +286,11 @@ export class TurnService {
         const { budget } = claim;
         throw new ChatError(
           'RATE_LIMITED',
-          `Too many new questions: at most ${budget.limit} per 60 s. Try again in ${budget.resetSeconds} s.`,
+          `Too many new questions: at most ${budget.limit} per ${BUDGET_WINDOW_MS / 1000} s. Try again in ${budget.resetSeconds} s.`,
           {
             retryable: true,
             retryAfter: budget.resetSeconds,
-            rateLimit: { policy: TURN_BUDGET_POLICY, windowSeconds: 60, ...budget },
+            rateLimit: turnBudgetRateLimit(budget),
           },
         );
       }
@@ -290,16 +308,22 @@ export class TurnService {
       });
     }
     run.onEnd(() => {
-      void deps.runs
+      const terminal = run.terminal as TerminalEvent;
+      const released = deps.runs
         .finish(
           record,
           run.failure
             ? { kind: 'failed' }
-            : { kind: 'ended', terminal: run.terminal as TerminalEvent },
+            : run.unsaved
+              ? { kind: 'unsaved', terminal }
+              : { kind: 'ended', terminal },
         )
         .catch((error: unknown) =>
           deps.logger.error({ err: error, runId: run.id }, 'releasing a run failed'),
-        );
+        )
+        .finally(() => this.#releasing.delete(released));
+      // Shutdown waits for these, so a host closing its Redis right after loses none.
+      this.#releasing.add(released);
     });
     void this.#generate(run, project, turn, now, turnId);
     return { run, lastSeq: undefined, budget: claim.budget };

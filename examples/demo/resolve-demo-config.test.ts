@@ -106,4 +106,27 @@ describe('resolveDemoConfig', () => {
       /^VLLM_QWEN_7B_URL must be an http\(s\) URL/,
     );
   });
+
+  it('never repeats a database or Redis URL in its error, since it may carry a password', () => {
+    const wrong = [
+      { SCHEMA_CHAT_DATABASE_URL: 'mysql://app:hunter2@db/chat' },
+      { SCHEMA_CHAT_DATABASE_URL: 'app:hunter2@db/chat' },
+      {
+        SCHEMA_CHAT_DATABASE_URL: 'postgres://db/chat',
+        SCHEMA_CHAT_REDIS_URL: 'http://:hunter2@r',
+      },
+    ];
+    for (const env of wrong) {
+      let message = '';
+      try {
+        resolveDemoConfig(env);
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(
+        /^SCHEMA_CHAT_(DATABASE|REDIS)_URL must be a (postgres|redis):\/\/ URL/,
+      );
+      expect(message).not.toContain('hunter2');
+    }
+  });
 });

@@ -151,8 +151,11 @@ export function resolveDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoCon
 function urlOf(name: string, value: string | undefined, protocols: string[]): string | undefined {
   const url = nonEmpty(value);
   if (url === undefined) return undefined;
-  if (!URL.canParse(url) || !protocols.includes(new URL(url).protocol)) {
-    throw new Error(`${name} must be a ${protocols[0]}// URL, got "${url}".`);
+  // The value may carry a password: the message names what is wrong, never the value itself.
+  if (!URL.canParse(url)) throw new Error(`${name} must be a ${protocols[0]}// URL.`);
+  const { protocol } = new URL(url);
+  if (!protocols.includes(protocol)) {
+    throw new Error(`${name} must be a ${protocols[0]}// URL, not ${protocol}//.`);
   }
   return url;
 }

@@ -15,7 +15,7 @@ export function hostNameOf(header: string | undefined): string | undefined {
   return match?.[1]?.toLowerCase();
 }
 
-/** Middleware answering 403 `FORBIDDEN_HOST` unless the Host header names one of `allowed`. */
+/** Middleware answering 403 `FORBIDDEN_ORIGIN` unless the Host header names one of `allowed`. */
 export function checkHost(allowed: Iterable<string>) {
   const names = new Set([...allowed].map((name) => name.toLowerCase()));
   return (req: Request, res: Response, next: NextFunction): void => {

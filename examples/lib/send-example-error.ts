@@ -23,9 +23,17 @@ export function sendExampleError(
   res.setHeader('Cache-Control', 'no-store');
   res.json({
     error: {
-      code: status === 404 ? 'NOT_FOUND' : status < 500 ? 'VALIDATION_FAILED' : 'INTERNAL_ERROR',
+      code: codeOf(status),
       message: status < 500 ? 'The request cannot be served.' : 'Something went wrong.',
-      retryable: status >= 500,
+      // As the protocol says of INTERNAL_ERROR: a bug, which the same request would meet again.
+      retryable: false,
     },
   });
+}
+
+/** The protocol's code for a status an Express middleware (body parser, static files) gave. */
+function codeOf(status: number): string {
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 413) return 'PAYLOAD_TOO_LARGE';
+  return status < 500 ? 'VALIDATION_FAILED' : 'INTERNAL_ERROR';
 }

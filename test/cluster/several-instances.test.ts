@@ -7,8 +7,12 @@
 
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../backend/logging/chat-logger.js';
+import { RedisRunRegistry } from '../../backend/redis/redis-run-registry.js';
+import { MemoryChatStore } from '../../backend/stores/memory-chat-store.js';
 import { type FakeUpstream, fakeText, startFakeUpstream } from '../fake-upstream/fake-upstream.js';
 import { scaled } from '../hardening/hardening-mode.js';
 import { recordHardeningResult } from '../hardening/record-hardening-result.js';
@@ -205,6 +209,53 @@ describe('several instances on one Redis and one Postgres', { timeout: 90_000 },
     expect(upstream.calls.requests.at(-1)?.aborted).toBe(true);
   });
 
+  it('answers a stop that no owner confirms with 503 STORAGE_ERROR, never a false "stopped"', async () => {
+    // An owner that holds its lease but never acts on stops (its stop messages lost): B sends the
+    // stop, follows the run for the time it allows, and must not claim the text was saved.
+    const client = new Redis(redis.url);
+    const ghost = new RedisRunRegistry({
+      redis: client,
+      instanceId: `ghost-${randomUUID()}`,
+      reapEveryMs: 3_600_000,
+    });
+    await ghost.start({ store: new MemoryChatStore(), logger: silentLogger, replayTtlMs: 60_000 });
+    try {
+      const user = newUser();
+      const conversationId = randomUUID();
+      const claim = await ghost.claim({
+        record: {
+          id: randomUUID().replaceAll('-', '').slice(0, 11),
+          userId: user,
+          idempotencyKey: randomUUID(),
+          projectId: 'shop',
+          conversationId,
+          messageId: randomUUID(),
+          createdAt: new Date().toISOString(),
+          question: 'Which tables are there?',
+          transport: 'sse',
+          ownerId: ghost.instanceId,
+          state: 'running',
+        },
+        maxActive: 3,
+        turnsPerMinute: 6,
+        now: Date.now(),
+      });
+      expect(claim.kind).toBe('created');
+      const response = await fetch(`${b.baseUrl}/chat/stop`, {
+        method: 'POST',
+        headers: b.headers(user),
+        body: JSON.stringify({ conversationId }),
+      });
+      expect(response.status).toBe(503);
+      expect(await response.json()).toMatchObject({
+        error: { code: 'STORAGE_ERROR', retryable: true },
+      });
+    } finally {
+      await ghost.close();
+      client.disconnect();
+    }
+  });
+
   it('holds the concurrent cap of 3 across both instances', async () => {
     const user = newUser();
     const slow = (n: number) => `cap ${n} ${randomUUID()} [[fake:tokens=60,interval=30]]`;
@@ -234,11 +285,13 @@ describe('several instances on one Redis and one Postgres', { timeout: 90_000 },
   });
 
   it(`ends a follower's stream on B when A is SIGKILLed, saving the text so far (${KILL_ROUNDS} rounds)`, async () => {
-    for (let round = 0; round < KILL_ROUNDS; round++) {
+    const settleMs: number[] = [];
+    const failures: unknown[] = [];
+    const round = async (index: number) => {
       const user = newUser();
       const conversationId = randomUUID();
       const key = randomUUID();
-      const question = `kill ${round} ${randomUUID()} [[fake:tokens=400,interval=20]]`;
+      const question = `kill ${index} ${randomUUID()} [[fake:tokens=400,interval=20]]`;
       const owner = turn(a, user, question, { conversationId, idempotencyKey: key });
       await waitFor('the answer to start on A', async () =>
         (await answerRow(conversationId))[0]?.content ? true : undefined,
@@ -248,6 +301,7 @@ describe('several instances on one Redis and one Postgres', { timeout: 90_000 },
       const killedAt = Date.now();
       expect(await a.stop('SIGKILL')).toBeNull();
       const followed = await follower;
+      settleMs.push(Date.now() - killedAt);
       // Within the lease and the reaper's tick, and always with exactly one terminal event.
       expect(Date.now() - killedAt).toBeLessThan(REGISTRY.leaseMs + 5000);
       expect(followed.terminal).toBe('error');
@@ -260,8 +314,22 @@ describe('several instances on one Redis and one Postgres', { timeout: 90_000 },
       // The conversation is free for the next question, on the surviving instance.
       const next = await turn(b, user, `after the kill ${randomUUID()}`, { conversationId });
       expect(next.terminal).toBe('complete');
+    };
+    for (let index = 0; index < KILL_ROUNDS; index++) {
+      await round(index).catch((error: unknown) => failures.push(error));
+      if (!a.exited) await a.stop('SIGKILL');
       a = await startInstance();
     }
+    recordHardeningResult({
+      suite: 'several-instances',
+      check: 'owner SIGKILLed while B follows',
+      tried: KILL_ROUNDS,
+      unit: 'rounds',
+      failures: failures.length,
+      figures: { 'max settle ms': Math.max(0, ...settleMs) },
+      note: `lease ${REGISTRY.leaseMs} ms`,
+    });
+    if (failures[0]) throw failures[0];
     const { rows } = await database.query(
       "SELECT count(*)::int AS n FROM messages WHERE status = 'streaming'",
     );
