@@ -14,6 +14,7 @@ import { silentLogger } from '../logging/chat-logger.js';
 import { describeRunRegistryContract } from '../runs/run-registry.contract.js';
 import type { RunEntry, RunRecord } from '../runs/run-registry.js';
 import { MemoryChatStore } from '../stores/memory-chat-store.js';
+import { RedisRunKeys } from './redis-run-keys.js';
 import { RedisRunRegistry } from './redis-run-registry.js';
 
 const url = serviceUrl('redis', inject('testServices'));
@@ -220,7 +221,7 @@ describe.skipIf(url === undefined)('RedisRunRegistry', () => {
     expect(retry.kind).toBe('created');
   });
 
-  it('tells the owner its lease was lost when a peer took it, so the run ends there too', async () => {
+  it('tells the owner its lease was lost when a peer settled its run, so the run ends there too', async () => {
     const { a, keyPrefix } = await pair({ leaseMs: 3000, renewEveryMs: 100 });
     const reasons: Array<[string, string]> = [];
     a.onStopRequested((runId, reason) => reasons.push([runId, reason]));
@@ -228,10 +229,41 @@ describe.skipIf(url === undefined)('RedisRunRegistry', () => {
     await claim(a, run);
     await sleep(250);
     expect(reasons).toEqual([]);
-    // A peer's reaper took the lease while this instance stalled.
+    // What a peer's reaper leaves once it settled the run while this instance stalled.
+    await redis.hset(new RedisRunKeys(keyPrefix).run(run.userId, run.id), 'state', 'ended');
     await redis.zrem(`${keyPrefix}leases`, `${run.userId}\u0000${run.id}`);
     await sleep(300);
     expect(reasons).toEqual([[run.id, 'lease-lost']]);
+  });
+
+  it('writes a running answer back when Redis lost its keys (a restart), and the answer goes on', async () => {
+    const { a, b, keyPrefix } = await pair({ leaseMs: 3000, renewEveryMs: 100 });
+    const reasons: Array<[string, string]> = [];
+    a.onStopRequested((runId, reason) => reasons.push([runId, reason]));
+    const run = recordOf(a);
+    await claim(a, run);
+    // A Redis restarted empty: every key of these two instances is gone.
+    const lost = await redis.keys(`${keyPrefix}*`);
+    expect(lost.length).toBeGreaterThan(0);
+    await redis.del(...lost);
+    await sleep(300);
+    expect(reasons).toEqual([]);
+    expect(await redis.zscore(`${keyPrefix}leases`, `${run.userId}\u0000${run.id}`)).not.toBeNull();
+    expect((await b.findByKey(run.userId, run.idempotencyKey))?.state).toBe('running');
+    expect((await b.findActiveByConversation(run.userId, run.conversationId))?.id).toBe(run.id);
+    // It counts against the cap again, and a stop from the peer still reaches its owner.
+    const capped = await b.claim({
+      record: { ...recordOf(b), userId: run.userId },
+      maxActive: 1,
+      turnsPerMinute: 100,
+      now: Date.now(),
+    });
+    expect(capped.kind).toBe('limit');
+    await b.requestStop((await b.findById(run.userId, run.id)) as RunRecord);
+    await sleep(200);
+    // The flag is heard again at each renewal until the owner ends the run: never a lost lease.
+    expect(reasons[0]).toEqual([run.id, 'stop']);
+    expect(new Set(reasons.map(([, reason]) => reason))).toEqual(new Set(['stop']));
   });
 
   it('settles a dead run again when the first settling failed halfway (the store was down)', async () => {

@@ -26,7 +26,12 @@ import { BUDGET_WINDOW_MS, budgetOf } from '../runs/run-registry.js';
 import type { ChatStore } from '../stores/chat-store.js';
 import { checkOptionKeys } from '../stores/check-option-keys.js';
 import { entryIdOf, RedisRunKeys, type RunKeys, seqOfEntryId } from './redis-run-keys.js';
-import { CLAIM_SCRIPT, FINISH_SCRIPT, TAKE_EXPIRED_SCRIPT } from './redis-run-scripts.js';
+import {
+  CLAIM_SCRIPT,
+  FINISH_SCRIPT,
+  RESTORE_SCRIPT,
+  TAKE_EXPIRED_SCRIPT,
+} from './redis-run-scripts.js';
 
 /** Options of {@link RedisRunRegistry}. */
 export interface RedisRunRegistryOptions {
@@ -119,6 +124,7 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
       numberOfKeys: 1,
       lua: TAKE_EXPIRED_SCRIPT,
     });
+    this.#redis.defineCommand('schemaChatRestore', { numberOfKeys: 5, lua: RESTORE_SCRIPT });
   }
 
   async claim(input: ClaimInput, attempt = 0): Promise<ClaimResult> {
@@ -463,8 +469,9 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
 
   /**
    * Renews the leases of this instance's runs and catches stop flags a lost message missed. A
-   * lease that is gone (this instance stalled past it, and a peer settled the run as dead) stops
-   * the run here too: its answer is already saved as interrupted, and no later save of it counts.
+   * lease that is gone stops the run here only when a peer settled it as dead (this instance
+   * stalled past its lease): its answer is already saved as interrupted, and no later save of it
+   * counts. A lease lost with a Redis restart is written again and the answer goes on.
    */
   async #renew(): Promise<void> {
     if (this.#closed) return;
@@ -482,18 +489,40 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
     }
     try {
       const results = (await pipeline.exec()) ?? [];
-      runs.forEach((record, i) => {
+      for (const [i, record] of runs.entries()) {
         const [leaseError, renewed] = results[i * 3] ?? [];
         if (!leaseError && renewed === 0 && this.#owned.has(record.id)) {
-          this.#owned.delete(record.id);
-          this.#notify(record.id, 'lease-lost');
+          if (!(await this.#restoreLease(record, expiry)) && this.#owned.delete(record.id)) {
+            this.#notify(record.id, 'lease-lost');
+          }
         } else if (results[i * 3 + 2]?.[1] === 1) {
           this.#notify(record.id, 'stop');
         }
-      });
+      }
     } catch (error) {
       this.#logger.warn({ err: error }, 'renewing run leases in redis failed');
     }
+  }
+
+  /** Writes a gone lease again unless a reaper settled its run; true when the run goes on. */
+  async #restoreLease(record: RunRecord, expiry: number): Promise<boolean> {
+    const keys = this.#keysOf(record);
+    const restored = await this.#script('schemaChatRestore', [
+      this.#keys.leases,
+      keys.active,
+      keys.run,
+      keys.key,
+      keys.conversation,
+      leaseMember(record),
+      record.id,
+      JSON.stringify(record),
+      expiry,
+      SAFETY_TTL_MS,
+    ]);
+    if (restored === 1) {
+      this.#logger.warn({ runId: record.id }, 'wrote the lease of a running answer again');
+    }
+    return restored === 1;
   }
 
   #notify(runId: string, reason: StopReason): void {

@@ -88,3 +88,25 @@ if not score or tonumber(score) ~= tonumber(ARGV[2]) then return 0 end
 redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
 return 1
 `;
+
+/**
+ * Restore a lease the owner found gone. KEYS: leases, active, run, idempotency key,
+ * conversation. ARGV: lease member, run id, record JSON, lease expiry, safety TTL (ms).
+ * A run a reaper settled is ended in its hash: 0, the owner must stop. A run whose hash is
+ * running, or gone altogether (Redis restarted empty), was never settled: its keys are written
+ * again, so followers, stops and the cap find it, and 1 tells the owner to carry on.
+ */
+export const RESTORE_SCRIPT = `
+local state = redis.call('HGET', KEYS[3], 'state')
+if state and state ~= 'running' then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[4], ARGV[1])
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[5])
+if not state then
+  redis.call('HSET', KEYS[3], 'record', ARGV[3], 'state', 'running')
+  redis.call('PEXPIRE', KEYS[3], ARGV[5])
+  redis.call('SET', KEYS[4], ARGV[2], 'PX', ARGV[5], 'NX')
+  redis.call('SET', KEYS[5], ARGV[2], 'PX', ARGV[5], 'NX')
+end
+return 1
+`;

@@ -36,6 +36,19 @@ describe('decideTurnOutcome', () => {
     expect(outcome.status).toBe('interrupted');
     expect(outcome.finishReason).toBe('interrupted');
     expect(outcome.error?.code).toBe('GENERATION_INTERRUPTED');
+    expect(outcome.error?.message).toMatch(/no client stayed connected/);
+  });
+
+  it('tells why an answer was cut when its instance lost its lease or restarted, not a gone client', () => {
+    const cut = (why: 'lease-lost' | 'shutdown') =>
+      decideTurnOutcome({
+        textLength: 3,
+        finish: undefined,
+        failure: undefined,
+        abortReason: { kind: 'interrupted', why },
+      }).error?.message;
+    expect(cut('lease-lost')).toMatch(/stalled; the text so far is saved/);
+    expect(cut('shutdown')).toMatch(/restarted/);
   });
 
   it('keeps partial text of a failure as interrupted, and marks an empty one failed', () => {

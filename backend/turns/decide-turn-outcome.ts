@@ -24,6 +24,13 @@ export interface TurnOutcome {
   error: ChatError | undefined;
 }
 
+/** What the user reads for each reason an answer was cut. */
+const INTERRUPTED_BECAUSE = {
+  shutdown: 'The server restarted during the answer.',
+  'client-gone': 'The answer stopped because no client stayed connected.',
+  'lease-lost': 'The server generating this answer stalled; the text so far is saved.',
+} as const;
+
 /** Decides the outcome. A failure keeps its partial text as `interrupted` (`failed` when empty). */
 export function decideTurnOutcome(ending: TurnEnding): TurnOutcome {
   const { abortReason } = ending;
@@ -32,10 +39,7 @@ export function decideTurnOutcome(ending: TurnEnding): TurnOutcome {
   }
   const failedStatus = ending.textLength > 0 ? 'interrupted' : 'failed';
   if (abortReason?.kind === 'interrupted') {
-    const message =
-      abortReason.why === 'shutdown'
-        ? 'The server restarted during the answer.'
-        : 'The answer stopped because no client stayed connected.';
+    const message = INTERRUPTED_BECAUSE[abortReason.why];
     return {
       status: failedStatus,
       finishReason: 'interrupted',
