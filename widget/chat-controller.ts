@@ -71,7 +71,7 @@ export interface ChatControllerOptions {
   cancelFrame?: (handle: number) => void;
   /** Called with the new id before `schema-chat-conversation-change` fires. Defaults to none. */
   onConversationChange?: (conversationId: string | undefined) => void;
-  /** How long a stop waits for the server to name a new conversation before dropping the stream. Defaults to 10000. */
+  /** How long a stopped turn waits for the server's word on its answer (id, model, usage) before dropping the stream. Defaults to 10000. */
   stopWaitMs?: number;
 }
 
@@ -84,6 +84,8 @@ interface Turn {
   readonly prefix: string;
   /** The answer's status before the turn (a Continue that adds nothing keeps it). */
   readonly statusBefore: ViewMessageStatus;
+  /** The answer's SQL verdicts before the turn (a Continue that adds nothing keeps them). */
+  readonly sqlCheckBefore: ViewMessage['sqlCheck'];
 }
 
 /** What a turn asks for: a question, or a Regenerate or Continue of the last answer. */
@@ -132,10 +134,18 @@ export class ChatController implements ReactiveController {
   readonly #follower: ConversationFollower;
   readonly #countdown: RetryCountdown;
   #turn: Turn | undefined;
+  /** Stopped turns still waiting for the server's word on their answer. */
+  readonly #stopping = new Set<TurnRunner>();
   #failed: FailedTurn | undefined;
   #running: Promise<void> = Promise.resolve();
+  #turnEnded: Promise<boolean> = Promise.resolve(false);
+  /** The latest rating asked for each answer: an earlier one's late reply changes nothing. */
+  readonly #ratings = new WeakMap<ViewMessage, number>();
+  #ratingCount = 0;
   /** Whose allowance `quota` is (the remembered conversation's key without its project). */
   #quotaOwner: string | undefined;
+  /** Whose allowance is being asked for now. */
+  #quotaAsked: string | undefined;
 
   constructor(host: ReactiveControllerHost & HTMLElement, options: ChatControllerOptions) {
     this.#host = host;
@@ -185,12 +195,22 @@ export class ChatController implements ReactiveController {
   get canRetry(): boolean {
     const { error } = this;
     if (!error || !canRetryChatError(error)) return false;
-    return error.operation === 'history' || this.#failed !== undefined;
+    // A failed rating, list or deletion is retried by pressing its button again.
+    if (error.operation === 'history') return true;
+    return error.operation === 'send' && this.#failed !== undefined;
   }
 
   /** Settles when the current turn or history load has ended. */
   settled(): Promise<void> {
     return this.#running;
+  }
+
+  /**
+   * Settles when the turn started last has ended: true when its answer arrived or was stopped,
+   * false when it failed or the element moved on (whatever else failed meanwhile).
+   */
+  turnEnded(): Promise<boolean> {
+    return this.#turnEnded;
   }
 
   hostConnected(): void {
@@ -212,10 +232,15 @@ export class ChatController implements ReactiveController {
    * conversation the host pinned, or the one remembered for this user and project, with its history.
    */
   load(): Promise<void> {
+    this.#remembered.reset();
+    return this.#open();
+  }
+
+  /** {@link load} for the owner the remembered conversation already knows. */
+  #open(): Promise<void> {
     const previous = this.conversationId;
     this.#abortAll();
     const ticket = this.#switchTo(undefined);
-    this.#remembered.reset();
     this.list.reset();
     const config = this.#config();
     this.#update();
@@ -228,7 +253,7 @@ export class ChatController implements ReactiveController {
       if (owner !== this.#quotaOwner) {
         this.#quotaOwner = owner;
         this.quota = undefined;
-        void this.#loadQuota(ticket);
+        void this.loadQuota();
       }
       // Finding the user may take a while (getToken, a client's currentToken): a turn the user
       // started meanwhile decides the conversation.
@@ -251,7 +276,8 @@ export class ChatController implements ReactiveController {
     const before = await this.#remembered.key();
     this.#remembered.reset();
     const after = await this.#remembered.key();
-    if (after !== before && ticket.current && !this.#turn) await this.load();
+    // The new owner is found already: asking a getToken again would only repeat it.
+    if (after !== before && ticket.current && !this.#turn) await this.#open();
   }
 
   /**
@@ -345,21 +371,28 @@ export class ChatController implements ReactiveController {
     const shown = shownVersionOf(message);
     const client = config.client as Partial<ChatClient> | undefined;
     if (!shown.answerId || typeof client?.sendFeedback !== 'function') return;
+    const { conversationId } = this;
+    const ticket = this.#epoch.ticket;
     const before = shown.feedback;
     const next = before === rating ? undefined : rating;
+    const asked = ++this.#ratingCount;
+    this.#ratings.set(shown, asked);
     shown.feedback = next;
     this.#update();
     try {
       await client.sendFeedback(shown.answerId, next ? { rating: next } : null);
     } catch (error) {
+      // A later press decided already; its own reply says how it went.
+      if (this.#ratings.get(shown) !== asked) return;
       shown.feedback = before;
-      this.#showError(describeChatError(error, 'feedback', config.strings));
+      this.#update();
+      if (ticket.current) this.#showError(describeChatError(error, 'feedback', config.strings));
       return;
     }
-    this.#announce(config.strings.feedbackSaved);
+    if (ticket.current) this.#announce(config.strings.feedbackSaved);
     this.#host.dispatchEvent(
       new SchemaChatFeedbackEvent({
-        conversationId: this.conversationId,
+        conversationId,
         messageId: shown.answerId,
         rating: next ?? null,
       }),
@@ -378,12 +411,14 @@ export class ChatController implements ReactiveController {
   async loadConversations(more: boolean): Promise<void> {
     const { client, projectId, strings } = this.#config();
     if (!client || !projectId) return;
+    const ticket = this.#epoch.ticket;
     const loading = this.list.load(client, projectId, more);
     this.#update();
     try {
       await loading;
     } catch (error) {
-      this.#showError(describeChatError(error, 'conversations', strings));
+      // Aborted by a switch of project or user: that view has its own list.
+      if (ticket.current) this.#showError(describeChatError(error, 'conversations', strings));
     } finally {
       this.#update();
     }
@@ -406,12 +441,14 @@ export class ChatController implements ReactiveController {
   async deleteConversation(id: string): Promise<boolean> {
     const { client, strings } = this.#config();
     if (!client) return false;
+    const ticket = this.#epoch.ticket;
     try {
       await client.deleteConversation(id);
     } catch (error) {
-      this.#showError(describeChatError(error, 'conversations', strings));
+      if (ticket.current) this.#showError(describeChatError(error, 'conversations', strings));
       return false;
     }
+    if (!ticket.current) return true;
     this.list.remove(id);
     if (this.conversationId === id) this.newConversation();
     this.#announce(strings.conversationDeleted);
@@ -426,6 +463,7 @@ export class ChatController implements ReactiveController {
     const turn = this.#turn;
     if (!turn) return;
     turn.runner.stop();
+    this.#stopping.add(turn.runner);
     this.#endTurn(turn);
   }
 
@@ -505,6 +543,7 @@ export class ChatController implements ReactiveController {
     if (!client || !projectId) return;
     let assistant = spec.continues;
     const statusBefore = assistant?.status ?? 'pending';
+    const sqlCheckBefore = assistant?.sqlCheck;
     if (assistant) {
       // A Continue writes on in the answer shown: its text stays (as the server stored it), the
       // new text follows it.
@@ -547,18 +586,31 @@ export class ChatController implements ReactiveController {
       // Other elements showing this conversation follow once the stopped answer is saved.
       onStopSaved: () => void this.#follower.announce(),
     });
-    const turn: Turn = { runner, ticket, spec, prefix: assistant.content, statusBefore };
+    const turn: Turn = {
+      runner,
+      ticket,
+      spec,
+      prefix: assistant.content,
+      statusBefore,
+      sqlCheckBefore,
+    };
     this.#turn = turn;
+    // A retry is of the turn that failed last; once another one is sent, there is none.
+    this.#failed = undefined;
     this.error = undefined;
     this.notice = undefined;
     this.phase = 'waiting';
     this.#update();
-    this.#running = this.#finishTurn(turn);
+    const ended = this.#finishTurn(turn);
+    this.#turnEnded = ended;
+    this.#running = ended.then(() => undefined);
   }
 
-  async #finishTurn(turn: Turn): Promise<void> {
+  /** Runs the turn to its end and shows it; true when its answer arrived or was stopped. */
+  async #finishTurn(turn: Turn): Promise<boolean> {
     const end = await turn.runner.start();
     const { runner } = turn;
+    this.#stopping.delete(runner);
     const action = turn.spec.request.regenerate
       ? 'regenerate'
       : turn.spec.request.continue
@@ -582,9 +634,9 @@ export class ChatController implements ReactiveController {
           ...(action ? { action } : {}),
         }),
       );
-      return;
+      return true;
     }
-    if (end.type === 'dropped' || this.#turn !== turn) return;
+    if (end.type === 'dropped' || this.#turn !== turn) return false;
     const { assistant } = runner;
     if (end.type === 'complete') {
       const { result } = end;
@@ -592,6 +644,11 @@ export class ChatController implements ReactiveController {
       assistant.content = turn.prefix + result.content;
       assistant.status = result.status;
       this.#ended(turn, result);
+      // The server went on from other text than the one shown (a stop it heard a moment after
+      // the screen stopped kept a few more characters): the stored answer is the truth.
+      const from = result.continuedFrom;
+      const reload =
+        turn.spec.continues !== undefined && from !== undefined && from !== turn.prefix.length;
       // Said once the answer is there: a fallback that fails too only shows the error.
       if (runner.fellBack) this.notice = this.#config().strings.fallbackNotice;
       this.#adoptConversation(turn.ticket, result.conversationId);
@@ -609,10 +666,12 @@ export class ChatController implements ReactiveController {
           ...(action ? { action } : {}),
         }),
       );
-      return;
+      if (reload) this.#running = this.#loadHistory(turn.ticket, false);
+      return true;
     }
     const added = assistant.content.length > turn.prefix.length;
     assistant.status = !added && turn.spec.continues ? turn.statusBefore : 'interrupted';
+    if (!added && turn.spec.continues) assistant.sqlCheck = turn.sqlCheckBefore;
     if (!assistant.content) {
       // An empty failed answer is noise next to the error display; a partial one stays, marked.
       // A Regenerate that wrote nothing gives the answer it replaced its place back.
@@ -629,22 +688,32 @@ export class ChatController implements ReactiveController {
     // otherwise a retry is a new turn.
     this.#failed = {
       idempotencyKey: detail.retryable ? runner.idempotencyKey : createUuid(),
-      redo: (key) => this.#redo(turn.spec, assistant, key),
+      redo: (key) => this.#redo(turn, key),
     };
     this.#endTurn(turn);
     this.#showError(detail);
+    return false;
   }
 
-  /** Sends a failed turn again: the question once more, or the action on the last answer. */
-  #redo(spec: TurnSpec, assistant: ViewMessage, key: string): void {
-    if (spec.request.message !== undefined) {
-      this.messages = this.messages.filter((message) => message !== assistant);
-      this.#startTurn(spec, key);
-    } else if (spec.request.continue !== undefined) {
-      this.continueAnswer(key);
+  /**
+   * Sends a failed turn again, as it was first sent: the question once more, a Regenerate in
+   * place of the answer it replaced, a Continue from the text it went on from.
+   */
+  #redo(turn: Turn, key: string): void {
+    const { spec, prefix, statusBefore, sqlCheckBefore } = turn;
+    const { assistant } = turn.runner;
+    if (spec.continues) {
+      spec.continues.content = prefix;
+      spec.continues.status = statusBefore;
+      spec.continues.sqlCheck = sqlCheckBefore;
     } else {
-      this.regenerate(key);
+      // Its partial answer goes; a Regenerate's old answer takes its place again.
+      const old = spec.replaces;
+      this.messages = old
+        ? this.messages.map((message) => (message === assistant ? old : message))
+        : this.messages.filter((message) => message !== assistant);
     }
+    this.#startTurn(spec, key);
   }
 
   /** What the end of a turn (finished or stopped) tells the answer: its id, check and usage. */
@@ -754,12 +823,15 @@ export class ChatController implements ReactiveController {
     this.#pager.abort();
     this.#turn?.runner.drop();
     this.#turn = undefined;
+    // A stopped answer of the user or view left behind says nothing more (no event, no allowance).
+    for (const runner of this.#stopping) runner.drop();
+    this.#stopping.clear();
     this.phase = 'idle';
   }
 
   /** Says `text` to screen readers (the element's status region), once. */
   #announce(text: string): void {
-    // The same text again (a second rating) must still be read: clear, then set on the next frame.
+    // The same text again (a second rating) must still be read: cleared in one render, set in the next.
     this.announcement = '';
     this.#update();
     queueMicrotask(() => {
@@ -768,13 +840,21 @@ export class ChatController implements ReactiveController {
     });
   }
 
-  /** With `show-usage`: the user's tokens today and allowance, from `GET /usage`. */
-  async #loadQuota(ticket: ViewTicket): Promise<void> {
+  /**
+   * With `show-usage`: asks for the user's tokens today and allowance (`GET /usage`). The
+   * allowance is the user's in every project: only another user's answer is dropped.
+   */
+  async loadQuota(): Promise<void> {
     const { client, showUsage } = this.#config();
     const asker = client as Partial<ChatClient> | undefined;
     if (!showUsage || typeof asker?.getUsage !== 'function') return;
+    const owner = this.#quotaOwner;
+    // Still being found (getToken): `load` asks once it knows who it is. Asked already: once.
+    if (owner === undefined || this.#quotaAsked === owner) return;
+    this.#quotaAsked = owner;
     const quota = await asker.getUsage().catch(() => undefined);
-    if (!ticket.current || !quota) return;
+    if (this.#quotaAsked === owner) this.#quotaAsked = undefined;
+    if (owner !== this.#quotaOwner || !quota) return;
     this.quota = quota;
     this.#update();
   }

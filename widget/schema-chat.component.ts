@@ -61,7 +61,7 @@ export type SchemaChatTransport = 'sse' | 'rest';
  *
  * @fires {SchemaChatSendEvent} schema-chat-send - A message is about to be sent; cancelable.
  * @fires {SchemaChatResponseEvent} schema-chat-response - An answer finished or was stopped (a stopped one once the server has answered the stop, with its model and usage).
- * @fires {SchemaChatErrorEvent} schema-chat-error - A turn or the history load failed.
+ * @fires {SchemaChatErrorEvent} schema-chat-error - Something the user asked for failed: a turn, the history, the conversation list or a deletion, or a rating (`operation` says which).
  * @fires {SchemaChatConversationChangeEvent} schema-chat-conversation-change - The current conversation changed.
  * @fires {SchemaChatFeedbackEvent} schema-chat-feedback - The user rated an answer (or took the rating back) and the server stored it: `conversationId`, `messageId`, `rating`.
  *
@@ -187,6 +187,8 @@ export class SchemaChat extends LitElement {
   #ownClient: ChatClient | undefined;
   #rejectedApiUrl: string | undefined;
   #identity: string | undefined;
+  /** The API, user and client part of `#identity`. */
+  #user: string | undefined;
   /**
    * The conversation the host asked for (`conversation-id`), until the element moves away from it
    * (a new conversation, say). One the element picked itself is not pinned: another API, project
@@ -208,8 +210,6 @@ export class SchemaChat extends LitElement {
       ? new ResizeObserver(() => this.#followBottom())
       : undefined;
   #observed = new WeakSet<Element>();
-  /** How many children the log had when its messages were last observed. */
-  #observedChildren = -1;
   #viewportListener = () => this.#trackViewport();
   /** The conversation whose delete button was pressed once (a second press deletes it). */
   #confirmingDelete: string | undefined;
@@ -242,7 +242,8 @@ export class SchemaChat extends LitElement {
 
   /**
    * Sends a message (by default the composer's text, which is then cleared). Resolves when the
-   * answer has finished: true if it arrived (or was stopped), false if nothing was sent or it failed.
+   * answer has finished: true if it arrived (or was stopped), false if nothing was sent or it
+   * failed (whatever else, a rating or the list, failed meanwhile).
    */
   async send(message?: string): Promise<boolean> {
     const input = this.#input();
@@ -250,8 +251,7 @@ export class SchemaChat extends LitElement {
     if (!this.#controller.send(text)) return false;
     if (message === undefined && input) input.value = '';
     this.#stickToBottom = true;
-    await this.#controller.settled();
-    return !this.#controller.error;
+    return this.#controller.turnEnded();
   }
 
   /** Stops the answer being written; the partial answer stays, marked stopped. */
@@ -266,8 +266,7 @@ export class SchemaChat extends LitElement {
   async regenerate(): Promise<boolean> {
     if (!this.#controller.regenerate()) return false;
     this.#stickToBottom = true;
-    await this.#controller.settled();
-    return !this.#controller.error;
+    return this.#controller.turnEnded();
   }
 
   /**
@@ -277,8 +276,7 @@ export class SchemaChat extends LitElement {
   async continueAnswer(): Promise<boolean> {
     if (!this.#controller.continueAnswer()) return false;
     this.#stickToBottom = true;
-    await this.#controller.settled();
-    return !this.#controller.error;
+    return this.#controller.turnEnded();
   }
 
   /** Clears the view and starts a new conversation (the next message creates it). */
@@ -321,7 +319,6 @@ export class SchemaChat extends LitElement {
     globalThis.visualViewport?.removeEventListener('scroll', this.#viewportListener);
     this.#resizes?.disconnect();
     this.#observed = new WeakSet();
-    this.#observedChildren = -1;
   }
 
   protected override createRenderRoot(): HTMLElement | DocumentFragment {
@@ -349,16 +346,23 @@ export class SchemaChat extends LitElement {
     }
     // Another API, project, user or client is another conversation: start over. A conversation-id
     // the controller itself moved to is not a change.
-    const identity = JSON.stringify([
+    const user = JSON.stringify([
       this.apiUrl ?? '',
-      this.projectId ?? '',
       readJwtSubject(this.token) ?? '',
       Boolean(this.#client()),
     ]);
+    const identity = `${user}${JSON.stringify(this.projectId ?? '')}`;
     const conversationMoved =
       changed.has('conversationId') &&
       (this.conversationId || undefined) !== this.#controller.conversationId;
     if (conversationMoved) this.#pinnedConversationId = this.conversationId || undefined;
+    else if (this.#user !== undefined && user !== this.#user) {
+      // A conversation the host pinned for one user is not the next user's (the server would
+      // answer 404): the new user opens their own remembered conversation, unless the host pins
+      // another with the change. The same user keeps a pinned conversation across projects.
+      this.#pinnedConversationId = undefined;
+    }
+    this.#user = user;
     if (identity !== this.#identity || changed.has('client') || conversationMoved) {
       this.#identity = identity;
       void this.#controller.load();
@@ -366,6 +370,8 @@ export class SchemaChat extends LitElement {
       // A new getToken may sign in someone else: their conversation, if the key says so.
       void this.#controller.checkOwner();
     }
+    // Turned on after the first render: the allowance is asked for now, not at the next load.
+    if (changed.get('showUsage') === false && this.showUsage) void this.#controller.loadQuota();
   }
 
   protected override updated(): void {
@@ -377,12 +383,11 @@ export class SchemaChat extends LitElement {
     }
     // The log follows its newest message from the ResizeObserver, which runs after layout: a
     // scroll here would read the log's height in the middle of an update and force a layout of
-    // its own every frame of a streamed answer (bench S8). A new message is observed (which
-    // reports its size at once), a growing one reports each new size.
-    if (log.childElementCount === this.#observedChildren) return;
-    this.#observedChildren = log.childElementCount;
-    for (const element of [log, ...log.querySelectorAll('.message')]) {
-      if (this.#observed.has(element)) continue;
+    // its own every frame of a streamed answer (bench S8). The log (its own size) and the
+    // container of its messages (which grows with every new message and every new line) are
+    // observed once each.
+    for (const element of [log, log.querySelector('.messages')]) {
+      if (!element || this.#observed.has(element)) continue;
       this.#observed.add(element);
       this.#resizes.observe(element);
     }
@@ -512,7 +517,7 @@ export class SchemaChat extends LitElement {
           >${controller.loadingOlder ? s.loading : s.loadOlder}</button>`
           : nothing
       }
-      ${repeat(
+      <div class="messages">${repeat(
         controller.messages,
         (message) => message.id,
         (message) => {
@@ -533,7 +538,7 @@ export class SchemaChat extends LitElement {
             () => this.#renderMessage(message, last),
           );
         },
-      )}
+      )}</div>
     </div>`;
   }
 
@@ -629,9 +634,15 @@ export class SchemaChat extends LitElement {
       pressed?: boolean,
     ) =>
       html`<button type="button" part="button ${part}" aria-label=${label} title=${label} aria-pressed=${pressed === undefined ? nothing : pressed ? 'true' : 'false'} @click=${onClick}>${icon}</button>`;
-    const page = (to: number) => () => {
+    const page = (to: number) => async (event: Event) => {
+      const pressed = event.currentTarget as HTMLButtonElement;
       controller.showVersion(message, to);
       this.requestUpdate();
+      await this.updateComplete;
+      // The first or last version reached disables its button: the focus moves to the other one.
+      if (pressed.disabled) {
+        pressed.parentElement?.querySelector<HTMLButtonElement>('button:not([disabled])')?.focus();
+      }
     };
     const items = [
       count > 1
@@ -656,10 +667,16 @@ export class SchemaChat extends LitElement {
           ]
         : nothing,
       last && index === count - 1 && (shown.status === 'stopped' || shown.status === 'interrupted')
-        ? button('continue-button', s.continue, continueIcon, () => void this.continueAnswer())
+        ? button('continue-button', s.continue, continueIcon, () => {
+            void this.continueAnswer();
+            this.#keepFocusInComposer();
+          })
         : nothing,
       last
-        ? button('regenerate-button', s.regenerate, retryIcon, () => void this.regenerate())
+        ? button('regenerate-button', s.regenerate, retryIcon, () => {
+            void this.regenerate();
+            this.#keepFocusInComposer();
+          })
         : nothing,
     ];
     return items.every((item) => item === nothing)
@@ -672,7 +689,7 @@ export class SchemaChat extends LitElement {
     const s = this.#resolvedStrings;
     const { list } = this.#controller;
     const date = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-    return html`<nav id="conversations" class="log conversations" part="conversation-list" aria-label=${s.conversations} aria-busy=${list.loading ? 'true' : 'false'}>
+    return html`<nav id="conversations" class="conversations" part="conversation-list" aria-label=${s.conversations} aria-busy=${list.loading ? 'true' : 'false'}>
       ${
         list.items.length === 0
           ? html`<p class="empty">${list.loading ? s.loading : s.conversationsEmpty}</p>`
@@ -834,16 +851,24 @@ export class SchemaChat extends LitElement {
     this.renderRoot.querySelector<HTMLElement>('[part~="conversations-button"]')?.focus();
   }
 
+  /** After Regenerate or Continue, whose button goes away: the focus goes to the composer. */
+  #keepFocusInComposer(): void {
+    void this.updateComplete.then(() => this.#input()?.focus());
+  }
+
   #cancelDelete(id: string): void {
     if (this.#confirmingDelete !== id) return;
     this.#confirmingDelete = undefined;
     this.requestUpdate();
   }
 
-  #onPanelKeydown = (event: KeyboardEvent) => {
+  #onPanelKeydown = async (event: KeyboardEvent) => {
     if (event.key === 'Escape' && this.#controller.list.open) {
       event.preventDefault();
       void this.#controller.toggleConversations();
+      // The list and the focus in it are gone: the focus goes back to the button that opened it.
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>('[part~="conversations-button"]')?.focus();
       return;
     }
     if (event.key === 'Escape' && this.mode === 'launcher' && this.isOpen) {

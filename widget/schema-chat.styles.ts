@@ -177,7 +177,8 @@ export const schemaChatStyles = css`
   .toggle:has(input:checked) {
     color: var(--_accent);
   }
-  .log {
+  .log,
+  .conversations {
     /* The containing block of what is positioned in it (the screen-reader labels of messages):
        scrolled out of view, they must not give the panel or the page a scroll area of their own. */
     position: relative;
@@ -185,6 +186,11 @@ export const schemaChatStyles = css`
     overflow-y: auto;
     overscroll-behavior: contain;
     padding: 0.75rem;
+    display: flex;
+    flex-direction: column;
+    gap: 0.75rem;
+  }
+  .messages {
     display: flex;
     flex-direction: column;
     gap: 0.75rem;

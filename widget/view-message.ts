@@ -38,15 +38,17 @@ export interface ViewMessage {
   stored?: string;
 }
 
-/** A stored message as the view shows it; an answer still being written elsewhere shows as it is now. */
+/**
+ * A stored message as the view shows it. An answer still being written elsewhere (another tab,
+ * another element) shows as in progress, with its text so far: it offers no Regenerate, Continue
+ * or rating until it has ended.
+ */
 export function toViewMessage(message: ChatMessage): ViewMessage {
-  const status: ViewMessageStatus =
-    message.status === 'streaming' || message.status === 'complete' ? 'complete' : message.status;
   const view: ViewMessage = {
     id: message.id,
     role: message.role,
     content: message.content,
-    status,
+    status: message.status,
   };
   const sqlCheck = readSqlCheck(message.sqlCheck);
   if (sqlCheck) view.sqlCheck = sqlCheck;

@@ -1,29 +1,10 @@
 // Checks every SQL code block of a Markdown answer against the project's schema.
 
+import { SQL_LANGUAGES } from '../../sdk/sql-languages.js';
 import type { ParsedSchema } from '../schema/parsed-schema.js';
 import { checkSqlText, type SqlDialect } from './check-sql.js';
 import { findFencedCodeBlocks } from './find-fenced-code-blocks.js';
 import type { SqlCheck, SqlCheckBlock } from './sql-check-protocol.js';
-
-/** Info-string languages that mark a block as SQL, and the dialect each implies. */
-export const SQL_LANGUAGES: ReadonlyMap<string, SqlDialect> = new Map([
-  ['sql', 'unknown'],
-  ['ddl', 'unknown'],
-  ['postgresql', 'postgres'],
-  ['postgres', 'postgres'],
-  ['pgsql', 'postgres'],
-  ['psql', 'postgres'],
-  ['plpgsql', 'postgres'],
-  ['mysql', 'mysql'],
-  ['mariadb', 'mysql'],
-  ['sqlite', 'sqlite'],
-  ['sqlite3', 'sqlite'],
-  ['tsql', 'unknown'],
-  ['t-sql', 'unknown'],
-  ['mssql', 'unknown'],
-  ['sqlserver', 'unknown'],
-  ['plsql', 'unknown'],
-]);
 
 /**
  * Checks the SQL code blocks of `markdown` (see `findFencedCodeBlocks` for what a block is) with

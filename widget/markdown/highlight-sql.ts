@@ -4,6 +4,7 @@
 // the end of the text, so each frame's partial block highlights as far as it goes.
 
 import { html } from 'lit';
+import { SQL_LANGUAGES } from '../../sdk/sql-languages.js';
 
 /** What a piece of SQL is: a keyword, an identifier, a string, a number, a comment, or other text. */
 export type SqlTokenKind = 'keyword' | 'identifier' | 'string' | 'number' | 'comment' | 'text';
@@ -60,20 +61,6 @@ export function tokenizeSql(code: string): SqlToken[] {
   }
   return tokens;
 }
-
-/** Info-string languages that are SQL. */
-const SQL_LANGUAGES = new Set([
-  'sql',
-  'postgresql',
-  'postgres',
-  'psql',
-  'pgsql',
-  'mysql',
-  'sqlite',
-  'plsql',
-  'tsql',
-  'mssql',
-]);
 
 /** A statement's first word: what an unlabelled block that is SQL starts with. */
 const STATEMENT =

@@ -397,6 +397,12 @@ export class FakeChatClient implements ChatClient {
   usage: UsageResponse | undefined;
   /** When set, `sendFeedback` fails with it. */
   feedbackError: ChatClientError | undefined;
+  /** How each next `sendFeedback` answers (after `delay` ms, failing with `error`); then 5 ms and `feedbackError`. */
+  readonly feedbackReplies: { delay: number; error?: ChatClientError }[] = [];
+  /** How long `getUsage` takes, in ms. */
+  usageDelay = 0;
+  /** When set, `deleteConversation` fails with it (after 5 ms). */
+  deleteError: ChatClientError | undefined;
   #conversations: ConversationSummary[] = [];
   #conversationPageSize = 20;
 
@@ -422,8 +428,10 @@ export class FakeChatClient implements ChatClient {
     return { items, ...(more ? { nextCursor: String(end) } : {}) };
   }
 
-  async deleteConversation(conversationId: string, _options?: CallOptions): Promise<void> {
+  async deleteConversation(conversationId: string, options?: CallOptions): Promise<void> {
     this.deleteCalls.push(conversationId);
+    await sleep(5, options?.signal ?? new AbortController().signal);
+    if (this.deleteError) throw this.deleteError;
     this.#conversations = this.#conversations.filter((c) => c.id !== conversationId);
     this.#history.delete(conversationId);
   }
@@ -446,8 +454,9 @@ export class FakeChatClient implements ChatClient {
     options: CallOptions = {},
   ): Promise<FeedbackResponse> {
     this.feedbackCalls.push({ messageId, feedback });
-    await sleep(5, options.signal ?? new AbortController().signal);
-    if (this.feedbackError) throw this.feedbackError;
+    const reply = this.feedbackReplies.shift() ?? { delay: 5, error: this.feedbackError };
+    await sleep(reply.delay, options.signal ?? new AbortController().signal);
+    if (reply.error) throw reply.error;
     return feedback === null || feedback.rating === null
       ? { messageId }
       : {
@@ -459,8 +468,9 @@ export class FakeChatClient implements ChatClient {
         };
   }
 
-  async getUsage(_options?: CallOptions): Promise<UsageResponse> {
+  async getUsage(options?: CallOptions): Promise<UsageResponse> {
     this.usageCalls += 1;
+    await sleep(this.usageDelay, options?.signal ?? new AbortController().signal);
     if (!this.usage) throw clientError('NOT_FOUND', { status: 404 });
     return { ...this.usage };
   }
