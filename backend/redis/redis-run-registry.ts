@@ -28,6 +28,7 @@ import { checkOptionKeys } from '../stores/check-option-keys.js';
 import { entryIdOf, RedisRunKeys, type RunKeys, seqOfEntryId } from './redis-run-keys.js';
 import {
   CLAIM_SCRIPT,
+  FIND_BY_KEY_SCRIPT,
   FINISH_SCRIPT,
   RESTORE_SCRIPT,
   TAKE_EXPIRED_SCRIPT,
@@ -60,6 +61,12 @@ const SAFETY_TTL_MS = 24 * 60 * 60 * 1000;
 const FAILURE_TTL_MS = 10_000;
 /** A follower that stops renewing (its instance died) stops counting after this long. */
 const FOLLOWER_TTL_MS = 10_000;
+/**
+ * How long the events of running answers gather before they go to Redis in one pipeline: a
+ * pipeline (its commands, promises and replies) costs the owner more than the commands in it,
+ * and followers on other instances see each event at most this much later.
+ */
+const OUTBOX_MS = 10;
 /** A follower with no live message reads the stream again after this long. */
 const FOLLOW_POLL_MS = 1000;
 
@@ -96,6 +103,7 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
   #stopsHeard = false;
   readonly #channels = new Map<string, ChannelEntry>();
   /** Flushes waiting for this event-loop turn's pipeline. */
+  readonly #recordKeys = new WeakMap<RunRecord, RunKeys>();
   #outbox: Array<{ keys: RunKeys; seq: number; data: string; runId: string }> = [];
   #subscriber: Redis | undefined;
   #store: ChatStore | undefined;
@@ -125,6 +133,7 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
       lua: TAKE_EXPIRED_SCRIPT,
     });
     this.#redis.defineCommand('schemaChatRestore', { numberOfKeys: 5, lua: RESTORE_SCRIPT });
+    this.#redis.defineCommand('schemaChatFindByKey', { numberOfKeys: 1, lua: FIND_BY_KEY_SCRIPT });
   }
 
   async claim(input: ClaimInput, attempt = 0): Promise<ClaimResult> {
@@ -185,8 +194,15 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
 
   async findByKey(userId: string, key: string): Promise<RunRecord | undefined> {
     return this.#reachable(async () => {
-      const runId = await this.#redis.get(this.#keys.idempotencyKey(userId, key));
-      return runId === null ? undefined : this.findById(userId, runId);
+      // One round trip (a resume on another instance starts here).
+      const found = (await this.#script('schemaChatFindByKey', [
+        this.#keys.idempotencyKey(userId, key),
+        this.#keys.runPrefix(userId),
+      ])) as string[] | null;
+      if (!found) return undefined;
+      const hash: Record<string, string> = {};
+      for (let i = 0; i < found.length; i += 2) hash[found[i] as string] = found[i + 1] as string;
+      return recordOf(hash, userId);
     });
   }
 
@@ -287,12 +303,12 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
     for (const { seq, event } of entries) {
       this.#outbox.push({ keys, seq, data: JSON.stringify(event), runId: record.id });
     }
-    if (this.#outbox.length === entries.length) setImmediate(this.#sendOutbox);
+    if (this.#outbox.length === entries.length) setTimeout(this.#sendOutbox, OUTBOX_MS);
   }
 
   /**
-   * Every run's flushes of one event-loop turn go to Redis in one pipeline (2 commands each),
-   * not one round trip per flush: the relay's cost per token stays near the in-memory one.
+   * Every run's flushes of the last {@link OUTBOX_MS} go to Redis in one pipeline (2 commands
+   * each), not one round trip per flush: the relay's cost per token stays near the in-memory one.
    */
   readonly #sendOutbox = (): void => {
     const outbox = this.#outbox;
@@ -340,10 +356,12 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
     };
     const onAbort = () => wake?.();
     signal.addEventListener('abort', onAbort);
-    const stopListening = await this.#listen(keys.eventsChannel, onMessage).catch((error) => {
-      signal.removeEventListener('abort', onAbort);
-      throw unavailable(error);
-    });
+    // Not awaited yet: the first read of the stream goes out with the subscription, so a resume's
+    // first events reach its client a round trip sooner; what was published between that read
+    // and the subscription is read once more after it (entries already sent are skipped).
+    const listening = this.#listen(keys.eventsChannel, onMessage);
+    listening.catch(() => undefined);
+    let subscribed = false;
     const renew = () =>
       this.#redis
         .pipeline()
@@ -351,7 +369,8 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
         .pexpire(keys.followers, SAFETY_TTL_MS)
         .exec()
         .catch(() => undefined);
-    await renew();
+    // Not awaited: the reads below go after it on the same connection, in order.
+    void renew();
     const renewer = setInterval(renew, FOLLOWER_TTL_MS / 3);
     renewer.unref();
     /** The seq and text end offset delivered so far. */
@@ -418,6 +437,12 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
           }
           continue;
         }
+        if (!subscribed) {
+          await listening;
+          subscribed = true;
+          read = true;
+          continue;
+        }
         const message = messages.shift();
         if (message === undefined) {
           if (!(await waitForMessage(FOLLOW_POLL_MS))) read = true;
@@ -439,7 +464,10 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
     } finally {
       signal.removeEventListener('abort', onAbort);
       clearInterval(renewer);
-      stopListening();
+      listening.then(
+        (stopListening) => stopListening(),
+        () => undefined,
+      );
       await this.#redis.zrem(keys.followers, follower).catch(() => undefined);
     }
   }
@@ -628,7 +656,13 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
   }
 
   #keysOf(record: RunRecord): RunKeys {
-    return this.#keys.of(record.userId, record.id, record.idempotencyKey, record.conversationId);
+    // Built once per record: the owner asks for a run's keys at every flush of its answer.
+    let keys = this.#recordKeys.get(record);
+    if (!keys) {
+      keys = this.#keys.of(record.userId, record.id, record.idempotencyKey, record.conversationId);
+      this.#recordKeys.set(record, keys);
+    }
+    return keys;
   }
 
   /** The stream's entries after `seq`. */

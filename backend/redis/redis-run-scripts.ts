@@ -110,3 +110,13 @@ if not state then
 end
 return 1
 `;
+
+/**
+ * Find a run by idempotency key. KEYS: the idempotency key. ARGV: the run-key prefix of the user
+ * (`…:run:`). Returns the run hash's fields and values (HGETALL), or nil when the key names none.
+ */
+export const FIND_BY_KEY_SCRIPT = `
+local runId = redis.call('GET', KEYS[1])
+if not runId then return nil end
+return redis.call('HGETALL', ARGV[1] .. runId)
+`;
