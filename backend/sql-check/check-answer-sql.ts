@@ -2,7 +2,7 @@
 
 import { SQL_LANGUAGES } from '../../sdk/sql-languages.js';
 import type { ParsedSchema } from '../schema/parsed-schema.js';
-import { checkSqlText, type SqlDialect } from './check-sql.js';
+import { checkSqlText } from './check-sql.js';
 import { findFencedCodeBlocks } from './find-fenced-code-blocks.js';
 import type { SqlCheck, SqlCheckBlock } from './sql-check-protocol.js';
 
