@@ -236,16 +236,40 @@ describe.skipIf(url === undefined)('RedisRunRegistry', () => {
     expect(reasons).toEqual([[run.id, 'lease-lost']]);
   });
 
-  it('writes a running answer back when Redis lost its keys (a restart), and the answer goes on', async () => {
-    const { a, b, keyPrefix } = await pair({ leaseMs: 3000, renewEveryMs: 100 });
-    const reasons: Array<[string, string]> = [];
-    a.onStopRequested((runId, reason) => reasons.push([runId, reason]));
-    const run = recordOf(a);
-    await claim(a, run);
-    // A Redis restarted empty: every key of these two instances is gone.
+  /** A run of `owner` whose answer the store has streaming. */
+  const streamingRun = async (owner: RedisRunRegistry, store: MemoryChatStore) => {
+    const userId = `user-${randomUUID()}`;
+    const idempotencyKey = randomUUID();
+    const begin = await store.beginTurn(userId, {
+      conversationId: randomUUID(),
+      projectId: 'shop',
+      userMessage: { id: randomUUID(), content: 'q' },
+      assistantMessage: { id: randomUUID(), model: 'm' },
+      idempotencyKey,
+      now: new Date(),
+    });
+    if (begin.kind !== 'started') throw new Error(begin.kind);
+    return recordOf(owner, {
+      userId,
+      idempotencyKey,
+      conversationId: begin.conversation.id,
+      messageId: begin.assistantMessage.id,
+    });
+  };
+  /** What a Redis restarted empty leaves of these instances' keys: nothing. */
+  const loseKeys = async (keyPrefix: string) => {
     const lost = await redis.keys(`${keyPrefix}*`);
     expect(lost.length).toBeGreaterThan(0);
     await redis.del(...lost);
+  };
+
+  it('writes a running answer back when Redis lost its keys (a restart), and the answer goes on', async () => {
+    const { a, b, store, keyPrefix } = await pair({ leaseMs: 3000, renewEveryMs: 100 });
+    const reasons: Array<[string, string]> = [];
+    a.onStopRequested((runId, reason) => reasons.push([runId, reason]));
+    const run = await streamingRun(a, store);
+    await claim(a, run);
+    await loseKeys(keyPrefix);
     await sleep(300);
     expect(reasons).toEqual([]);
     expect(await redis.zscore(`${keyPrefix}leases`, `${run.userId}\u0000${run.id}`)).not.toBeNull();
@@ -264,6 +288,20 @@ describe.skipIf(url === undefined)('RedisRunRegistry', () => {
     // The flag is heard again at each renewal until the owner ends the run: never a lost lease.
     expect(reasons[0]).toEqual([run.id, 'stop']);
     expect(new Set(reasons.map(([, reason]) => reason))).toEqual(new Set(['stop']));
+  });
+
+  it('stops a run Redis no longer knows whose answer the store has settled already', async () => {
+    const { a, store, keyPrefix } = await pair({ leaseMs: 3000, renewEveryMs: 100 });
+    const reasons: Array<[string, string]> = [];
+    a.onStopRequested((runId, reason) => reasons.push([runId, reason]));
+    const run = await streamingRun(a, store);
+    await claim(a, run);
+    // A peer's reaper settled it while this instance stalled, and its keys have expired since.
+    await store.interruptTurn(run.userId, run.messageId, 'So far');
+    await loseKeys(keyPrefix);
+    await sleep(300);
+    expect(reasons).toEqual([[run.id, 'lease-lost']]);
+    expect(await redis.keys(`${keyPrefix}*`)).toEqual([]);
   });
 
   it('settles a dead run again when the first settling failed halfway (the store was down)', async () => {

@@ -532,21 +532,32 @@ export class RedisRunRegistry implements RunRegistry, RunRelay {
     }
   }
 
-  /** Writes a gone lease again unless a reaper settled its run; true when the run goes on. */
+  /**
+   * Writes a gone lease again unless a reaper settled its run; true when the run goes on. A run
+   * Redis no longer knows at all is written again only while the store still has its answer
+   * streaming (a reaper's settlement outlives the run's keys there).
+   */
   async #restoreLease(record: RunRecord, expiry: number): Promise<boolean> {
     const keys = this.#keysOf(record);
-    const restored = await this.#script('schemaChatRestore', [
-      this.#keys.leases,
-      keys.active,
-      keys.run,
-      keys.key,
-      keys.conversation,
-      leaseMember(record),
-      record.id,
-      JSON.stringify(record),
-      expiry,
-      SAFETY_TTL_MS,
-    ]);
+    const restore = (writeMissing: boolean) =>
+      this.#script('schemaChatRestore', [
+        this.#keys.leases,
+        keys.active,
+        keys.run,
+        keys.key,
+        keys.conversation,
+        leaseMember(record),
+        record.id,
+        JSON.stringify(record),
+        expiry,
+        SAFETY_TTL_MS,
+        writeMissing ? '1' : '0',
+      ]);
+    let restored = await restore(false);
+    if (restored === 2) {
+      const answer = await this.#store?.getMessage(record.userId, record.messageId);
+      restored = answer?.status === 'streaming' ? await restore(true) : 0;
+    }
     if (restored === 1) {
       this.#logger.warn({ runId: record.id }, 'wrote the lease of a running answer again');
     }

@@ -91,14 +91,16 @@ return 1
 
 /**
  * Restore a lease the owner found gone. KEYS: leases, active, run, idempotency key,
- * conversation. ARGV: lease member, run id, record JSON, lease expiry, safety TTL (ms).
- * A run a reaper settled is ended in its hash: 0, the owner must stop. A run whose hash is
- * running, or gone altogether (Redis restarted empty), was never settled: its keys are written
- * again, so followers, stops and the cap find it, and 1 tells the owner to carry on.
+ * conversation. ARGV: lease member, run id, record JSON, lease expiry, safety TTL (ms), `1` to
+ * write a run whose hash is gone. A run a reaper settled is ended in its hash: 0, the owner must
+ * stop. A running one gets its lease back: 1. A run whose hash is gone (Redis restarted empty, or
+ * the hash expired long after a reaper settled it) is 2 without `1` — the owner asks its store
+ * which — and with it is written again, so followers, stops and the cap find it: 1.
  */
 export const RESTORE_SCRIPT = `
 local state = redis.call('HGET', KEYS[3], 'state')
 if state and state ~= 'running' then return 0 end
+if not state and ARGV[6] ~= '1' then return 2 end
 redis.call('ZADD', KEYS[1], ARGV[4], ARGV[1])
 redis.call('ZADD', KEYS[2], ARGV[4], ARGV[2])
 redis.call('PEXPIRE', KEYS[2], ARGV[5])
