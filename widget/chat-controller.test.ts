@@ -488,6 +488,35 @@ describe('ChatController: work it does not repeat', () => {
     expect(asked).to.equal(1);
   });
 
+  it('stops observing a log the conversation list replaced, and observes the new one', async () => {
+    const observing = new Set<Element>();
+    const { observe, unobserve } = ResizeObserver.prototype;
+    ResizeObserver.prototype.observe = function (target, options) {
+      observing.add(target);
+      observe.call(this, target, options);
+    };
+    ResizeObserver.prototype.unobserve = function (target) {
+      observing.delete(target);
+      unobserve.call(this, target);
+    };
+    try {
+      const client = new FakeChatClient().setConversations([summary(CID, 'Orders')]);
+      const chat = await mountChat({ client });
+      const before = $(chat, part('log'));
+      $(chat, part('conversations-button')).click();
+      await waitFor(() => has(chat, part('conversation-item')), 'the list');
+      $(chat, part('conversations-button')).click();
+      await waitFor(() => has(chat, part('log')), 'the log again');
+      await chat.updateComplete;
+      const log = $(chat, part('log'));
+      expect(log === before).to.equal(false);
+      expect([...observing]).to.deep.equal([log, log.querySelector('.messages')]);
+    } finally {
+      ResizeObserver.prototype.observe = observe;
+      ResizeObserver.prototype.unobserve = unobserve;
+    }
+  });
+
   it('observes the sizes of the log and its messages’ container only, once', async () => {
     const observed: Element[] = [];
     const observe = ResizeObserver.prototype.observe;

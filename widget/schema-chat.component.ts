@@ -209,7 +209,8 @@ export class SchemaChat extends LitElement {
     typeof ResizeObserver === 'function'
       ? new ResizeObserver(() => this.#followBottom())
       : undefined;
-  #observed = new WeakSet<Element>();
+  /** The log and its messages' container being observed (both are new after the list closes). */
+  #observed: Element[] = [];
   #viewportListener = () => this.#trackViewport();
   /** The conversation whose delete button was pressed once (a second press deletes it). */
   #confirmingDelete: string | undefined;
@@ -318,7 +319,7 @@ export class SchemaChat extends LitElement {
     globalThis.visualViewport?.removeEventListener('resize', this.#viewportListener);
     globalThis.visualViewport?.removeEventListener('scroll', this.#viewportListener);
     this.#resizes?.disconnect();
-    this.#observed = new WeakSet();
+    this.#observed = [];
   }
 
   protected override createRenderRoot(): HTMLElement | DocumentFragment {
@@ -386,11 +387,12 @@ export class SchemaChat extends LitElement {
     // its own every frame of a streamed answer (bench S8). The log (its own size) and the
     // container of its messages (which grows with every new message and every new line) are
     // observed once each.
-    for (const element of [log, log.querySelector('.messages')]) {
-      if (!element || this.#observed.has(element)) continue;
-      this.#observed.add(element);
-      this.#resizes.observe(element);
-    }
+    const messages = log.querySelector('.messages');
+    const targets = messages ? [log, messages] : [log];
+    if (targets.every((element, i) => this.#observed[i] === element)) return;
+    for (const element of this.#observed) this.#resizes.unobserve(element);
+    for (const element of targets) this.#resizes.observe(element);
+    this.#observed = targets;
   }
 
   /** Scrolls the log to its newest message while it follows it. */
